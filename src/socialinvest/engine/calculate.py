@@ -1,0 +1,239 @@
+"""The engine's one seeded entry point: :func:`calculate`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .catalogue import Catalogue
+from .evaluate import PresentValues, Value, avoided_share, base_values, present_values
+from .flows import payback_year, yearly_flows
+from .montecarlo import DEFAULT_CHUNK_SIZE, Draws, simulate
+from .resolve import Model, resolve
+from .results import (
+    ActorFlows,
+    ActorInfo,
+    ActorMonteCarlo,
+    ActorPresentValue,
+    BaseCase,
+    MonteCarlo,
+    OutcomeAvoided,
+    Result,
+    Summary,
+    stable_mean,
+)
+from .scenario import Scenario
+from .sensitivity import sensitivity as run_sensitivity
+from .version import ENGINE_VERSION
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    """``numerator / denominator``, or ``None`` when the denominator is 0."""
+    return None if denominator == 0 else numerator / denominator
+
+
+def break_even_cases(pv_costs: float, pv_benefits: float, avoided: float) -> float | None:
+    """How many avoided cases pay for the intervention (WSIPP's break-even).
+
+    ``pv_costs × avoided_cases / pv_benefits``; ``None`` unless both the benefits
+    and the avoided cases are positive.
+    """
+    if pv_benefits > 0 and avoided > 0:
+        return pv_costs * avoided / pv_benefits
+    return None
+
+
+def base_case(model: Model) -> BaseCase:
+    """Present values and yearly flows with every parameter at its mean."""
+    values = base_values(model)
+    pv = present_values(model, values, 1)
+    flows = yearly_flows(model, values)
+    pv_costs, pv_benefits = float(pv.pv_costs[0]), float(pv.pv_benefits[0])
+    npv = float(pv.npv[0])
+    net = flows.net()
+    cumulative = np.cumsum(model.discount * net)
+    avoided = float(pv.avoided_cases[0])
+    ids = [a.id for a in model.actors]
+    per_outcome = avoided_cases_by_outcome(model, values)
+    return BaseCase(
+        pv_costs=pv_costs,
+        pv_benefits=pv_benefits,
+        pv_benefits_cashable=float(pv.benefits_cashable.sum()),
+        pv_benefits_non_cashable=float(pv.benefits_non_cashable.sum()),
+        npv=npv,
+        bcr=ratio(pv_benefits, pv_costs),
+        roi=ratio(npv, pv_costs),
+        payback_year=payback_year(model.discount, net),
+        avoided_cases=avoided,
+        break_even_cases=break_even_cases(pv_costs, pv_benefits, avoided),
+        by_actor={
+            a: ActorPresentValue(
+                pv_costs=float(pv.costs[0, j]),
+                pv_benefits=float(pv.benefits[0, j]),
+                pv_benefits_cashable=float(pv.benefits_cashable[0, j]),
+                pv_benefits_non_cashable=float(pv.benefits_non_cashable[0, j]),
+                npv=float(pv.npv_by_actor[0, j]),
+            )
+            for j, a in enumerate(ids)
+        },
+        years=[model.scenario.first_year + t for t in range(model.horizon)],
+        discount_factors=model.discount.tolist(),
+        flows={
+            a: ActorFlows(
+                costs=flows.costs[:, j].tolist(),
+                benefits=flows.benefits[:, j].tolist(),
+                benefits_cashable=flows.benefits_cashable[:, j].tolist(),
+            )
+            for j, a in enumerate(ids)
+        },
+        net_flow=net.tolist(),
+        cumulative_discounted_net_flow=cumulative.tolist(),
+        outcomes=[
+            OutcomeAvoided(
+                name=o.name,
+                cost_item=o.cost_item,
+                unit="per_year" if o.per_year else "per_case",
+                avoided_cases=per_outcome[i],
+                yearly=flows.avoided[:, i].tolist(),
+            )
+            for i, o in enumerate(model.outcomes)
+        ],
+    )
+
+
+def avoided_cases_by_outcome(model: Model, values: list[Value]) -> list[float]:
+    """``Σ_c A_{o,c}`` for each outcome, at the given (base) values."""
+    out = []
+    for outcome in model.outcomes:
+        share = float(np.asarray(avoided_share(outcome, values)).reshape(-1)[0])
+        counts = sum(float(np.asarray(values[c.count]).reshape(-1)[0]) for c in model.cohorts)
+        out.append(share * counts)
+    return out
+
+
+def _probability_positive(x: FloatArray) -> float:
+    return float(np.count_nonzero(x > 0) / x.size)
+
+
+def monte_carlo_summary(model: Model, draws: Draws) -> MonteCarlo:
+    """Summaries of the draws: NPV, benefit-cost ratio, and per actor."""
+    pv: PresentValues = draws.values
+    npv = pv.npv
+    pv_costs, pv_benefits = pv.pv_costs, pv.pv_benefits
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bcr = pv_benefits / pv_costs
+    bcr = bcr[np.isfinite(bcr)]
+    by_actor = pv.npv_by_actor
+    actors = {}
+    if by_actor.shape[1]:
+        p5, p95 = np.percentile(by_actor, [5, 95], axis=0)
+        for j, actor in enumerate(model.actors):
+            column = by_actor[:, j]
+            actors[actor.id] = ActorMonteCarlo(
+                npv_mean=stable_mean(column),
+                npv_p5=float(p5[j]),
+                npv_p95=float(p95[j]),
+                probability_positive_npv=_probability_positive(column),
+            )
+    return MonteCarlo(
+        draws=draws.n,
+        seed=draws.seed,
+        npv=Summary.of(npv),
+        bcr=Summary.of(bcr) if bcr.size else None,
+        probability_positive_npv=_probability_positive(npv),
+        by_actor=actors,
+    )
+
+
+@dataclass(frozen=True)
+class Calculation:
+    """A result together with the compiled model and the raw draws (for portfolios and charts)."""
+
+    result: Result
+    model: Model
+    draws: Draws | None
+
+
+def run(
+    scenario: Scenario,
+    *,
+    catalogue: Catalogue | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    with_sensitivity: bool = True,
+) -> Calculation:
+    """Calculate a scenario and keep the draws.  See :func:`calculate`."""
+    model = resolve(scenario, catalogue)
+    n = scenario.draws if draws is None else draws
+    root_seed = scenario.seed if seed is None else seed
+    base = base_case(model)
+    simulated = simulate(model, n, root_seed, chunk_size) if n > 0 else None
+    result = Result(
+        name=scenario.name,
+        price_year=scenario.price_year,
+        start_year=scenario.first_year,
+        horizon=scenario.horizon,
+        engine_version=ENGINE_VERSION,
+        catalogue_version=model.catalogue_version,
+        input_sha256=scenario.input_sha256(),
+        seed=root_seed,
+        actors={a.id: ActorInfo(name=a.name, level=a.level) for a in model.actors},
+        base=base,
+        monte_carlo=monte_carlo_summary(model, simulated) if simulated else None,
+        sensitivity=run_sensitivity(model) if with_sensitivity else None,
+        scenario=scenario.model_dump(mode="json", by_alias=True),
+    )
+    return Calculation(result, model, simulated)
+
+
+def calculate(
+    scenario: Scenario,
+    *,
+    catalogue: Catalogue | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    with_sensitivity: bool = True,
+) -> Result:
+    """Calculate a scenario: base case, Monte Carlo and sensitivity.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario (see :func:`socialinvest.engine.loading.parse_scenario`).
+    catalogue : Catalogue, optional
+        The catalogue the scenario is merged over; the embedded default if omitted.
+    draws, seed : int, optional
+        Override the scenario's ``draws`` and ``seed``.
+    chunk_size : int
+        Draws evaluated at a time; bounds memory, changes no number.
+    with_sensitivity : bool
+        Include the tornado, switching values and discount-rate cases.
+
+    Returns
+    -------
+    Result
+        Carries the scenario itself, its SHA-256, the seed and the engine version.
+
+    Examples
+    --------
+    >>> from socialinvest.engine.loading import parse_scenario
+    >>> s = parse_scenario({"name": "x", "price_year": 2024, "horizon": 2, "draws": 0,
+    ...     "discount_rate": 0.0,
+    ...     "costs": [{"actor": "kommun.utbildning", "year": 0, "amount": 100}]})
+    >>> calculate(s).base.npv
+    -100.0
+    """
+    return run(
+        scenario,
+        catalogue=catalogue,
+        draws=draws,
+        seed=seed,
+        chunk_size=chunk_size,
+        with_sensitivity=with_sensitivity,
+    ).result

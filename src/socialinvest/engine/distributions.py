@@ -1,0 +1,323 @@
+"""Probability distributions of uncertain parameters (scenario file v1).
+
+Every number the contract marks as uncertain is either a plain number (a fixed
+value) or one of the distributions below.  Each distribution knows
+
+* its **mean** — the base case uses it;
+* how to **sample** ``n`` draws from a numpy ``Generator`` (vectorised);
+* its **quantile** function — the tornado diagram uses the 10th and 90th
+  percentiles.
+
+Parameters are validated when the model is built, with messages that name the
+rule that failed (``sd too large for a beta with mean 0.5: must be below 0.5``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    model_validator,
+)
+from scipy import stats
+
+FloatArray = npt.NDArray[np.float64]
+
+# beta-PERT shape parameter λ: the weight of the mode (Vose; Davis 2008).
+PERT_LAMBDA = 4.0
+
+
+class _DistBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def mean(self) -> float:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:  # pragma: no cover
+        raise NotImplementedError
+
+    def quantile(self, q: float) -> float:  # pragma: no cover
+        raise NotImplementedError
+
+    @property
+    def is_fixed(self) -> bool:
+        return False
+
+    def bounds(self) -> tuple[float, float]:
+        """The values a valid range check should see: the support where it is
+        bounded, otherwise the mean (an unbounded tail is clipped, not refused)."""
+        m = self.mean()
+        return (m, m)
+
+
+class Fixed(_DistBase):
+    """A known value; no uncertainty."""
+
+    dist: Literal["fixed"] = "fixed"
+    value: float
+
+    def mean(self) -> float:
+        return self.value
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        return np.full(n, self.value)
+
+    def quantile(self, q: float) -> float:
+        return self.value
+
+    @property
+    def is_fixed(self) -> bool:
+        return True
+
+
+class Normal(_DistBase):
+    dist: Literal["normal"]
+    mean_: float = Field(alias="mean")
+    sd: float = Field(ge=0)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def mean(self) -> float:
+        return self.mean_
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        return rng.normal(self.mean_, self.sd, n)
+
+    def quantile(self, q: float) -> float:
+        return float(stats.norm.ppf(q, loc=self.mean_, scale=self.sd)) if self.sd else self.mean_
+
+
+class LogNormal(_DistBase):
+    """Log-normal given the mean and sd *of the variable itself*.
+
+    Notes
+    -----
+    ``σ² = ln(1 + sd²/mean²)``, ``μ = ln(mean) − σ²/2``.
+    """
+
+    dist: Literal["lognormal"]
+    mean_: float = Field(alias="mean", gt=0)
+    sd: float = Field(ge=0)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def _mu_sigma(self) -> tuple[float, float]:
+        sigma2 = math.log1p((self.sd / self.mean_) ** 2)
+        return math.log(self.mean_) - sigma2 / 2, math.sqrt(sigma2)
+
+    def mean(self) -> float:
+        return self.mean_
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        mu, sigma = self._mu_sigma()
+        return rng.lognormal(mu, sigma, n)
+
+    def quantile(self, q: float) -> float:
+        mu, sigma = self._mu_sigma()
+        return float(math.exp(mu + sigma * stats.norm.ppf(q)))
+
+    def bounds(self) -> tuple[float, float]:
+        return (self.mean_, self.mean_)
+
+
+class Uniform(_DistBase):
+    dist: Literal["uniform"]
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low:g}) must not exceed high ({self.high:g})")
+        return self
+
+    def mean(self) -> float:
+        return (self.low + self.high) / 2
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        return rng.uniform(self.low, self.high, n)
+
+    def quantile(self, q: float) -> float:
+        return self.low + q * (self.high - self.low)
+
+    def bounds(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+
+class _ThreePoint(_DistBase):
+    low: float
+    mode: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _ThreePoint:
+        if not self.low <= self.mode <= self.high:
+            raise ValueError(
+                f"needs low ≤ mode ≤ high, got low {self.low:g}, mode {self.mode:g}, high {self.high:g}"
+            )
+        if self.low == self.high:
+            raise ValueError(f"high must be greater than low, both are {self.low:g}")
+        return self
+
+    def bounds(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+
+class Triangular(_ThreePoint):
+    dist: Literal["triangular"]
+
+    def mean(self) -> float:
+        return (self.low + self.mode + self.high) / 3
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        return rng.triangular(self.low, self.mode, self.high, n)
+
+    def quantile(self, q: float) -> float:
+        c = (self.mode - self.low) / (self.high - self.low)
+        return float(stats.triang.ppf(q, c, loc=self.low, scale=self.high - self.low))
+
+
+class Pert(_ThreePoint):
+    """Beta-PERT with λ = 4.
+
+    Notes
+    -----
+    ``α = 1 + λ (mode − low)/(high − low)``, ``β = 1 + λ (high − mode)/(high − low)``,
+    mean ``(low + λ·mode + high)/(λ + 2)``.
+    """
+
+    dist: Literal["pert"]
+
+    def _ab(self) -> tuple[float, float]:
+        span = self.high - self.low
+        return (
+            1 + PERT_LAMBDA * (self.mode - self.low) / span,
+            1 + PERT_LAMBDA * (self.high - self.mode) / span,
+        )
+
+    def mean(self) -> float:
+        return (self.low + PERT_LAMBDA * self.mode + self.high) / (PERT_LAMBDA + 2)
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        a, b = self._ab()
+        return self.low + (self.high - self.low) * rng.beta(a, b, n)
+
+    def quantile(self, q: float) -> float:
+        a, b = self._ab()
+        return self.low + (self.high - self.low) * float(stats.beta.ppf(q, a, b))
+
+
+class Beta(_DistBase):
+    """Beta on [0, 1] given its mean and sd (method of moments).
+
+    Notes
+    -----
+    ``k = mean (1 − mean) / sd² − 1``, ``α = mean·k``, ``β = (1 − mean)·k``; needs
+    ``sd² < mean (1 − mean)``.
+    """
+
+    dist: Literal["beta"]
+    mean_: float = Field(alias="mean", gt=0, lt=1)
+    sd: float = Field(gt=0)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _feasible(self) -> Beta:
+        limit = math.sqrt(self.mean_ * (1 - self.mean_))
+        if self.sd >= limit:
+            raise ValueError(
+                f"sd too large for a beta with mean {self.mean_:g}: must be below "
+                f"{limit:.4g}, got {self.sd:g}"
+            )
+        return self
+
+    def _ab(self) -> tuple[float, float]:
+        k = self.mean_ * (1 - self.mean_) / self.sd**2 - 1
+        return self.mean_ * k, (1 - self.mean_) * k
+
+    def mean(self) -> float:
+        return self.mean_
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        a, b = self._ab()
+        return rng.beta(a, b, n)
+
+    def quantile(self, q: float) -> float:
+        a, b = self._ab()
+        return float(stats.beta.ppf(q, a, b))
+
+    def bounds(self) -> tuple[float, float]:
+        return (0.0, 1.0)
+
+
+class Gamma(_DistBase):
+    """Gamma given its mean and sd: shape ``mean²/sd²``, scale ``sd²/mean``."""
+
+    dist: Literal["gamma"]
+    mean_: float = Field(alias="mean", gt=0)
+    sd: float = Field(gt=0)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def _shape_scale(self) -> tuple[float, float]:
+        return (self.mean_ / self.sd) ** 2, self.sd**2 / self.mean_
+
+    def mean(self) -> float:
+        return self.mean_
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        shape, scale = self._shape_scale()
+        return rng.gamma(shape, scale, n)
+
+    def quantile(self, q: float) -> float:
+        shape, scale = self._shape_scale()
+        return float(stats.gamma.ppf(q, shape, scale=scale))
+
+
+DIST_NAMES = ("fixed", "normal", "lognormal", "uniform", "triangular", "pert", "beta", "gamma")
+
+AnyDist = Fixed | Normal | LogNormal | Uniform | Triangular | Pert | Beta | Gamma
+
+
+def _coerce_number(value: Any) -> Any:
+    """A bare number is a fixed value; booleans are not numbers here."""
+    if isinstance(value, bool):
+        raise ValueError(f"must be a number or a distribution, got {value!r}")
+    if isinstance(value, int | float):
+        return {"dist": "fixed", "value": value}
+    if isinstance(value, dict) and "dist" not in value:
+        raise ValueError("a distribution needs 'dist' (one of " + ", ".join(DIST_NAMES) + ")")
+    if isinstance(value, dict) and value.get("dist") not in DIST_NAMES:
+        raise ValueError(f"unknown distribution {value.get('dist')!r}; use one of " + ", ".join(DIST_NAMES))
+    if not isinstance(value, dict | _DistBase):
+        raise ValueError(f"must be a number or a distribution, got {value!r}")
+    return value
+
+
+def _serialise(value: _DistBase) -> Any:
+    # A fixed value is written back as the plain number a person would type.
+    if isinstance(value, Fixed):
+        return value.value
+    return value.model_dump(by_alias=True)
+
+
+Uncertain = Annotated[
+    AnyDist,
+    Field(discriminator="dist"),
+    BeforeValidator(_coerce_number),
+    PlainSerializer(_serialise, return_type=Any),
+]
+"""A plain number or a distribution; the type of every uncertain field."""
+
+
+def fixed(value: float) -> Fixed:
+    return Fixed(value=value)

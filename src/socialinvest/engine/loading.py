@@ -1,0 +1,135 @@
+"""Reading scenario files (YAML or JSON) into a validated :class:`Scenario`.
+
+Whatever is wrong — an empty file, a YAML syntax error, binary garbage, a
+duplicated key, an unknown key, a value out of range, an unknown actor — ends as
+a :class:`ScenarioError` listing each problem with its field path.  Nothing here
+lets a traceback through.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .catalogue import Catalogue
+from .errors import Problem, ScenarioError, problems_from_validation
+from .resolve import resolve
+from .scenario import Scenario
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """YAML's safe loader, refusing a key given twice (PyYAML keeps the last silently)."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            continue
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"key {key!r} appears twice (lines {seen[key]} and {line})",
+                key_node.start_mark,
+            )
+        seen[key] = line
+    return loader.construct_mapping(node, deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_text(text: str, *, json_only: bool = False) -> Any:
+    """Parse YAML (a superset of JSON) or strict JSON text into Python data."""
+    if not text.strip():
+        raise ScenarioError([Problem("", "file is empty")])
+    if json_only:
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ScenarioError(
+                [Problem("", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
+            ) from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        what = exc.problem or exc.context or "syntax error"
+        raise ScenarioError([Problem("", f"invalid YAML{where}: {what}")]) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError([Problem("", f"invalid YAML: {exc}")]) from None
+
+
+def decode(raw: bytes) -> str:
+    """Bytes of a scenario file as text, refusing anything that is not UTF-8 text."""
+    if b"\x00" in raw:
+        raise ScenarioError([Problem("", "not a text file (it contains binary data)")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError([Problem("", f"not UTF-8 text (byte {exc.start} cannot be decoded)")]) from None
+    return text
+
+
+def parse_scenario(data: Any, *, catalogue: Catalogue | None = None) -> Scenario:
+    """Validate data (already parsed) into a :class:`Scenario`, references included.
+
+    This is the single validation entry point: the CLI, the API and the web
+    forms all call it.
+
+    Raises
+    ------
+    ScenarioError
+        With one :class:`Problem` per thing wrong.
+    """
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        raise ScenarioError([Problem("", f"a scenario must be a mapping of keys to values, got {kind}")])
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(problems_from_validation(exc)) from None
+    resolve(scenario, catalogue)
+    return scenario
+
+
+def load_scenario(path: str | Path, *, catalogue: Catalogue | None = None) -> Scenario:
+    """Read, parse and validate a scenario file (``.yaml``, ``.yml`` or ``.json``)."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise ScenarioError([Problem("", f"{path} is a directory, not a scenario file")])
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError([Problem("", f"file is too large ({size} bytes; at most {MAX_FILE_BYTES})")])
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError([Problem("", f"no such file: {path}")]) from None
+    except PermissionError:
+        raise ScenarioError([Problem("", f"cannot read {path}: permission denied")]) from None
+    except OSError as exc:
+        raise ScenarioError([Problem("", f"cannot read {path}: {exc.strerror}")]) from None
+    data = parse_text(decode(raw), json_only=path.suffix.lower() == ".json")
+    return parse_scenario(data, catalogue=catalogue)
+
+
+def dump_scenario(scenario: Scenario, *, fmt: str = "yaml") -> str:
+    """Write a scenario back as a file (what the web's "download scenario" gives)."""
+    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

@@ -1,0 +1,110 @@
+"""Monte Carlo: draws are an array axis, one random stream per parameter.
+
+Each uncertain parameter gets its own generator, seeded from the scenario's seed
+and the parameter's path.  Consequences, all tested:
+
+* the same seed gives the same draws whatever the chunk size or thread count;
+* adding or changing one parameter leaves every other parameter's draws as they
+  were (common random numbers when two versions of a calculation are compared);
+* fixed parameters stay scalars and cost nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .evaluate import PresentValues, Value, present_values
+from .resolve import Model, Parameter
+
+FloatArray = npt.NDArray[np.float64]
+
+DEFAULT_CHUNK_SIZE = 100_000
+
+
+def stream_key(path: str) -> int:
+    """A stable 64-bit key for a parameter path (independent of Python's hash seed)."""
+    return int.from_bytes(hashlib.sha256(path.encode("utf-8")).digest()[:8], "little")
+
+
+def parameter_rng(seed: int, path: str) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stream_key(path),))))
+
+
+def clip(parameter: Parameter, draws: FloatArray) -> FloatArray:
+    """Keep draws inside the parameter's valid range (a risk stays within 0..1)."""
+    if math.isinf(parameter.low) and math.isinf(parameter.high):
+        return draws
+    lo = None if math.isinf(parameter.low) else parameter.low
+    hi = None if math.isinf(parameter.high) else parameter.high
+    return np.clip(draws, lo, hi)
+
+
+@dataclass(frozen=True)
+class Draws:
+    """The Monte Carlo draws of one scenario's present values."""
+
+    seed: int
+    n: int
+    values: PresentValues
+
+    @property
+    def npv(self) -> FloatArray:
+        return self.values.npv
+
+
+def simulate(model: Model, n: int, seed: int, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Draws:
+    """Draw every uncertain parameter ``n`` times and evaluate the model.
+
+    Parameters
+    ----------
+    model : Model
+        The compiled scenario.
+    n : int
+        Number of draws (> 0).
+    seed : int
+        Root seed; each parameter's stream is derived from it and its path.
+    chunk_size : int
+        Draws evaluated at a time, to bound memory; does not change any number.
+
+    Examples
+    --------
+    >>> from socialinvest.engine.loading import parse_scenario
+    >>> from socialinvest.engine.resolve import resolve
+    >>> s = parse_scenario({"name": "x", "price_year": 2024, "horizon": 2,
+    ...     "costs": [{"actor": "kommun.utbildning", "year": 0,
+    ...                "amount": {"dist": "uniform", "low": 0, "high": 2}}]})
+    >>> d = simulate(resolve(s), 1000, seed=1)
+    >>> bool(-2 <= d.npv.min() and d.npv.max() <= 0)
+    True
+    """
+    if n <= 0:
+        raise ValueError("n must be positive")
+    chunk_size = max(1, chunk_size)
+    rngs = {i: parameter_rng(seed, p.path) for i, p in enumerate(model.parameters) if p.uncertain}
+    parts: list[PresentValues] = []
+    for start in range(0, n, chunk_size):
+        size = min(chunk_size, n - start)
+        values: list[Value] = []
+        for i, p in enumerate(model.parameters):
+            if i in rngs:
+                values.append(clip(p, p.dist.sample(rngs[i], size)))
+            else:
+                values.append(p.base)
+        parts.append(present_values(model, values, size))
+    if len(parts) == 1:
+        return Draws(seed, n, parts[0])
+    return Draws(
+        seed,
+        n,
+        PresentValues(
+            costs=np.concatenate([p.costs for p in parts]),
+            benefits_cashable=np.concatenate([p.benefits_cashable for p in parts]),
+            benefits_non_cashable=np.concatenate([p.benefits_non_cashable for p in parts]),
+            avoided_cases=np.concatenate([p.avoided_cases for p in parts]),
+        ),
+    )

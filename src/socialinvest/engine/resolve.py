@@ -1,0 +1,289 @@
+"""Resolve a scenario against the catalogue into a compiled model.
+
+The compiled :class:`Model` is flat: a list of uncertain :class:`Parameter` s
+and small tables of indexes (cost lines, cohorts, outcomes) into that list.
+Evaluation (:mod:`.evaluate`) only does arithmetic on it, for one value per
+parameter (the base case) or for thousands of draws at once.
+
+Every cross-reference is checked here, and all problems are reported together.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .catalogue import Catalogue, default_catalogue, nearest
+from .discounting import discount_factors
+from .distributions import AnyDist, Fixed
+from .errors import Problem, ScenarioError, format_path
+from .scenario import EFFECT, NON_NEGATIVE, SHARE, Actor, CostItem, Scenario
+
+FloatArray = np.ndarray
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One number of the scenario, with its distribution and valid range.
+
+    ``path`` names it in the scenario (``outcomes[0].effect``) and also seeds
+    its own random stream, so changing one parameter never changes the draws
+    of another (common random numbers across versions of a calculation).
+    """
+
+    path: str
+    label: str
+    dist: AnyDist
+    low: float = -math.inf
+    high: float = math.inf
+
+    @property
+    def base(self) -> float:
+        return self.dist.mean()
+
+    @property
+    def uncertain(self) -> bool:
+        return not isinstance(self.dist, Fixed)
+
+
+@dataclass(frozen=True)
+class CostTerm:
+    actor: int
+    amount: int  # parameter index
+    years: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class BenefitTerm:
+    """One actor's share of an outcome: unit cost × price-year conversion."""
+
+    actor: int
+    unit_cost: int  # parameter index
+    price_factor: float
+    cashable: bool
+
+
+@dataclass(frozen=True)
+class CohortTerm:
+    year: int
+    count: int  # parameter index
+
+
+@dataclass(frozen=True)
+class OutcomeTerm:
+    name: str
+    cost_item: str
+    per_year: bool
+    lag: int
+    duration: int
+    baseline_risk: int
+    effect: int
+    persistence: int
+    deadweight: int
+    displacement: int
+    attribution: int
+    benefits: tuple[BenefitTerm, ...]
+
+
+@dataclass(frozen=True)
+class Model:
+    scenario: Scenario
+    catalogue_version: str
+    actors: tuple[Actor, ...]
+    parameters: tuple[Parameter, ...]
+    optimism_bias: int
+    costs: tuple[CostTerm, ...]
+    cohorts: tuple[CohortTerm, ...]
+    outcomes: tuple[OutcomeTerm, ...]
+    rates: tuple[float, ...]  # r_t for t = 0..H-1 (r_0 is never used)
+    discount: FloatArray = field(compare=False)  # D_t
+
+    @property
+    def horizon(self) -> int:
+        return len(self.rates)
+
+    def with_constant_rate(self, rate: float) -> Model:
+        """The same model discounted at one constant rate (sensitivity)."""
+        rates = (rate,) * self.horizon
+        return dataclasses.replace(self, rates=rates, discount=discount_factors(rates))
+
+
+class _Builder:
+    def __init__(self, scenario: Scenario, catalogue: Catalogue):
+        self.scenario = scenario
+        self.catalogue = catalogue
+        self.problems: list[Problem] = []
+        self.parameters: list[Parameter] = []
+        self.actor_order: list[str] = []
+        self.actors = {a.id: a for a in catalogue.actors}
+        self.actors.update({a.id: a for a in scenario.actors})
+        self.items = {c.id: c for c in catalogue.cost_items}
+        self.items.update({c.id: c for c in scenario.cost_items})
+        self.index = {**catalogue.price_index, **scenario.price_index}
+        self.item_locs: dict[str, list[str | int]] = {
+            c.id: ["cost_items", i] for i, c in enumerate(scenario.cost_items)
+        }
+
+    def problem(self, loc: list[str | int], message: str) -> None:
+        self.problems.append(Problem(format_path(loc), message))
+
+    def param(self, path: str, label: str, dist: AnyDist, rng: tuple[float, float]) -> int:
+        self.parameters.append(Parameter(path, label, dist, *rng))
+        return len(self.parameters) - 1
+
+    def actor(self, actor_id: str, loc: list[str | int]) -> int:
+        if actor_id not in self.actors:
+            hint = nearest(actor_id, self.actors)
+            more = f"; did you mean {', '.join(hint)}?" if hint else ""
+            self.problem(loc, f"unknown actor {actor_id!r}{more}")
+            return -1
+        if actor_id not in self.actor_order:
+            self.actor_order.append(actor_id)
+        return self.actor_order.index(actor_id)
+
+    def year(self, year: int, loc: list[str | int]) -> bool:
+        horizon = self.scenario.horizon
+        if not 0 <= year < horizon:
+            self.problem(loc, f"must be between 0 and {horizon - 1} (horizon {horizon}), got {year}")
+            return False
+        return True
+
+    def price_factor(self, item: CostItem, loc: list[str | int]) -> float:
+        target, source = self.scenario.price_year, item.price_year
+        if target == source:
+            return 1.0
+        missing = [y for y in (target, source) if y not in self.index]
+        if missing:
+            years = " and ".join(str(y) for y in missing)
+            self.problem(loc, f"no price index for {years}; add it under price_index")
+            return 1.0
+        return self.index[target] / self.index[source]
+
+    def costs(self) -> list[CostTerm]:
+        terms = []
+        for i, line in enumerate(self.scenario.costs):
+            loc: list[str | int] = ["costs", i]
+            actor = self.actor(line.actor, [*loc, "actor"])
+            key = "year" if line.year is not None else "years"
+            years = line.year_offsets()
+            ok = all(
+                self.year(y, [*loc, key] if key == "year" else [*loc, key, j]) for j, y in enumerate(years)
+            )
+            label = f"Kostnad {line.actor} år {','.join(map(str, years))}"
+            amount = self.param(format_path([*loc, "amount"]), label, line.amount, NON_NEGATIVE)
+            if actor >= 0 and ok:
+                terms.append(CostTerm(actor, amount, tuple(years)))
+        return terms
+
+    def cohorts(self) -> list[CohortTerm]:
+        terms = []
+        for i, cohort in enumerate(self.scenario.participants):
+            loc: list[str | int] = ["participants", i]
+            ok = self.year(cohort.year, [*loc, "year"])
+            label = f"Deltagare år {cohort.year}"
+            count = self.param(format_path([*loc, "count"]), label, cohort.count, NON_NEGATIVE)
+            if ok:
+                terms.append(CohortTerm(cohort.year, count))
+        return terms
+
+    def unit_costs(self, item: CostItem, loc: list[str | int]) -> tuple[BenefitTerm, ...]:
+        # One parameter per (item, actor), shared by every outcome using the item:
+        # a unit cost is one uncertain quantity, not one per outcome.
+        factor = self.price_factor(item, [*loc, "cost_item"])
+        item_loc = self.item_locs.get(item.id, ["catalogue", "cost_items", item.id])
+        terms = []
+        for actor_id, dist in item.cost.items():
+            known = actor_id in self.actors
+            actor = self.actor(actor_id, [*item_loc, "cost", actor_id]) if known else -1
+            path = format_path([*item_loc, "cost", actor_id])
+            existing = [i for i, p in enumerate(self.parameters) if p.path == path]
+            if existing:
+                idx = existing[0]
+            else:
+                who = self.actors[actor_id].name if actor_id in self.actors else actor_id
+                idx = self.param(path, f"{item.name} – {who}", dist, (-math.inf, math.inf))
+            if actor >= 0:
+                terms.append(BenefitTerm(actor, idx, factor, item.cashable))
+        return tuple(terms)
+
+    def check_item_actors(self) -> None:
+        """Unknown actors in the scenario's own cost items, used or not."""
+        for i, item in enumerate(self.scenario.cost_items):
+            for actor_id in item.cost:
+                if actor_id not in self.actors:
+                    hint = nearest(actor_id, self.actors)
+                    more = f"; did you mean {', '.join(hint)}?" if hint else ""
+                    self.problem(["cost_items", i, "cost", actor_id], f"unknown actor {actor_id!r}{more}")
+
+    def outcome_param(self, i: int, name: str, rng: tuple[float, float], label: str) -> int:
+        dist = getattr(self.scenario.outcomes[i], name)
+        return self.param(format_path(["outcomes", i, name]), label, dist, rng)
+
+    def outcomes(self) -> list[OutcomeTerm]:
+        self.check_item_actors()
+        terms = []
+        for i, out in enumerate(self.scenario.outcomes):
+            loc: list[str | int] = ["outcomes", i]
+            item = self.items.get(out.cost_item)
+            if item is None:
+                hint = nearest(out.cost_item, self.items)
+                more = f"; did you mean {', '.join(hint)}?" if hint else ""
+                self.problem([*loc, "cost_item"], f"unknown cost item {out.cost_item!r}{more}")
+                continue
+            benefits = self.unit_costs(item, loc)
+
+            def p(name: str, rng: tuple[float, float], label: str, i: int = i) -> int:
+                return self.outcome_param(i, name, rng, label)
+
+            n = out.name
+            terms.append(
+                OutcomeTerm(
+                    name=out.name,
+                    cost_item=item.id,
+                    per_year=item.unit == "per_year",
+                    lag=out.lag,
+                    duration=out.duration,
+                    baseline_risk=p("baseline_risk", SHARE, f"{n}: risk utan insats"),
+                    effect=p("effect", EFFECT, f"{n}: effekt"),
+                    persistence=p("persistence", SHARE, f"{n}: varaktighet"),
+                    deadweight=p("deadweight", SHARE, f"{n}: dödviktsförlust"),
+                    displacement=p("displacement", SHARE, f"{n}: undanträngning"),
+                    attribution=p("attribution", SHARE, f"{n}: attribution"),
+                    benefits=benefits,
+                )
+            )
+        return terms
+
+
+def resolve(scenario: Scenario, catalogue: Catalogue | None = None) -> Model:
+    """Check a scenario's references and compile it into a :class:`Model`.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found (unknown ids with suggestions, years outside
+        the horizon, missing price-index years).
+    """
+    b = _Builder(scenario, catalogue or default_catalogue())
+    optimism = b.param("optimism_bias", "Optimism bias", scenario.optimism_bias, NON_NEGATIVE)
+    costs = b.costs()
+    cohorts = b.cohorts()
+    outcomes = b.outcomes()
+    if b.problems:
+        raise ScenarioError(b.problems)
+    rates = tuple(scenario.discount_rate.rate_in_year(t) for t in range(scenario.horizon))
+    return Model(
+        scenario=scenario,
+        catalogue_version=b.catalogue.version,
+        actors=tuple(b.actors[a] for a in b.actor_order),
+        parameters=tuple(b.parameters),
+        optimism_bias=optimism,
+        costs=tuple(costs),
+        cohorts=tuple(cohorts),
+        outcomes=tuple(outcomes),
+        rates=rates,
+        discount=discount_factors(rates),
+    )

@@ -1,0 +1,250 @@
+"""The scenario file, version 1: one pydantic model for file, CLI, API and forms.
+
+The model checks structure, types and ranges.  References between parts of a
+scenario and the default catalogue (actor ids, cost-item ids, price-index
+years, year offsets within the horizon) are checked by
+:func:`socialinvest.engine.resolve.resolve`, which every calculation goes
+through; :func:`socialinvest.engine.loading.parse_scenario` runs both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
+
+from .distributions import AnyDist, Uncertain
+
+ActorLevel = Literal["kommun", "region", "stat", "individ", "samhalle"]
+
+
+def _in_range(low: float, high: float) -> Callable[[AnyDist], AnyDist]:
+    """A validator that keeps an uncertain parameter within ``[low, high]``.
+
+    The base value (the mean) and the bounds of a bounded distribution must lie
+    in the range; the unbounded tail of a normal is clipped when drawn.
+    """
+
+    def describe() -> str:
+        if math.isinf(low) and math.isinf(high):
+            return "any number"
+        if math.isinf(high):
+            return f"at least {low:g}"
+        if math.isinf(low):
+            return f"at most {high:g}"
+        return f"between {low:g} and {high:g}"
+
+    def check(value: AnyDist) -> AnyDist:
+        lo, hi = value.bounds()
+        mean = value.mean()
+        for what, x in (("", mean), ("low ", lo), ("high ", hi)):
+            if not math.isfinite(x):
+                raise ValueError(f"must be a finite number, got {x}")
+            if x < low or x > high:
+                got = f"{what}{x:g}" if what else f"{x:g}"
+                raise ValueError(f"must be {describe()}, got {got}")
+        return value
+
+    return check
+
+
+SHARE = (0.0, 1.0)
+NON_NEGATIVE = (0.0, math.inf)
+EFFECT = (-math.inf, 1.0)
+ANY_REAL = (-math.inf, math.inf)
+
+Share = Annotated[Uncertain, AfterValidator(_in_range(*SHARE))]
+NonNegative = Annotated[Uncertain, AfterValidator(_in_range(*NON_NEGATIVE))]
+Effect = Annotated[Uncertain, AfterValidator(_in_range(*EFFECT))]
+UnitCost = Annotated[Uncertain, AfterValidator(_in_range(*ANY_REAL))]
+
+
+class _Strict(BaseModel):
+    # validate_default: a default like ``persistence = 1.0`` becomes a Fixed too.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=True)
+
+
+class Actor(_Strict):
+    """Someone whose budget carries costs or gains: a committee, the region, a state agency."""
+
+    id: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    level: ActorLevel
+
+
+class CostItem(_Strict):
+    """A unit cost of a costly state (a year in care, one placement), split by the actor who bears it."""
+
+    id: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    unit: Literal["per_year", "per_case"]
+    price_year: Annotated[int, Field(ge=1900, le=2200)]
+    cost: dict[str, UnitCost]
+    cashable: bool = True
+    source: str | None = None
+    confidence: Annotated[int, Field(ge=1, le=5)] | None = None
+    status: Literal["found", "inferred", "assumption"] | None = None
+
+    @field_validator("cost")
+    @classmethod
+    def _not_empty(cls, value: dict[str, AnyDist]) -> dict[str, AnyDist]:
+        if not value:
+            raise ValueError("needs the cost for at least one actor")
+        return value
+
+
+class CostLine(_Strict):
+    """The intervention's own cost to one actor, in one year or a list of years (same amount each)."""
+
+    actor: str
+    year: Annotated[int, Field(ge=0)] | None = None
+    years: list[Annotated[int, Field(ge=0)]] | None = None
+    amount: NonNegative
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _one_of_year_years(self) -> CostLine:
+        if (self.year is None) == (self.years is None):
+            raise ValueError("give either 'year' or 'years', not both and not neither")
+        if self.years is not None and not self.years:
+            raise ValueError("'years' must list at least one year")
+        if self.years is not None and len(set(self.years)) != len(self.years):
+            raise ValueError("'years' lists a year twice")
+        return self
+
+    def year_offsets(self) -> list[int]:
+        return [self.year] if self.year is not None else list(self.years or [])
+
+
+class Cohort(_Strict):
+    """Persons entering the intervention in one year offset."""
+
+    year: Annotated[int, Field(ge=0)]
+    count: NonNegative
+
+
+class Outcome(_Strict):
+    """A costly state the intervention makes less likely."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    cost_item: str
+    baseline_risk: Share
+    effect: Effect
+    lag: Annotated[int, Field(ge=0, le=100)] = 0
+    duration: Annotated[int, Field(ge=1, le=100)] = 1
+    persistence: Share = 1.0  # type: ignore[assignment]
+    deadweight: Share = 0.0  # type: ignore[assignment]
+    displacement: Share = 0.0  # type: ignore[assignment]
+    attribution: Share = 1.0  # type: ignore[assignment]
+
+
+class DiscountStep(_Strict):
+    from_: Annotated[int, Field(alias="from", ge=0)]
+    rate: Annotated[float, Field(gt=-1, le=1)]
+
+
+def _coerce_rate(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"must be a rate or {{steps: [...]}}, got {value!r}")
+    if isinstance(value, int | float):
+        return {"steps": [{"from": 0, "rate": value}]}
+    return value
+
+
+class DiscountRate(_Strict):
+    """A constant rate, or rates that step down with time (Green Book: 3.5 % → 3 % after 30 years)."""
+
+    steps: list[DiscountStep]
+
+    @field_validator("steps")
+    @classmethod
+    def _ordered(cls, steps: list[DiscountStep]) -> list[DiscountStep]:
+        if not steps:
+            raise ValueError("needs at least one step")
+        if steps[0].from_ != 0:
+            raise ValueError("the first step must start 'from: 0'")
+        froms = [s.from_ for s in steps]
+        if froms != sorted(set(froms)):
+            raise ValueError("steps must be in increasing order of 'from', each year once")
+        return steps
+
+    def rate_in_year(self, year: int) -> float:
+        rate = self.steps[0].rate
+        for step in self.steps:
+            if step.from_ <= year:
+                rate = step.rate
+        return rate
+
+
+def _serialise_rate(value: DiscountRate) -> Any:
+    if len(value.steps) == 1:
+        return value.steps[0].rate
+    return value.model_dump(by_alias=True)
+
+
+Rate = Annotated[
+    DiscountRate,
+    BeforeValidator(_coerce_rate),
+    PlainSerializer(_serialise_rate, return_type=Any),
+]
+
+DEFAULT_DISCOUNT_RATE = 0.035
+DEFAULT_DRAWS = 10_000
+MAX_DRAWS = 1_000_000
+
+
+class Scenario(_Strict):
+    """Scenario file version 1.  Amounts in SEK of ``price_year``."""
+
+    version: Literal[1] = 1
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    price_year: Annotated[int, Field(ge=1900, le=2200)]
+    start_year: Annotated[int, Field(ge=1900, le=2200)] | None = None
+    horizon: Annotated[int, Field(ge=1, le=100)] = 20
+    discount_rate: Rate = DEFAULT_DISCOUNT_RATE  # type: ignore[assignment]
+    draws: Annotated[int, Field(ge=0, le=MAX_DRAWS)] = DEFAULT_DRAWS
+    seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
+    optimism_bias: NonNegative = 0.0  # type: ignore[assignment]
+    price_index: dict[int, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
+    actors: list[Actor] = Field(default_factory=list)
+    cost_items: list[CostItem] = Field(default_factory=list)
+    costs: list[CostLine] = Field(default_factory=list)
+    participants: list[Cohort] = Field(default_factory=list)
+    outcomes: list[Outcome] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _default_start_year(self) -> Scenario:
+        if self.start_year is None:
+            self.start_year = self.price_year
+        return self
+
+    @property
+    def first_year(self) -> int:
+        """Calendar year of offset 0."""
+        return self.start_year if self.start_year is not None else self.price_year
+
+    def canonical_json(self) -> str:
+        """The scenario as canonical JSON: the same content gives the same text,
+        whether it came from YAML, JSON, the API or a form."""
+        return json.dumps(
+            self.model_dump(mode="json", by_alias=True),
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    def input_sha256(self) -> str:
+        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
