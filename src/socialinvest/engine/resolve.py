@@ -172,7 +172,8 @@ class _Builder:
             ok = all(
                 self.year(y, [*loc, key] if key == "year" else [*loc, key, j]) for j, y in enumerate(years)
             )
-            label = f"Kostnad {line.actor} år {','.join(map(str, years))}"
+            who = self.actors[line.actor].name if line.actor in self.actors else line.actor
+            label = f"Kostnad {who} år {', '.join(map(str, years))}"
             amount = self.param(format_path([*loc, "amount"]), label, line.amount, NON_NEGATIVE)
             if actor >= 0 and ok:
                 terms.append(CostTerm(actor, amount, tuple(years)))

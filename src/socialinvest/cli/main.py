@@ -1,0 +1,238 @@
+"""``socialinvest`` — the command line.
+
+Exit codes: 0 success; 2 bad input (one line per problem on stderr, naming the
+field path and the rule); 1 an unexpected internal error (one line, no
+traceback unless ``SOCIALINVEST_DEBUG=1``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from socialinvest.engine import (
+    ScenarioError,
+    cohort_cost,
+    default_catalogue,
+    load_portfolio,
+    load_scenario,
+    opportunity_equivalents,
+    portfolio,
+    run,
+)
+from socialinvest.engine.equivalents import load_equivalent_items
+
+from . import tables
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+
+class InputError(Exception):
+    """Bad input found by the CLI itself (an option, an output path)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse's own usage errors: exit 2, one line
+        self.print_usage(sys.stderr)
+        print(f"socialinvest: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_INPUT)
+
+
+def _json(model: BaseModel | dict[str, Any]) -> str:
+    data = model.model_dump(mode="json") if isinstance(model, BaseModel) else model
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        try:
+            Path(output).write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"--output: cannot write {output}: {exc.strerror}") from None
+    else:
+        print(text)
+
+
+def cmd_calc(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.file)
+    calc = run(scenario, draws=args.draws, seed=args.seed, with_sensitivity=not args.no_sensitivity)
+    if args.format == "xlsx":
+        if not args.output:
+            raise InputError("--output: required with --format xlsx (the workbook's file name)")
+        from socialinvest.reports.xlsx import write_audit_workbook
+
+        try:
+            write_audit_workbook(calc, args.output)
+        except OSError as exc:
+            raise InputError(f"--output: cannot write {args.output}: {exc.strerror}") from None
+        print(f"wrote {args.output}", file=sys.stderr)
+        return EXIT_OK
+    text = _json(calc.result) if args.format == "json" else tables.calculation(calc.result)
+    _emit(text, args.output)
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.file)
+    if args.format == "json":
+        print(_json({"valid": True, "name": scenario.name, "input_sha256": scenario.input_sha256()}))
+    else:
+        print(f"{args.file}: giltig ({scenario.name}; sha256 {scenario.input_sha256()[:12]})")
+    return EXIT_OK
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    calc = run(load_scenario(args.file), draws=0)
+    sens = calc.result.sensitivity
+    assert sens is not None
+    _emit(_json(sens) if args.format == "json" else tables.sensitivity(sens), args.output)
+    return EXIT_OK
+
+
+def cmd_portfolio(args: argparse.Namespace) -> int:
+    scenarios, sources = load_portfolio(args.paths)
+    result = portfolio(scenarios, sources=sources, draws=args.draws, workers=args.workers)
+    _emit(_json(result) if args.format == "json" else tables.portfolio(result), args.output)
+    return EXIT_OK
+
+
+def cmd_cohort(args: argparse.Namespace) -> int:
+    try:
+        split = default_catalogue().cost_item(args.split_item) if args.split_item else None
+    except KeyError as exc:
+        raise InputError(f"--split-item: {exc.args[0]}") from None
+    try:
+        result = cohort_cost(
+            cohort_size=args.cohort_size,
+            excluded=args.excluded,
+            share=args.share,
+            years=args.years,
+            annual_cost=args.annual_cost,
+            discount_rate=args.discount_rate,
+            split_item=split,
+        )
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    _emit(_json(result) if args.format == "json" else tables.cohort(result), args.output)
+    return EXIT_OK
+
+
+def cmd_equivalents(args: argparse.Namespace) -> int:
+    try:
+        items = load_equivalent_items(args.items) if args.items else None
+        result = opportunity_equivalents(args.amount, items)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    _emit(_json(result) if args.format == "json" else tables.equivalents(result), args.output)
+    return EXIT_OK
+
+
+def cmd_catalogue(args: argparse.Namespace) -> int:
+    catalogue = default_catalogue()
+    _emit(_json(catalogue) if args.format == "json" else tables.catalogue(catalogue), args.output)
+    return EXIT_OK
+
+
+def _nonneg_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
+    return value
+
+
+def _float(text: str) -> float:
+    try:
+        value = float(text.replace(" ", "").replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="socialinvest", description="Socialinvest: social investment fund tools.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def command(
+        name: str, func: Callable[[argparse.Namespace], int], help_: str, formats: Sequence[str]
+    ) -> Any:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(func=func)
+        p.add_argument("--format", choices=formats, default=formats[0])
+        p.add_argument("--output", "-o", help="write to this file instead of standard output")
+        return p
+
+    p = command("calc", cmd_calc, "Calculate a scenario file.", ("table", "json", "xlsx"))
+    p.add_argument("file")
+    p.add_argument("--draws", type=_nonneg_int, help="override the scenario's draws")
+    p.add_argument("--seed", type=_nonneg_int, help="override the scenario's seed")
+    p.add_argument("--no-sensitivity", action="store_true", help="skip the tornado and rate cases")
+
+    p = command("validate", cmd_validate, "Check a scenario file.", ("table", "json"))
+    p.add_argument("file")
+
+    p = command(
+        "sensitivity", cmd_sensitivity, "Tornado, switching values, discount rates.", ("table", "json")
+    )
+    p.add_argument("file")
+
+    p = command("portfolio", cmd_portfolio, "Sum scenarios draw by draw.", ("table", "json"))
+    p.add_argument("paths", nargs="+", metavar="DIR_OR_FILE")
+    p.add_argument("--draws", type=_nonneg_int, help="draws per scenario (default: the largest)")
+    p.add_argument("--workers", type=_nonneg_int, default=1, help="threads (never changes a number)")
+
+    p = command("cohort", cmd_cohort, "The price of exclusion for a birth cohort.", ("table", "json"))
+    p.add_argument("--cohort-size", type=_nonneg_int, required=True)
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--excluded", type=_float, help="persons in lasting exclusion")
+    group.add_argument("--share", type=_float, help="share of the cohort in lasting exclusion, 0..1")
+    p.add_argument("--years", type=_nonneg_int, required=True)
+    p.add_argument("--annual-cost", type=_float, required=True)
+    p.add_argument("--discount-rate", type=_float, help="also give the present value at this rate")
+    p.add_argument(
+        "--split-item",
+        nargs="?",
+        const="exclusion_year_varmdo",
+        help="split the total by actor as this catalogue cost item does (default exclusion_year_varmdo)",
+    )
+
+    p = command("equivalents", cmd_equivalents, "What an amount could buy instead.", ("table", "json"))
+    p.add_argument("amount", type=_float)
+    p.add_argument("--items", help="YAML/JSON list of {name, unit_price} replacing the default list")
+
+    command("catalogue", cmd_catalogue, "List the default catalogue.", ("table", "json"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        return EXIT_INPUT
+    except InputError as exc:
+        print(exc.args[0] if exc.args else str(exc), file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # the promise: never a traceback
+        if os.environ.get("SOCIALINVEST_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
