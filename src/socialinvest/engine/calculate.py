@@ -72,11 +72,11 @@ def base_case(model: Model) -> BaseCase:
         break_even_cases=break_even_cases(pv_costs, pv_benefits, avoided),
         by_actor={
             a: ActorPresentValue(
-                pv_costs=float(pv.costs[0, j]),
-                pv_benefits=float(pv.benefits[0, j]),
-                pv_benefits_cashable=float(pv.benefits_cashable[0, j]),
-                pv_benefits_non_cashable=float(pv.benefits_non_cashable[0, j]),
-                npv=float(pv.npv_by_actor[0, j]),
+                pv_costs=float(pv.costs[j, 0]),
+                pv_benefits=float(pv.benefits[j, 0]),
+                pv_benefits_cashable=float(pv.benefits_cashable[j, 0]),
+                pv_benefits_non_cashable=float(pv.benefits_non_cashable[j, 0]),
+                npv=float(pv.npv_by_actor[j, 0]),
             )
             for j, a in enumerate(ids)
         },
@@ -129,10 +129,10 @@ def monte_carlo_summary(model: Model, draws: Draws) -> MonteCarlo:
     bcr = bcr[np.isfinite(bcr)]
     by_actor = pv.npv_by_actor
     actors = {}
-    if by_actor.shape[1]:
-        p5, p95 = np.percentile(by_actor, [5, 95], axis=0)
+    if by_actor.shape[0]:
+        p5, p95 = np.percentile(by_actor, [5, 95], axis=1)
         for j, actor in enumerate(model.actors):
-            column = by_actor[:, j]
+            column = by_actor[j]
             actors[actor.id] = ActorMonteCarlo(
                 npv_mean=stable_mean(column),
                 npv_p5=float(p5[j]),

@@ -65,6 +65,7 @@ def persistence_sum(
     start: int,
     length: int,
     persistence: float | FloatArray,
+    log_persistence: float | FloatArray | None = None,
 ) -> float | FloatArray:
     """Present value of an avoided state that decays by ``persistence`` a year.
 
@@ -80,6 +81,8 @@ def persistence_sum(
         Years ``K`` the state lasts within the horizon.
     persistence : float or ndarray
         ``p``, the share of the effect kept each further year (one per draw).
+    log_persistence : float or ndarray, optional
+        ``ln p`` if the caller has it already (one outcome, several cohorts).
 
     Returns
     -------
@@ -105,7 +108,7 @@ def persistence_sum(
     p = np.asarray(persistence, dtype=np.float64)
     total: float | FloatArray = 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_p = np.log(p)
+        log_p = np.log(p) if log_persistence is None else log_persistence
         for a, b, d in _segments(rates, start, start + length):
             n = b - a
             log_q = log_p + np.log(d)

@@ -27,7 +27,7 @@ from pydantic import (
     PlainSerializer,
     model_validator,
 )
-from scipy import stats
+from scipy import special
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -51,6 +51,10 @@ class _DistBase(BaseModel):
     def is_fixed(self) -> bool:
         return False
 
+    def support(self) -> tuple[float, float]:
+        """The smallest interval every draw falls in."""
+        return (-math.inf, math.inf)
+
     def bounds(self) -> tuple[float, float]:
         """The values a valid range check should see: the support where it is
         bounded, otherwise the mean (an unbounded tail is clipped, not refused)."""
@@ -73,6 +77,9 @@ class Fixed(_DistBase):
     def quantile(self, q: float) -> float:
         return self.value
 
+    def support(self) -> tuple[float, float]:
+        return (self.value, self.value)
+
     @property
     def is_fixed(self) -> bool:
         return True
@@ -92,7 +99,7 @@ class Normal(_DistBase):
         return rng.normal(self.mean_, self.sd, n)
 
     def quantile(self, q: float) -> float:
-        return float(stats.norm.ppf(q, loc=self.mean_, scale=self.sd)) if self.sd else self.mean_
+        return self.mean_ + self.sd * float(special.ndtri(q))
 
 
 class LogNormal(_DistBase):
@@ -122,10 +129,10 @@ class LogNormal(_DistBase):
 
     def quantile(self, q: float) -> float:
         mu, sigma = self._mu_sigma()
-        return float(math.exp(mu + sigma * stats.norm.ppf(q)))
+        return math.exp(mu + sigma * float(special.ndtri(q)))
 
-    def bounds(self) -> tuple[float, float]:
-        return (self.mean_, self.mean_)
+    def support(self) -> tuple[float, float]:
+        return (0.0, math.inf)
 
 
 class Uniform(_DistBase):
@@ -151,6 +158,9 @@ class Uniform(_DistBase):
     def bounds(self) -> tuple[float, float]:
         return (self.low, self.high)
 
+    def support(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
 
 class _ThreePoint(_DistBase):
     low: float
@@ -170,6 +180,9 @@ class _ThreePoint(_DistBase):
     def bounds(self) -> tuple[float, float]:
         return (self.low, self.high)
 
+    def support(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
 
 class Triangular(_ThreePoint):
     dist: Literal["triangular"]
@@ -181,8 +194,12 @@ class Triangular(_ThreePoint):
         return rng.triangular(self.low, self.mode, self.high, n)
 
     def quantile(self, q: float) -> float:
-        c = (self.mode - self.low) / (self.high - self.low)
-        return float(stats.triang.ppf(q, c, loc=self.low, scale=self.high - self.low))
+        # Inverse CDF, closed form.
+        span = self.high - self.low
+        c = (self.mode - self.low) / span
+        if q <= c:
+            return self.low + math.sqrt(q * span * (self.mode - self.low))
+        return self.high - math.sqrt((1 - q) * span * (self.high - self.mode))
 
 
 class Pert(_ThreePoint):
@@ -212,7 +229,7 @@ class Pert(_ThreePoint):
 
     def quantile(self, q: float) -> float:
         a, b = self._ab()
-        return self.low + (self.high - self.low) * float(stats.beta.ppf(q, a, b))
+        return self.low + (self.high - self.low) * float(special.betaincinv(a, b, q))
 
 
 class Beta(_DistBase):
@@ -253,9 +270,12 @@ class Beta(_DistBase):
 
     def quantile(self, q: float) -> float:
         a, b = self._ab()
-        return float(stats.beta.ppf(q, a, b))
+        return float(special.betaincinv(a, b, q))
 
     def bounds(self) -> tuple[float, float]:
+        return (0.0, 1.0)
+
+    def support(self) -> tuple[float, float]:
         return (0.0, 1.0)
 
 
@@ -280,7 +300,10 @@ class Gamma(_DistBase):
 
     def quantile(self, q: float) -> float:
         shape, scale = self._shape_scale()
-        return float(stats.gamma.ppf(q, shape, scale=scale))
+        return float(special.gammaincinv(shape, q)) * scale
+
+    def support(self) -> tuple[float, float]:
+        return (0.0, math.inf)
 
 
 DIST_NAMES = ("fixed", "normal", "lognormal", "uniform", "triangular", "pert", "beta", "gamma")

@@ -27,7 +27,9 @@ Value = float | FloatArray
 
 @dataclass(frozen=True)
 class PresentValues:
-    """Per-actor present values, shape ``(draws, actors)``, and avoided cases per draw."""
+    """Per-actor present values, shape ``(actors, draws)``, and avoided cases per draw.
+
+    Actor-major, so each actor's draws are contiguous in memory."""
 
     costs: FloatArray
     benefits_cashable: FloatArray
@@ -58,13 +60,19 @@ class PresentValues:
 def _row_sum(a: FloatArray) -> FloatArray:
     # Sum actors left to right, not with a pairwise/BLAS reduction, so totals are
     # the same bits for any number of draws.
-    out = np.zeros(a.shape[0])
-    for j in range(a.shape[1]):
-        out = out + a[:, j]
+    out = np.zeros(a.shape[1])
+    for row in a:
+        out = out + row
     return out
 
 
-def cohort_weight(model: Model, outcome: OutcomeTerm, start_year: int, persistence: Value) -> Value:
+def cohort_weight(
+    model: Model,
+    outcome: OutcomeTerm,
+    start_year: int,
+    persistence: Value,
+    log_persistence: Value | None = None,
+) -> Value:
     """Present value at year 0 of one avoided case entering in ``start_year``.
 
     ``per_case``: ``D_{c+lag}``; ``per_year``: ``Σ_k D_{c+lag+k} p^k`` over the
@@ -76,7 +84,7 @@ def cohort_weight(model: Model, outcome: OutcomeTerm, start_year: int, persisten
     if not outcome.per_year:
         return float(model.discount[start])
     length = min(outcome.duration, model.horizon - start)
-    return persistence_sum(model.discount, model.rates, start, length, persistence)
+    return persistence_sum(model.discount, model.rates, start, length, persistence, log_persistence)
 
 
 def avoided_share(outcome: OutcomeTerm, v: Sequence[Value]) -> Value:
@@ -125,9 +133,12 @@ def present_values(model: Model, values: Sequence[Value], n: int) -> PresentValu
         share = avoided_share(outcome, values)
         weighted_count: Value = 0.0
         participants: Value = 0.0
+        persistence = values[outcome.persistence]
+        with np.errstate(divide="ignore"):
+            log_p = np.log(persistence) if outcome.per_year else None
         for cohort in model.cohorts:
             count = values[cohort.count]
-            cohort_pv = cohort_weight(model, outcome, cohort.year, values[outcome.persistence])
+            cohort_pv = cohort_weight(model, outcome, cohort.year, persistence, log_p)
             weighted_count = weighted_count + count * cohort_pv
             participants = participants + count
         avoided = avoided + share * participants
@@ -146,9 +157,9 @@ def present_values(model: Model, values: Sequence[Value], n: int) -> PresentValu
 
 
 def _stack(columns: list[Value], n: int) -> FloatArray:
-    out = np.empty((n, len(columns)))
+    out = np.empty((len(columns), n))
     for j, col in enumerate(columns):
-        out[:, j] = col
+        out[j] = col
     return out
 
 

@@ -37,7 +37,7 @@ def parameter_rng(seed: int, path: str) -> np.random.Generator:
 
 def clip(parameter: Parameter, draws: FloatArray) -> FloatArray:
     """Keep draws inside the parameter's valid range (a risk stays within 0..1)."""
-    if math.isinf(parameter.low) and math.isinf(parameter.high):
+    if not parameter.needs_clip:
         return draws
     lo = None if math.isinf(parameter.low) else parameter.low
     hi = None if math.isinf(parameter.high) else parameter.high

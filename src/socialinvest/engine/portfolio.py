@@ -149,7 +149,7 @@ def portfolio(
             for j, actor in enumerate(done.model.actors):
                 actors.setdefault(actor.id, ActorInfo(name=actor.name, level=actor.level))
                 by_actor.setdefault(actor.id, np.zeros(n))
-                by_actor[actor.id] += done.npv_by_actor[:, j]
+                by_actor[actor.id] += done.npv_by_actor[j]
         else:
             for actor in done.model.actors:
                 actors.setdefault(actor.id, ActorInfo(name=actor.name, level=actor.level))
@@ -215,7 +215,8 @@ def load_portfolio(
 ) -> tuple[list[Scenario], list[str]]:
     """Load every scenario file; report the problems of all files at once."""
     files = scenario_files(paths)
-    scenarios, problems = [], []
+    scenarios: list[Scenario] = []
+    problems: list[Problem] = []
     for f in files:
         try:
             scenarios.append(load_scenario(f, catalogue=catalogue))

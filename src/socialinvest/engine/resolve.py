@@ -48,6 +48,12 @@ class Parameter:
     def uncertain(self) -> bool:
         return not isinstance(self.dist, Fixed)
 
+    @property
+    def needs_clip(self) -> bool:
+        """Whether a draw can fall outside the valid range (a normal's tail can; a beta can't)."""
+        lo, hi = self.dist.support()
+        return lo < self.low or hi > self.high
+
 
 @dataclass(frozen=True)
 class CostTerm:
