@@ -1,0 +1,138 @@
+"""Repeating parts of an application: budget lines, partners, draft indicators; the sign-off."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from socialinvest.core.audit import record_event
+from socialinvest.core.personnummer import reject_personnummer
+from socialinvest.organisations.models import Unit
+
+from ..models import Application, BudgetLine, Partner, PlannedIndicator
+from ..permissions import can_edit
+
+
+def _locked_editable(application: Application, acting_user: Any) -> Application:
+    locked = Application.objects.select_for_update().select_related("fund").get(pk=application.pk)
+    can_edit(acting_user, locked).require()
+    return locked
+
+
+def _audit(application: Application, acting_user: Any, verb: str, summary: str, data: dict[str, Any]) -> None:
+    record_event(
+        actor=acting_user, verb=verb, target=application, summary=summary, data=data,
+        fund=application.fund, application=application,
+    )
+
+
+def do_replace_budget_lines(*, application: Application, lines: list[dict[str, Any]], acting_user: Any) -> None:
+    """Replace the budget: ``[{year, payer (Unit id), amount, from_fund, description}]``."""
+    errors: dict[str, str] = {}
+    clean = []
+    units = {u.pk: u for u in Unit.objects.filter(organisation=application.fund.owner)}
+    for i, line in enumerate(lines):
+        try:
+            amount = Decimal(str(line.get("amount", "")).replace(" ", "").replace(",", "."))
+        except InvalidOperation:
+            errors[f"budget-{i}-amount"] = _("Ange ett belopp i kronor.")
+            continue
+        if amount < 0:
+            errors[f"budget-{i}-amount"] = _("Beloppet kan inte vara negativt.")
+        year = line.get("year")
+        if not isinstance(year, int) or not 1900 <= year <= 2200:
+            errors[f"budget-{i}-year"] = _("Ange ett år.")
+        payer = units.get(int(line.get("payer") or 0))
+        if payer is None:
+            errors[f"budget-{i}-payer"] = _("Välj en betalare i organisationen.")
+        description = str(line.get("description", ""))
+        try:
+            reject_personnummer(description)
+        except ValidationError as exc:
+            errors[f"budget-{i}-description"] = exc.messages[0]
+        clean.append((year, payer, amount, bool(line.get("from_fund", True)), description))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _locked_editable(application, acting_user)
+        locked.budget_lines.all().delete()
+        BudgetLine.objects.bulk_create(
+            BudgetLine(application=locked, year=y, payer=p, amount=a, from_fund=f, description=d)
+            for y, p, a, f, d in clean
+        )
+        total = sum((a for _y, _p, a, _f, _d in clean), Decimal(0))
+        _audit(locked, acting_user, "application.budget", _("Budget ändrad: %(total)s kr") % {"total": total},
+               {"lines": len(clean), "total": str(total)})
+
+
+def do_replace_partners(*, application: Application, partners: list[dict[str, str]], acting_user: Any) -> None:
+    errors = {}
+    for i, p in enumerate(partners):
+        if not p.get("name", "").strip():
+            errors[f"partner-{i}-name"] = _("Ange partnerns namn.")
+        for key in ("name", "role"):
+            try:
+                reject_personnummer(p.get(key, ""))
+            except ValidationError as exc:
+                errors[f"partner-{i}-{key}"] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _locked_editable(application, acting_user)
+        locked.partners.all().delete()
+        Partner.objects.bulk_create(
+            Partner(application=locked, name=p["name"].strip(), role=p.get("role", "")) for p in partners
+        )
+        _audit(locked, acting_user, "application.partners", _("Partners ändrade"),
+               {"partners": [p["name"] for p in partners]})
+
+
+def do_replace_indicators(*, application: Application, indicators: list[dict[str, str]], acting_user: Any) -> None:
+    errors = {}
+    for i, ind in enumerate(indicators):
+        if not ind.get("name", "").strip():
+            errors[f"indicator-{i}-name"] = _("Ange indikatorns namn.")
+        for key in ("name", "definition", "measured_when"):
+            try:
+                reject_personnummer(ind.get(key, ""))
+            except ValidationError as exc:
+                errors[f"indicator-{i}-{key}"] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _locked_editable(application, acting_user)
+        locked.planned_indicators.all().delete()
+        PlannedIndicator.objects.bulk_create(
+            PlannedIndicator(
+                application=locked,
+                name=ind["name"].strip(),
+                definition=ind.get("definition", ""),
+                measured_when=ind.get("measured_when", ""),
+                outcome_name=ind.get("outcome_name", ""),
+            )
+            for ind in indicators
+        )
+        _audit(locked, acting_user, "application.indicators", _("Uppföljningsplan ändrad"),
+               {"indicators": [i["name"] for i in indicators]})
+
+
+def do_sign_off(*, application: Application, manager_name: str, acting_user: Any) -> Application:
+    """The responsible manager signs the application off."""
+    name = manager_name.strip()
+    if not name:
+        raise ValidationError({"signoff_name": _("Ange ansvarig chefs namn.")})
+    reject_personnummer(name)
+    with transaction.atomic():
+        locked = _locked_editable(application, acting_user)
+        locked.signoff_name = name
+        locked.signed_off_at = timezone.now()
+        locked.signed_off_by = acting_user
+        locked.save(update_fields=["signoff_name", "signed_off_at", "signed_off_by", "updated_at"])
+        _audit(locked, acting_user, "application.signed_off", _("Undertecknad av %(name)s") % {"name": name},
+               {"manager": name})
+    return locked

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from socialinvest.core.audit import record_event
+
+from ..models import Application
+from ..permissions import can_edit
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "summary",
+        "requested_amount",
+        "period_start",
+        "period_end",
+        "target_group",
+        "risk_factors",
+        "intervention",
+        "evidence",
+        "evidence_references",
+        "effect_chain",
+        "risks",
+        "implementation_plan",
+        "proposed_repayment",
+    }
+)
+
+
+def _shown(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+def do_update_application(
+    *, application: Application, changes: dict[str, Any], acting_user: Any, reason: str = ""
+) -> Application:
+    """Change section fields; validates every field, writes all or nothing, audits what changed."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError({f: _("Fältet kan inte ändras här.") for f in sorted(unknown)})
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        can_edit(acting_user, locked).require()
+        before = {f: getattr(locked, f) for f in changes}
+        for f, v in changes.items():
+            setattr(locked, f, v)
+        locked.full_clean(exclude=[f.name for f in Application._meta.fields if f.name not in changes])
+        if locked.period_start and locked.period_end and locked.period_end < locked.period_start:
+            raise ValidationError({"period_end": _("Perioden kan inte sluta före den börjar.")})
+        changed = {f: [_shown(before[f]), _shown(v)] for f, v in changes.items() if before[f] != v}
+        if not changed:
+            return locked
+        locked.save(update_fields=[*changed, "updated_at"])
+        record_event(
+            actor=acting_user,
+            verb="application.updated",
+            target=locked,
+            summary=_("Ändrade: %(fields)s")
+            % {"fields": ", ".join(str(Application._meta.get_field(f).verbose_name) for f in changed)},
+            reason=reason,
+            data={"changes": changed},
+            fund=locked.fund,
+            application=locked,
+        )
+    return locked

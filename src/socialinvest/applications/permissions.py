@@ -1,0 +1,161 @@
+"""Who may see and do what with an application.  Every check returns a Verdict
+(allowed + reason in Swedish), used by pages, services and the API alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from socialinvest.core.permissions import Verdict, allow, deny
+from socialinvest.organisations.models import Membership, Role
+
+from . import conditions
+from .models import Application
+from .states import BY_NAME, FINAL, Status, Transition
+
+READ_ROLES = {Role.FUND_ADMIN, Role.PREPARATION, Role.COUNCIL, Role.DECISION_MAKER, Role.AUDITOR}
+# Roles that act on applications they do not apply for, and so can be conflicted.
+ASSESSOR_ROLES = {Role.PREPARATION, Role.COUNCIL, Role.DECISION_MAKER}
+
+
+@dataclass
+class Access:
+    """A user's memberships, loaded once per request."""
+
+    user: Any
+    memberships: list[Membership] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, user: Any) -> Access:
+        if not getattr(user, "is_authenticated", False):
+            return cls(user)
+        cached = getattr(user, "_socialinvest_access", None)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        access = cls(user, list(Membership.objects.filter(user=user).select_related("unit", "fund")))
+        user._socialinvest_access = access
+        return access
+
+    def unit_ids(self, role: str | None = None) -> set[int]:
+        return {m.unit_id for m in self.memberships if m.unit_id and (role is None or m.role == role)}
+
+    def fund_roles(self, fund: Any) -> set[str]:
+        """Roles held for a fund directly or through its owner organisation."""
+        return {
+            m.role
+            for m in self.memberships
+            if m.fund_id == fund.pk or (m.organisation_id and m.organisation_id == fund.owner_id)
+        }
+
+    def roles_for(self, application: Application) -> set[str]:
+        roles = self.fund_roles(application.fund)
+        if self.unit_ids(Role.APPLICANT) & applicant_unit_ids(application):
+            roles.add(Role.APPLICANT)
+        if application.project_lead_id and application.project_lead_id == self.user.pk:
+            roles.add(Role.PROJECT_LEAD)
+        return roles
+
+
+def applicant_unit_ids(application: Application) -> set[int]:
+    cached = getattr(application, "_applicant_unit_ids", None)
+    if cached is None:
+        cached = {au.unit_id for au in application.applicant_units.all()}
+        application._applicant_unit_ids = cached  # type: ignore[attr-defined]
+    return cached  # type: ignore[no-any-return]
+
+
+def conflict_of_interest(user: Any, application: Application) -> bool:
+    """A user who belongs to an applicant unit cannot assess the application."""
+    return bool(Access.of(user).unit_ids() & applicant_unit_ids(application))
+
+
+def can_view(user: Any, application: Application) -> Verdict:
+    roles = Access.of(user).roles_for(application)
+    if roles & (READ_ROLES | {Role.APPLICANT, Role.PROJECT_LEAD}):
+        return allow()
+    return deny(_("Du har ingen roll i den här fonden eller för de sökande enheterna."))
+
+
+def can_edit(user: Any, application: Application) -> Verdict:
+    """Applicants edit while the application is theirs to fill in."""
+    if Role.APPLICANT not in Access.of(user).roles_for(application):
+        return deny(_("Endast sökande enheter kan ändra ansökan."))
+    editable = {Status.DRAFT_IDEA, Status.IDEA_ACCEPTED, Status.FULL_APPLICATION, Status.RETURNED}
+    if application.status not in editable:
+        return deny(_("Ansökan kan inte ändras i status ”%(status)s”.") % {"status": application.get_status_display()})
+    return allow()
+
+
+def can_review(user: Any, application: Application) -> Verdict:
+    if Role.PREPARATION not in Access.of(user).fund_roles(application.fund):
+        return deny(_("Endast beredningsgruppen bedömer ansökningar."))
+    if conflict_of_interest(user, application):
+        return deny(_("Jäv: du tillhör en sökande enhet och kan inte bedöma ansökan."))
+    if application.status not in (Status.IN_PREPARATION, Status.COUNCIL_REVIEW):
+        return deny(_("Ansökan är inte under beredning."))
+    return allow()
+
+
+def can_give_council_opinion(user: Any, application: Application) -> Verdict:
+    if Role.COUNCIL not in Access.of(user).fund_roles(application.fund):
+        return deny(_("Endast vetenskapliga rådet yttrar sig."))
+    if conflict_of_interest(user, application):
+        return deny(_("Jäv: du tillhör en sökande enhet."))
+    if application.status != Status.COUNCIL_REVIEW:
+        return deny(_("Ansökan väntar inte på rådets yttrande."))
+    return allow()
+
+
+def can_see_review_scores(user: Any, application: Application) -> Verdict:
+    """The aggregate is for the group and decision makers; applicants only after the decision."""
+    roles = Access.of(user).roles_for(application)
+    if roles & {Role.PREPARATION, Role.DECISION_MAKER, Role.FUND_ADMIN, Role.AUDITOR, Role.COUNCIL}:
+        return allow()
+    if application.status in FINAL and roles & {Role.APPLICANT, Role.PROJECT_LEAD}:
+        return allow()
+    return deny(_("Bedömningarna visas för sökande först efter beslut."))
+
+
+def can_transition(user: Any, application: Application, transition: Transition | str) -> Verdict:
+    """May ``user`` take ``transition`` now?  The reason says why not."""
+    t = BY_NAME[transition] if isinstance(transition, str) else transition
+    if application.status not in t.sources:
+        return deny(
+            _("Inte möjligt i status ”%(status)s”.") % {"status": application.get_status_display()}
+        )
+    roles = Access.of(user).roles_for(application)
+    if not roles & t.roles:
+        names = ", ".join(str(Role(r).label) for r in sorted(t.roles))
+        return deny(_("Kräver rollen: %(roles)s.") % {"roles": names})
+    assessing = Role.APPLICANT not in t.roles
+    if assessing and conflict_of_interest(user, application):
+        return deny(_("Jäv: du tillhör en sökande enhet."))
+    missing = [str(Application._meta.get_field(f).verbose_name) for f in t.required_fields if _empty(application, f)]
+    if missing:
+        return deny(_("Fyll i: %(fields)s.") % {"fields": ", ".join(missing)})
+    for name in t.conditions:
+        verdict = conditions.CHECKS[name](application)
+        if not verdict:
+            return verdict
+    return allow()
+
+
+def _empty(application: Application, field_name: str) -> bool:
+    value = getattr(application, field_name)
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def can_save_calculation(user: Any, application: Application) -> Verdict:
+    """Applicants while they edit; the fund's economist (fund admin) until the decision."""
+    if can_edit(user, application):
+        return allow()
+    roles = Access.of(user).roles_for(application)
+    if Role.FUND_ADMIN in roles and application.status not in FINAL:
+        return allow()
+    return can_edit(user, application)
+
+
+def can_decide(user: Any, application: Application) -> Verdict:
+    return can_transition(user, application, "grant") if application.status else deny("")

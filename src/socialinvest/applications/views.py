@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .selectors import applications_visible_to
+
+
+def application_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(applications_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "applications/list.html", {"page": page})

@@ -1,0 +1,12 @@
+"""Development and the demo: DEBUG on, SQLite under var/, e-mail to the console."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+DEBUG = os.environ.get("DEBUG", "1").lower() in ("1", "true", "yes")
+# A development-only key; prod.py refuses to start without SECRET_KEY.
+SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+VAR_DIR.mkdir(parents=True, exist_ok=True)

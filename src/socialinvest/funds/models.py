@@ -1,0 +1,78 @@
+"""A social investment fund: earmarked capital, rules and decision criteria."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from socialinvest.core.personnummer import reject_personnummer
+
+
+class RepaymentModel(models.TextChoices):
+    """How savings flow back into the fund (the revolving-fund issue details each)."""
+
+    NONE = "none", _("Ingen återföring (bidrag)")
+    FIXED_SCHEDULE = "fixed_schedule", _("Fast återbetalningsplan")
+    FORECAST_SHARE = "forecast_share", _("Andel av prognostiserade besparingar")
+    MEASURED_SHARE = "measured_share", _("Andel av uppmätta besparingar")
+    OUTCOME_CONTRACT = "outcome_contract", _("Resultatkontrakt")
+
+
+class Fund(models.Model):
+    owner = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="funds", verbose_name=_("ägare")
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    slug = models.SlugField(unique=True)
+    capital = models.DecimalField(
+        _("kapital (kr)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    rules_text = models.TextField(_("regler"), blank=True, validators=[reject_personnummer])
+    requires_idea_test = models.BooleanField(_("kräver idéprövning"), default=True)
+    requires_council_opinion = models.BooleanField(_("kräver yttrande från vetenskapligt råd"), default=True)
+    min_applicant_units = models.PositiveSmallIntegerField(
+        _("minsta antal sökande enheter"), default=1, validators=[MinValueValidator(1)]
+    )
+    default_repayment_model = models.CharField(
+        _("standardmodell för återföring"),
+        max_length=30,
+        choices=RepaymentModel.choices,
+        default=RepaymentModel.FIXED_SCHEDULE,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("fond")
+        verbose_name_plural = _("fonder")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Criterion(models.Model):
+    """A decision criterion the preparation group scores each application against."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("namn"), max_length=200)
+    description = models.TextField(_("beskrivning"), blank=True)
+    weight = models.DecimalField(
+        _("vikt"), max_digits=5, decimal_places=2, default=Decimal(1), validators=[MinValueValidator(Decimal(0))]
+    )
+    scale_min = models.PositiveSmallIntegerField(_("skala från"), default=1)
+    scale_max = models.PositiveSmallIntegerField(_("skala till"), default=5)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["fund", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(scale_max__gt=models.F("scale_min")), name="criterion_scale"),
+        ]
+        verbose_name = _("kriterium")
+        verbose_name_plural = _("kriterier")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,103 @@
+"""Who does what: organisations, their units, and users' roles."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    """A municipality, a region or a coordination association (samordningsförbund)."""
+
+    class Kind(models.TextChoices):
+        KOMMUN = "kommun", _("Kommun")
+        REGION = "region", _("Region")
+        SAMORDNINGSFORBUND = "samordningsforbund", _("Samordningsförbund")
+
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices, default=Kind.KOMMUN)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A committee (nämnd) or administration (förvaltning), or an external actor that gains.
+
+    ``actor_id`` maps the unit to the calculation engine's actor, so a
+    calculation's "who gains" table lines up with the organisation's units.
+    """
+
+    class Kind(models.TextChoices):
+        COMMITTEE = "namnd", _("Nämnd")
+        ADMINISTRATION = "forvaltning", _("Förvaltning")
+        EXTERNAL = "extern", _("Extern aktör")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="units")
+    name = models.CharField(_("namn"), max_length=200)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    actor_id = models.CharField(_("aktör i kalkylen"), max_length=80, blank=True)
+    active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        ordering = ["organisation", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="unit_unique_name"),
+        ]
+        verbose_name = _("enhet")
+        verbose_name_plural = _("enheter")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_external(self) -> bool:
+        return self.kind == self.Kind.EXTERNAL
+
+
+class Role(models.TextChoices):
+    FUND_ADMIN = "fund_admin", _("Fondförvaltare")
+    APPLICANT = "applicant", _("Sökande")
+    PREPARATION = "preparation", _("Beredningsgrupp")
+    COUNCIL = "council", _("Vetenskapligt råd")
+    DECISION_MAKER = "decision_maker", _("Beslutsfattare")
+    PROJECT_LEAD = "project_lead", _("Projektledare")
+    AUDITOR = "auditor", _("Revisor (läsbehörighet)")
+
+
+class Membership(models.Model):
+    """A role for a user, scoped to exactly one organisation, unit or fund."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("roll"), max_length=30, choices=Role.choices)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE)
+    fund = models.ForeignKey("funds.Fund", null=True, blank=True, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(organisation__isnull=False, unit__isnull=True, fund__isnull=True)
+                    | Q(organisation__isnull=True, unit__isnull=False, fund__isnull=True)
+                    | Q(organisation__isnull=True, unit__isnull=True, fund__isnull=False)
+                ),
+                name="membership_exactly_one_scope",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "role"])]
+        verbose_name = _("behörighet")
+        verbose_name_plural = _("behörigheter")
+
+    def __str__(self) -> str:
+        scope = self.organisation or self.unit or self.fund
+        return f"{self.user} – {self.get_role_display()} – {scope}"
