@@ -1,9 +1,5 @@
-from django.urls import path
-
-from . import views
+from .views import calculation, pages, workflow
 
 app_name = "applications"
 
-urlpatterns = [
-    path("", views.application_list, name="list"),
-]
+urlpatterns = [*pages.urlpatterns, *workflow.urlpatterns, *calculation.urlpatterns]

@@ -1,0 +1,1 @@
+"""Pages of the application: each module owns its URLs (pages, workflow, calculation)."""
