@@ -7,7 +7,14 @@ from typing import Any
 
 import pytest
 
-from factories import CriterionFactory, FundFactory, MembershipFactory, OrganisationFactory, UnitFactory, UserFactory
+from factories import (
+    CriterionFactory,
+    FundFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 
 @dataclass
@@ -37,7 +44,9 @@ def world(db: Any) -> World:
     social = UnitFactory(organisation=org, name="Socialnämnden", actor_id="kommun.socialtjanst")
     school = UnitFactory(organisation=org, name="Utbildningsnämnden", actor_id="kommun.utbildning")
     labour = UnitFactory(organisation=org, name="Arbetsmarknadsnämnden", actor_id="kommun.arbetsmarknad")
-    region = UnitFactory(organisation=org, name="Region Exempel", kind="extern", actor_id="region.halso_sjukvard")
+    region = UnitFactory(
+        organisation=org, name="Region Exempel", kind="extern", actor_id="region.halso_sjukvard"
+    )
     fund = FundFactory(owner=org, name="Sociala investeringsfonden", slug="sif", capital=40_000_000)
     criteria = [
         CriterionFactory(fund=fund, name="Förebygger utanförskap", weight=2, order=1),
@@ -50,7 +59,13 @@ def world(db: Any) -> World:
         return u
 
     w = World(
-        org=org, social=social, school=school, labour=labour, region=region, fund=fund, criteria=criteria,
+        org=org,
+        social=social,
+        school=school,
+        labour=labour,
+        region=region,
+        fund=fund,
+        criteria=criteria,
         applicant=user("sokande", "applicant", unit=school),
         co_applicant=user("medsokande", "applicant", unit=social),
         preparer=user("beredare", "preparation", fund=fund),

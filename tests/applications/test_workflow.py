@@ -4,58 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from builders import make_full_application
 from socialinvest.applications import actions
 from socialinvest.applications.models import StatusChange
 from socialinvest.applications.permissions import can_transition
 from socialinvest.applications.selectors import pending_actions, review_summary
 from socialinvest.applications.states import Status
 from socialinvest.core.models import AuditEvent
-from socialinvest.engine import load_scenario
-
-EXAMPLE = Path(__file__).parents[2] / "examples" / "worked-example.yaml"
-
-FULL = {
-    "summary": "Strukturerat arbete mot skolfrånvaro.",
-    "target_group": "Elever i årskurs 7–9 med hög frånvaro.",
-    "risk_factors": "Upprepad ogiltig frånvaro.",
-    "intervention": "Tidig kartläggning och insatser.",
-    "evidence": "Erfarenheter från Norrköping.",
-    "effect_chain": "Närvaro → behörighet → arbete.",
-    "risks": "Personalomsättning.",
-    "implementation_plan": "Tre år.",
-    "proposed_repayment": "2 Mkr per år i fem år.",
-    "requested_amount": Decimal("11600000"),
-    "period_start": dt.date(2025, 1, 1),
-    "period_end": dt.date(2027, 12, 31),
-}
-
-
-def make_full_application(w, **overrides):
-    app = actions.do_create_application(
-        fund=w.fund, title="Alla barn i skolan", lead_unit=w.school, co_units=[w.social], acting_user=w.applicant
-    )
-    actions.do_update_application(application=app, changes={"summary": "Idé", "target_group": "Elever"}, acting_user=w.applicant)
-    app = actions.do_transition(application=app, name="submit_idea", acting_user=w.applicant)
-    app = actions.do_transition(application=app, name="accept_idea", acting_user=w.preparer)
-    app = actions.do_transition(application=app, name="start_full_application", acting_user=w.applicant)
-    actions.do_update_application(application=app, changes=FULL, acting_user=w.applicant)
-    actions.do_replace_budget_lines(
-        application=app, lines=[{"year": 2025, "payer": w.school.pk, "amount": "3900000"}], acting_user=w.applicant
-    )
-    actions.do_replace_indicators(
-        application=app, indicators=[{"name": "Andel med hög frånvaro", "measured_when": "Varje termin"}],
-        acting_user=w.applicant,
-    )
-    actions.do_save_calculation(application=app, scenario=load_scenario(EXAMPLE), acting_user=w.applicant)
-    actions.do_sign_off(application=app, manager_name="Förvaltningschef", acting_user=w.applicant)
-    app.refresh_from_db()
-    return app
 
 
 @pytest.mark.django_db
@@ -64,15 +24,27 @@ def test_whole_path_from_idea_to_grant(world, django_capture_on_commit_callbacks
     app = make_full_application(w)
     assert app.status == Status.FULL_APPLICATION
     app = actions.do_transition(application=app, name="submit", acting_user=w.applicant)
-    app = actions.do_transition(application=app, name="return_for_completion", comment="Komplettera budgeten", acting_user=w.preparer)
+    app = actions.do_transition(
+        application=app, name="return_for_completion", comment="Komplettera budgeten", acting_user=w.preparer
+    )
     assert app.status == Status.RETURNED
     app = actions.do_transition(application=app, name="resubmit", acting_user=w.applicant)
     app = actions.do_transition(application=app, name="start_preparation", acting_user=w.fund_admin)
     c1, c2 = w.criteria
-    actions.do_save_review(application=app, scores={c1.pk: (4, "Bra"), c2.pk: (3, "")}, comment="Stöds",
-                           submit=True, acting_user=w.preparer)
-    actions.do_save_review(application=app, scores={c1.pk: (2, ""), c2.pk: (5, "")}, comment="",
-                           submit=True, acting_user=w.preparer2)
+    actions.do_save_review(
+        application=app,
+        scores={c1.pk: (4, "Bra"), c2.pk: (3, "")},
+        comment="Stöds",
+        submit=True,
+        acting_user=w.preparer,
+    )
+    actions.do_save_review(
+        application=app,
+        scores={c1.pk: (2, ""), c2.pk: (5, "")},
+        comment="",
+        submit=True,
+        acting_user=w.preparer2,
+    )
     summary = review_summary(app)
     assert summary.reviews_submitted == 2
     assert summary.criteria[0].mean == 3.0 and summary.criteria[1].mean == 4.0
@@ -80,23 +52,42 @@ def test_whole_path_from_idea_to_grant(world, django_capture_on_commit_callbacks
     assert summary.weighted_mean == pytest.approx((2 * 0.5 + 1 * 0.75) / 3)
     app = actions.do_transition(application=app, name="request_council_opinion", acting_user=w.preparer)
     assert not can_transition(w.preparer, app, "recommend")  # the council has not spoken yet
-    actions.do_give_council_opinion(application=app, evidence_grade=3, evaluation_design="Jämförelsegrupp finns.",
-                                    opinion="Tillstyrks.", acting_user=w.council)
+    actions.do_give_council_opinion(
+        application=app,
+        evidence_grade=3,
+        evaluation_design="Jämförelsegrupp finns.",
+        opinion="Tillstyrks.",
+        acting_user=w.council,
+    )
     app = actions.do_transition(application=app, name="recommend", acting_user=w.preparer)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         decision = actions.do_decide(
-            application=app, outcome="granted", amount=Decimal("11600000"), period_start=dt.date(2025, 1, 1),
-            period_end=dt.date(2027, 12, 31), decision_body="Kommunstyrelsens arbetsutskott",
-            decided_on=dt.date(2024, 11, 20), reference_number="KS 2024/0123", acting_user=w.decision_maker,
+            application=app,
+            outcome="granted",
+            amount=Decimal("11600000"),
+            period_start=dt.date(2025, 1, 1),
+            period_end=dt.date(2027, 12, 31),
+            decision_body="Kommunstyrelsens arbetsutskott",
+            decided_on=dt.date(2024, 11, 20),
+            reference_number="KS 2024/0123",
+            acting_user=w.decision_maker,
         )
     app.refresh_from_db()
     assert app.status == Status.GRANTED
     assert decision.calculation == app.latest_calculation()
     path = list(StatusChange.objects.filter(application=app).values_list("to_status", flat=True))
     assert path == [
-        "idea_submitted", "idea_accepted", "full_application", "submitted", "returned", "resubmitted",
-        "in_preparation", "council_review", "recommended", "granted",
+        "idea_submitted",
+        "idea_accepted",
+        "full_application",
+        "submitted",
+        "returned",
+        "resubmitted",
+        "in_preparation",
+        "council_review",
+        "recommended",
+        "granted",
     ]
     # Every transition left an audit event, and the grant told the applicants by e-mail.
     verbs = set(AuditEvent.objects.filter(application=app).values_list("verb", flat=True))
@@ -113,15 +104,28 @@ def test_grant_never_exceeds_uncommitted_capital(world):
     for name, user in [("submit", w.applicant), ("start_preparation", w.fund_admin)]:
         app = actions.do_transition(application=app, name=name, acting_user=user)
     c1, c2 = w.criteria
-    actions.do_save_review(application=app, scores={c1.pk: (4, ""), c2.pk: (4, "")}, comment="", submit=True,
-                           acting_user=w.preparer)
+    actions.do_save_review(
+        application=app,
+        scores={c1.pk: (4, ""), c2.pk: (4, "")},
+        comment="",
+        submit=True,
+        acting_user=w.preparer,
+    )
     w.fund.requires_council_opinion = False
     w.fund.save()
     app = actions.do_transition(application=app, name="recommend", acting_user=w.preparer)
     with pytest.raises(ValidationError) as exc:
-        actions.do_decide(application=app, outcome="granted", amount=Decimal("11600000"),
-                          period_start=dt.date(2025, 1, 1), period_end=dt.date(2026, 1, 1), decision_body="KSAU",
-                          decided_on=dt.date(2025, 1, 1), reference_number="KS 1", acting_user=w.decision_maker)
+        actions.do_decide(
+            application=app,
+            outcome="granted",
+            amount=Decimal("11600000"),
+            period_start=dt.date(2025, 1, 1),
+            period_end=dt.date(2026, 1, 1),
+            decision_body="KSAU",
+            decided_on=dt.date(2025, 1, 1),
+            reference_number="KS 1",
+            acting_user=w.decision_maker,
+        )
     assert "amount" in exc.value.message_dict
     app.refresh_from_db()
     assert app.status == Status.RECOMMENDED  # nothing half-saved
@@ -147,12 +151,16 @@ def test_roles_and_conflict_of_interest(world):
 @pytest.mark.django_db
 def test_submit_refused_with_reason_until_complete(world):
     w = world
-    app = actions.do_create_application(fund=w.fund, title="Halvfärdig", lead_unit=w.school, acting_user=w.applicant)
+    app = actions.do_create_application(
+        fund=w.fund, title="Halvfärdig", lead_unit=w.school, acting_user=w.applicant
+    )
     verdict = can_transition(w.applicant, app, "submit_idea")
     assert not verdict and "sammanfattning" in verdict.reason
     w.fund.min_applicant_units = 2
     w.fund.save()
-    actions.do_update_application(application=app, changes={"summary": "x", "target_group": "y"}, acting_user=w.applicant)
+    actions.do_update_application(
+        application=app, changes={"summary": "x", "target_group": "y"}, acting_user=w.applicant
+    )
     app.refresh_from_db()
     verdict = can_transition(w.applicant, app, "submit_idea")
     assert not verdict and "minst 2" in verdict.reason
@@ -161,10 +169,13 @@ def test_submit_refused_with_reason_until_complete(world):
 @pytest.mark.django_db
 def test_personnummer_refused_and_nothing_saved(world):
     w = world
-    app = actions.do_create_application(fund=w.fund, title="Test", lead_unit=w.school, acting_user=w.applicant)
+    app = actions.do_create_application(
+        fund=w.fund, title="Test", lead_unit=w.school, acting_user=w.applicant
+    )
     with pytest.raises(ValidationError) as exc:
         actions.do_update_application(
-            application=app, changes={"summary": "Ok", "target_group": "Eleven 19811218-9876 har hög frånvaro"},
+            application=app,
+            changes={"summary": "Ok", "target_group": "Eleven 19811218-9876 har hög frånvaro"},
             acting_user=w.applicant,
         )
     assert "target_group" in exc.value.message_dict
