@@ -102,9 +102,10 @@ def simulate(model: Model, n: int, seed: int, chunk_size: int = DEFAULT_CHUNK_SI
         seed,
         n,
         PresentValues(
-            costs=np.concatenate([p.costs for p in parts]),
-            benefits_cashable=np.concatenate([p.benefits_cashable for p in parts]),
-            benefits_non_cashable=np.concatenate([p.benefits_non_cashable for p in parts]),
+            # Actor-major arrays (actors, draws): chunks join along the draws axis.
+            costs=np.concatenate([p.costs for p in parts], axis=1),
+            benefits_cashable=np.concatenate([p.benefits_cashable for p in parts], axis=1),
+            benefits_non_cashable=np.concatenate([p.benefits_non_cashable for p in parts], axis=1),
             avoided_cases=np.concatenate([p.avoided_cases for p in parts]),
         ),
     )
