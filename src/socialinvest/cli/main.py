@@ -27,9 +27,10 @@ from socialinvest.engine import (
     portfolio,
     run,
 )
-from socialinvest.engine.equivalents import load_equivalent_items
+from socialinvest.engine.equivalents import EquivalentItem, load_equivalent_items
+from socialinvest.engine.loading import decode, parse_text
 
-from . import tables
+from . import tables, web
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -124,9 +125,23 @@ def cmd_cohort(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _equivalent_items(path: str) -> list[EquivalentItem]:
+    # Read and parse the file as a scenario file is read (one-line messages for
+    # a missing file, binary data or a YAML error), then let the engine check it.
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"--items: cannot read {path}: {exc.strerror}") from None
+    try:
+        parse_text(decode(raw))
+    except ScenarioError as exc:
+        raise InputError(f"--items: {path}: {exc.problems[0]}") from None
+    return load_equivalent_items(path)
+
+
 def cmd_equivalents(args: argparse.Namespace) -> int:
     try:
-        items = load_equivalent_items(args.items) if args.items else None
+        items = _equivalent_items(args.items) if args.items else None
         result = opportunity_equivalents(args.amount, items)
     except ValueError as exc:
         raise InputError(str(exc)) from None
@@ -210,10 +225,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--items", help="YAML/JSON list of {name, unit_price} replacing the default list")
 
     command("catalogue", cmd_catalogue, "List the default catalogue.", ("table", "json"))
+    web.register(sub)  # demo, serve, manage
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["manage"]:  # everything after it is Django's, --help included
+        return web.cmd_manage(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         code: int = args.func(args)

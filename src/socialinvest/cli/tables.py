@@ -95,6 +95,11 @@ def calculation(r: Result) -> str:
     return "\n".join(parts)
 
 
+def _value(x: float) -> str:
+    """A parameter value: amounts in whole kronor, shares and rates with three decimals."""
+    return number(x, 0) if abs(x) >= 100 else number(x, 3)
+
+
 def sensitivity(s: Sensitivity) -> str:
     parts = ["Känslighet: NPV med varje osäker parameter på 10:e och 90:e percentilen"]
     if s.tornado:
@@ -104,8 +109,8 @@ def sensitivity(s: Sensitivity) -> str:
                 [
                     [
                         b.label,
-                        number(b.low_value, 3),
-                        number(b.high_value, 3),
+                        _value(b.low_value),
+                        _value(b.high_value),
                         sek(b.npv_low),
                         sek(b.npv_high),
                         sek(b.swing),

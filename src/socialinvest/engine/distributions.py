@@ -14,6 +14,7 @@ rule that failed (``sd too large for a beta with mean 0.5: must be below 0.5``).
 
 from __future__ import annotations
 
+import datetime
 import math
 from typing import Annotated, Any, Literal
 
@@ -33,6 +34,53 @@ FloatArray = npt.NDArray[np.float64]
 
 # beta-PERT shape parameter λ: the weight of the mode (Vose; Davis 2008).
 PERT_LAMBDA = 4.0
+
+SHOWN_MAX_CHARS = 60
+
+
+def number_text(x: float) -> str:
+    """A number as a person would write it in a message: ``1000000``, ``0.3``, ``1.4``.
+
+    Unlike ``:g`` it never turns an amount into ``1e+06``; unlike ``repr`` it
+    shows a whole float as ``1``, not ``1.0``.
+    """
+    if isinstance(x, int) and not isinstance(x, bool):
+        return str(x)
+    if not math.isfinite(x):
+        return str(x)
+    if x == int(x) and abs(x) < 1e16:
+        return str(int(x))
+    return f"{x:.12g}"
+
+
+def _no_bool(kind: str) -> Any:
+    def check(value: Any) -> Any:
+        # YAML reads ``yes``/``true`` as a boolean, and pydantic would take it as 1.
+        if isinstance(value, bool):
+            raise ValueError(f"must be {kind}, got {value!r}")
+        return value
+
+    return check
+
+
+WholeNumber = Annotated[int, BeforeValidator(_no_bool("a whole number"))]
+"""An int that refuses ``true``/``false``."""
+
+Number = Annotated[float, BeforeValidator(_no_bool("a number"))]
+"""A float that refuses ``true``/``false``."""
+
+
+def shown(value: Any) -> str:
+    """A value someone gave, for a one-line message: short, no line breaks."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):  # nested too deeply, an int too long to print
+        return f"a {type(value).__name__}"
+    if len(text) > SHOWN_MAX_CHARS:
+        text = text[: SHOWN_MAX_CHARS - 1] + "…"
+    return text
 
 
 class _DistBase(BaseModel):
@@ -66,7 +114,7 @@ class Fixed(_DistBase):
     """A known value; no uncertainty."""
 
     dist: Literal["fixed"] = "fixed"
-    value: float
+    value: Number
 
     def mean(self) -> float:
         return self.value
@@ -87,8 +135,8 @@ class Fixed(_DistBase):
 
 class Normal(_DistBase):
     dist: Literal["normal"]
-    mean_: float = Field(alias="mean")
-    sd: float = Field(ge=0)
+    mean_: Number = Field(alias="mean")
+    sd: Number = Field(ge=0)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -111,8 +159,8 @@ class LogNormal(_DistBase):
     """
 
     dist: Literal["lognormal"]
-    mean_: float = Field(alias="mean", gt=0)
-    sd: float = Field(ge=0)
+    mean_: Number = Field(alias="mean", gt=0)
+    sd: Number = Field(ge=0)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -137,13 +185,13 @@ class LogNormal(_DistBase):
 
 class Uniform(_DistBase):
     dist: Literal["uniform"]
-    low: float
-    high: float
+    low: Number
+    high: Number
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
         if self.low > self.high:
-            raise ValueError(f"low ({self.low:g}) must not exceed high ({self.high:g})")
+            raise ValueError(f"low ({number_text(self.low)}) must not exceed high ({number_text(self.high)})")
         return self
 
     def mean(self) -> float:
@@ -163,18 +211,19 @@ class Uniform(_DistBase):
 
 
 class _ThreePoint(_DistBase):
-    low: float
-    mode: float
-    high: float
+    low: Number
+    mode: Number
+    high: Number
 
     @model_validator(mode="after")
     def _ordered(self) -> _ThreePoint:
         if not self.low <= self.mode <= self.high:
             raise ValueError(
-                f"needs low ≤ mode ≤ high, got low {self.low:g}, mode {self.mode:g}, high {self.high:g}"
+                f"needs low ≤ mode ≤ high, got low {number_text(self.low)}, "
+                f"mode {number_text(self.mode)}, high {number_text(self.high)}"
             )
         if self.low == self.high:
-            raise ValueError(f"high must be greater than low, both are {self.low:g}")
+            raise ValueError(f"high must be greater than low, both are {number_text(self.low)}")
         return self
 
     def bounds(self) -> tuple[float, float]:
@@ -242,8 +291,8 @@ class Beta(_DistBase):
     """
 
     dist: Literal["beta"]
-    mean_: float = Field(alias="mean", gt=0, lt=1)
-    sd: float = Field(gt=0)
+    mean_: Number = Field(alias="mean", gt=0, lt=1)
+    sd: Number = Field(gt=0)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -252,8 +301,8 @@ class Beta(_DistBase):
         limit = math.sqrt(self.mean_ * (1 - self.mean_))
         if self.sd >= limit:
             raise ValueError(
-                f"sd too large for a beta with mean {self.mean_:g}: must be below "
-                f"{limit:.4g}, got {self.sd:g}"
+                f"sd too large for a beta with mean {number_text(self.mean_)}: must be below "
+                f"{limit:.4g}, got {number_text(self.sd)}"
             )
         return self
 
@@ -283,8 +332,8 @@ class Gamma(_DistBase):
     """Gamma given its mean and sd: shape ``mean²/sd²``, scale ``sd²/mean``."""
 
     dist: Literal["gamma"]
-    mean_: float = Field(alias="mean", gt=0)
-    sd: float = Field(gt=0)
+    mean_: Number = Field(alias="mean", gt=0)
+    sd: Number = Field(gt=0)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -320,9 +369,10 @@ def _coerce_number(value: Any) -> Any:
     if isinstance(value, dict) and "dist" not in value:
         raise ValueError("a distribution needs 'dist' (one of " + ", ".join(DIST_NAMES) + ")")
     if isinstance(value, dict) and value.get("dist") not in DIST_NAMES:
-        raise ValueError(f"unknown distribution {value.get('dist')!r}; use one of " + ", ".join(DIST_NAMES))
+        name = shown(value.get("dist"))
+        raise ValueError(f"unknown distribution {name}; use one of " + ", ".join(DIST_NAMES))
     if not isinstance(value, dict | _DistBase):
-        raise ValueError(f"must be a number or a distribution, got {value!r}")
+        raise ValueError(f"must be a number or a distribution, got {shown(value)}")
     return value
 
 
@@ -330,7 +380,8 @@ def _serialise(value: _DistBase) -> Any:
     # A fixed value is written back as the plain number a person would type.
     if isinstance(value, Fixed):
         return value.value
-    return value.model_dump(by_alias=True)
+    data = value.model_dump(by_alias=True)
+    return {"dist": data.pop("dist"), **data}  # ``dist`` first, as a person writes it
 
 
 Uncertain = Annotated[

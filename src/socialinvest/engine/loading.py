@@ -16,22 +16,39 @@ import yaml
 from pydantic import ValidationError
 
 from .catalogue import Catalogue
+from .distributions import shown
 from .errors import Problem, ScenarioError, problems_from_validation
 from .resolve import resolve
 from .scenario import Scenario
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 100  # nesting levels; a scenario needs about 5
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """YAML's safe loader, refusing a key given twice (PyYAML keeps the last silently)."""
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # ``!!int abc``, a 5000-digit number or ``2024-13-45`` make PyYAML's
+        # constructors raise a bare ValueError, without the line.
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            reason = str(exc).split(";")[0]
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {shown(node.value)} as {kind} ({reason})", node.start_mark
+            ) from None
+
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
+        if key_node.tag == _MERGE_TAG:  # ``<<: *defaults`` — merged keys may be overridden
+            continue
         key = loader.construct_object(key_node, deep=True)
         try:
             hash(key)
@@ -52,30 +69,88 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"key {key!r} appears twice in one object")
+        out[key] = value
+    return out
+
+
+def _check_depth(text: str) -> None:
+    """Refuse YAML nested deeper than :data:`MAX_DEPTH`.
+
+    libyaml's composer recurses in C once per level: ``[[[[…`` some 30 000 deep
+    crashes the interpreter (a segfault, not an exception).  Every level needs
+    one of ``[ { - ? :``, so most files are cleared by counting those; the
+    rest are checked on the parser's event stream, which does not recurse.
+    """
+    if sum(text.count(c) for c in "[{-?:") <= MAX_DEPTH:
+        return
+    depth = 0
+    loader = _UniqueKeyLoader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+                    raise ScenarioError(
+                        [Problem("", f"invalid YAML{where}: nested more than {MAX_DEPTH} levels deep")]
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
 def parse_text(text: str, *, json_only: bool = False) -> Any:
     """Parse YAML (a superset of JSON) or strict JSON text into Python data."""
     if not text.strip():
         raise ScenarioError([Problem("", "file is empty")])
     if json_only:
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=_unique_pairs)
         except json.JSONDecodeError as exc:
             raise ScenarioError(
                 [Problem("", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
             ) from None
+        except RecursionError:
+            raise ScenarioError([Problem("", "invalid JSON: nested too deeply")]) from None
+        except ValueError as exc:  # a key twice, a number with thousands of digits
+            raise ScenarioError([Problem("", f"invalid JSON: {_one_line(str(exc).split(';')[0])}")]) from None
     try:
+        _check_depth(text)
         return yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         what = exc.problem or exc.context or "syntax error"
-        raise ScenarioError([Problem("", f"invalid YAML{where}: {what}")]) from None
+        raise ScenarioError([Problem("", f"invalid YAML{where}: {_one_line(what)}")]) from None
+    except yaml.reader.ReaderError as exc:  # a control character
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise ScenarioError(
+            [Problem("", f"invalid YAML at line {line}: control character U+{char:04X} is not allowed")]
+        ) from None
     except yaml.YAMLError as exc:
-        raise ScenarioError([Problem("", f"invalid YAML: {exc}")]) from None
+        raise ScenarioError([Problem("", f"invalid YAML: {_one_line(exc)}")]) from None
+    except RecursionError:
+        raise ScenarioError([Problem("", "invalid YAML: nested too deeply")]) from None
 
 
 def decode(raw: bytes) -> str:
     """Bytes of a scenario file as text, refusing anything that is not UTF-8 text."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        message = "not UTF-8 text (it starts with a UTF-16 byte-order mark); save it as UTF-8"
+        raise ScenarioError([Problem("", message)])
     if b"\x00" in raw:
         raise ScenarioError([Problem("", "not a text file (it contains binary data)")])
     try:
@@ -116,7 +191,10 @@ def load_scenario(path: str | Path, *, catalogue: Catalogue | None = None) -> Sc
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ScenarioError([Problem("", f"file is too large ({size} bytes; at most {MAX_FILE_BYTES})")])
-        raw = path.read_bytes()
+        with path.open("rb") as f:  # at most the limit: /dev/zero reports size 0
+            raw = f.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise ScenarioError([Problem("", f"file is too large (more than {MAX_FILE_BYTES} bytes)")])
     except FileNotFoundError:
         raise ScenarioError([Problem("", f"no such file: {path}")]) from None
     except PermissionError:
@@ -132,4 +210,6 @@ def dump_scenario(scenario: Scenario, *, fmt: str = "yaml") -> str:
     data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if isinstance(data.get("price_index"), dict):  # years as numbers, not quoted '2020'
+        data["price_index"] = {int(year): value for year, value in data["price_index"].items()}
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

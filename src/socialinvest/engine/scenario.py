@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from .distributions import AnyDist, Uncertain
+from .distributions import AnyDist, Number, Uncertain, WholeNumber, number_text
 
 ActorLevel = Literal["kommun", "region", "stat", "individ", "samhalle"]
 
@@ -52,9 +52,9 @@ def _in_range(low: float, high: float) -> Callable[[AnyDist], AnyDist]:
         mean = value.mean()
         for what, x in (("", mean), ("low ", lo), ("high ", hi)):
             if not math.isfinite(x):
-                raise ValueError(f"must be a finite number, got {x}")
+                raise ValueError(f"must be a finite number, got {what}{x}")
             if x < low or x > high:
-                got = f"{what}{x:g}" if what else f"{x:g}"
+                got = f"{what}{number_text(x)}"
                 raise ValueError(f"must be {describe()}, got {got}")
         return value
 
@@ -91,11 +91,11 @@ class CostItem(_Strict):
     id: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")]
     name: Annotated[str, Field(min_length=1, max_length=200)]
     unit: Literal["per_year", "per_case"]
-    price_year: Annotated[int, Field(ge=1900, le=2200)]
+    price_year: Annotated[WholeNumber, Field(ge=1900, le=2200)]
     cost: dict[str, UnitCost]
     cashable: bool = True
     source: str | None = None
-    confidence: Annotated[int, Field(ge=1, le=5)] | None = None
+    confidence: Annotated[WholeNumber, Field(ge=1, le=5)] | None = None
     status: Literal["found", "inferred", "assumption"] | None = None
 
     @field_validator("cost")
@@ -110,8 +110,8 @@ class CostLine(_Strict):
     """The intervention's own cost to one actor, in one year or a list of years (same amount each)."""
 
     actor: str
-    year: Annotated[int, Field(ge=0)] | None = None
-    years: list[Annotated[int, Field(ge=0)]] | None = None
+    year: Annotated[WholeNumber, Field(ge=0)] | None = None
+    years: list[Annotated[WholeNumber, Field(ge=0)]] | None = None
     amount: NonNegative
     description: str | None = None
 
@@ -132,7 +132,7 @@ class CostLine(_Strict):
 class Cohort(_Strict):
     """Persons entering the intervention in one year offset."""
 
-    year: Annotated[int, Field(ge=0)]
+    year: Annotated[WholeNumber, Field(ge=0)]
     count: NonNegative
 
 
@@ -143,8 +143,8 @@ class Outcome(_Strict):
     cost_item: str
     baseline_risk: Share
     effect: Effect
-    lag: Annotated[int, Field(ge=0, le=100)] = 0
-    duration: Annotated[int, Field(ge=1, le=100)] = 1
+    lag: Annotated[WholeNumber, Field(ge=0, le=100)] = 0
+    duration: Annotated[WholeNumber, Field(ge=1, le=100)] = 1
     persistence: Share = 1.0  # type: ignore[assignment]
     deadweight: Share = 0.0  # type: ignore[assignment]
     displacement: Share = 0.0  # type: ignore[assignment]
@@ -152,8 +152,14 @@ class Outcome(_Strict):
 
 
 class DiscountStep(_Strict):
-    from_: Annotated[int, Field(alias="from", ge=0)]
-    rate: Annotated[float, Field(gt=-1, le=1)]
+    from_: Annotated[WholeNumber, Field(alias="from", ge=0)]
+    rate: Annotated[Number, Field(gt=-1, le=1)]
+
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):  # ``True == 1`` would pass ``Literal[1]``
+        raise ValueError(f"must be 1, got {value!r}")
+    return value
 
 
 def _coerce_rate(value: Any) -> Any:
@@ -209,16 +215,16 @@ MAX_DRAWS = 1_000_000
 class Scenario(_Strict):
     """Scenario file version 1.  Amounts in SEK of ``price_year``."""
 
-    version: Literal[1] = 1
+    version: Annotated[Literal[1], BeforeValidator(_not_bool)] = 1
     name: Annotated[str, Field(min_length=1, max_length=200)]
-    price_year: Annotated[int, Field(ge=1900, le=2200)]
-    start_year: Annotated[int, Field(ge=1900, le=2200)] | None = None
-    horizon: Annotated[int, Field(ge=1, le=100)] = 20
+    price_year: Annotated[WholeNumber, Field(ge=1900, le=2200)]
+    start_year: Annotated[WholeNumber, Field(ge=1900, le=2200)] | None = None
+    horizon: Annotated[WholeNumber, Field(ge=1, le=100)] = 20
     discount_rate: Rate = DEFAULT_DISCOUNT_RATE  # type: ignore[assignment]
-    draws: Annotated[int, Field(ge=0, le=MAX_DRAWS)] = DEFAULT_DRAWS
-    seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
+    draws: Annotated[WholeNumber, Field(ge=0, le=MAX_DRAWS)] = DEFAULT_DRAWS
+    seed: Annotated[WholeNumber, Field(ge=0, lt=2**63)] = 0
     optimism_bias: NonNegative = 0.0  # type: ignore[assignment]
-    price_index: dict[int, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
+    price_index: dict[WholeNumber, Annotated[Number, Field(gt=0)]] = Field(default_factory=dict)
     actors: list[Actor] = Field(default_factory=list)
     cost_items: list[CostItem] = Field(default_factory=list)
     costs: list[CostLine] = Field(default_factory=list)

@@ -1,0 +1,186 @@
+"""The web application's subcommands: ``socialinvest demo``, ``serve`` and ``manage``.
+
+``demo``   the demo fund on http://127.0.0.1:$PORT (dev settings, SQLite under var/).
+``serve``  a real installation: prod settings, migrate, collectstatic, gunicorn.
+``manage`` Django's own command line (``socialinvest manage createsuperuser``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+DEMO_SETTINGS = "socialinvest.config.settings.dev"
+PROD_SETTINGS = "socialinvest.config.settings.prod"
+WSGI_APP = "socialinvest.config.wsgi:application"
+EXIT_OK, EXIT_INPUT, EXIT_INTERRUPTED = 0, 2, 130
+
+
+def _env_int(name: str, default: int) -> int:
+    text = os.environ.get(name, "")
+    try:
+        return int(text) if text.strip() else default
+    except ValueError:
+        raise SystemExit(f"socialinvest: {name} must be a whole number, got {text!r}") from None
+
+
+def default_workers() -> int:
+    """$WEB_CONCURRENCY, else 2 × CPUs + 1 (gunicorn's advice), between 2 and 8."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return _env_int("WEB_CONCURRENCY", max(2, min(2 * cpus + 1, 8)))
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _setup_django(settings_module: str, *, force: bool) -> None:
+    if force:
+        os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
+    else:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
+    import django
+
+    django.setup()
+
+
+def _database_description() -> str:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if "sqlite" in db["ENGINE"]:
+        return f"SQLite {db['NAME']}"
+    return f"{db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME', '')} on {db.get('HOST') or 'localhost'}"
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Migrate, load the demo fund, print the logins, serve on 127.0.0.1 until Ctrl-C."""
+    host, port = "127.0.0.1", args.port or _env_int("PORT", 8000)
+    if not port_is_free(host, port):
+        print(f"socialinvest demo: port {port} on {host} is in use; choose another with PORT=8001", file=sys.stderr)
+        return EXIT_INPUT
+    try:
+        _setup_django(DEMO_SETTINGS, force=True)
+        from django.conf import settings
+        from django.core.management import call_command
+
+        from socialinvest.web.demo import load_demo
+
+        print(f"Database: {_database_description()}")
+        call_command("migrate", interactive=False, verbosity=0)
+        print("Loading the demo fund (Exempelstads kommun) …")
+        summary = load_demo(stdout=sys.stdout)
+        for note in summary.notes:
+            print(f"note: {note}", file=sys.stderr)
+        if not settings.DEBUG:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        print()
+        print("Demo logins (local demo only: every user has the same published password):")
+        print(summary.logins_table())
+        print()
+        print(f"Open http://{host}:{port}/ and log in as one of the users above. Stop with Ctrl-C.")
+        print()
+        sys.stdout.flush()
+        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    except KeyboardInterrupt:
+        print("\nStopped.")
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
+    """The gunicorn command ``serve`` runs (extra options: $GUNICORN_CMD_ARGS)."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        WSGI_APP,
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--timeout",
+        "120",
+        "--access-logfile",
+        "-",
+        "--error-logfile",
+        "-",
+    ]
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """A real installation, without demo data: migrate, collect static files, run gunicorn."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _setup_django(PROD_SETTINGS, force=False)
+    except ImproperlyConfigured as exc:
+        print(f"socialinvest serve: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connections
+
+    if "DATABASE_URL" not in os.environ:
+        print("socialinvest serve: DATABASE_URL is not set; using SQLite (set it for PostgreSQL)", file=sys.stderr)
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    print(f"Settings: {os.environ['DJANGO_SETTINGS_MODULE']}; database: {_database_description()}")
+    call_command("migrate", interactive=False, verbosity=1)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    connections.close_all()
+    host = args.host or os.environ.get("HOST") or "127.0.0.1"
+    port = args.port or _env_int("PORT", 8000)
+    workers = args.workers or default_workers()
+    argv = gunicorn_argv(host, port, workers)
+    print(f"Serving on http://{host}:{port}/ with {workers} gunicorn workers.", flush=True)
+    os.execv(argv[0], argv)  # gunicorn takes over the process and its signals (Ctrl-C, SIGTERM)
+    return EXIT_OK  # pragma: no cover - execv does not return
+
+
+def cmd_manage(argv: Sequence[str]) -> int:
+    """Pass the arguments straight to Django's command line (dev settings unless set)."""
+    from socialinvest.manage import main as manage_main
+
+    manage_main(list(argv))
+    return EXIT_OK
+
+
+def register(sub: Any) -> None:
+    """Add ``demo``, ``serve`` and ``manage`` to the ``socialinvest`` parser."""
+    p = sub.add_parser(
+        "demo",
+        help="Run the demo fund on 127.0.0.1 (migrates var/socialinvest.sqlite3, loads demo data).",
+        description="Migrate the SQLite database, load the demo fund (idempotent), print the demo logins "
+        "and serve on 127.0.0.1:$PORT (default 8000) until Ctrl-C.",
+    )
+    p.add_argument("--port", type=int, help="default $PORT or 8000")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser(
+        "serve",
+        help="Run a real installation with gunicorn (no demo data).",
+        description="Settings socialinvest.config.settings.prod unless DJANGO_SETTINGS_MODULE is set; "
+        "migrate, collect static files, then gunicorn on $HOST:$PORT.",
+    )
+    p.add_argument("--host", help="default $HOST or 127.0.0.1")
+    p.add_argument("--port", type=int, help="default $PORT or 8000")
+    p.add_argument("--workers", type=int, help="default $WEB_CONCURRENCY or 2 × CPUs + 1 (2–8)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "manage",
+        help="Django's command line, e.g. `socialinvest manage createsuperuser`.",
+        description="Everything after `manage` goes to Django's manage.py.",
+    )
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=lambda a: cmd_manage(a.args))
