@@ -525,3 +525,30 @@ def test_problems_are_one_line_each_with_a_path() -> None:
         assert "\n" not in line
         assert re.match(r"^[a-z_]+(\[\d+\])?(\.[a-z_]+)*: ", line), line
         assert "Input should" not in line and "Value error" not in line
+
+
+def test_absurdly_large_numbers_are_refused():
+    data = {
+        "name": "x",
+        "price_year": 2024,
+        "costs": [
+            {
+                "actor": "kommun.utbildning",
+                "year": 0,
+                "amount": {"dist": "triangular", "low": 0, "mode": 1, "high": 1e300},
+            }
+        ],
+    }
+    with pytest.raises(ScenarioError) as exc:
+        parse_scenario(data)
+    assert [str(p) for p in exc.value.problems] == [
+        "costs[0].amount: must be at most 1000000000000 in size, got high 1e+300"
+    ]
+
+
+def test_duplicate_ids_in_one_scenario_are_refused():
+    item = {"name": "a", "unit": "per_year", "price_year": 2024, "cost": {"individ": 1}}
+    data = {"name": "x", "price_year": 2024, "cost_items": [{"id": "a", **item}, {"id": "a", **item}]}
+    with pytest.raises(ScenarioError) as exc:
+        parse_scenario(data)
+    assert [str(p) for p in exc.value.problems] == ["cost_items: id 'a' appears twice (entries 0 and 1)"]

@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from .distributions import AnyDist, Number, Uncertain, WholeNumber, number_text
+from .distributions import AnyDist, Fixed, Number, Uncertain, WholeNumber, number_text
 
 ActorLevel = Literal["kommun", "region", "stat", "individ", "samhalle"]
 
@@ -50,17 +50,26 @@ def _in_range(low: float, high: float) -> Callable[[AnyDist], AnyDist]:
     def check(value: AnyDist) -> AnyDist:
         lo, hi = value.bounds()
         mean = value.mean()
-        for what, x in (("", mean), ("low ", lo), ("high ", hi)):
+        spread = float(getattr(value, "sd", 0.0))
+        # A bounded distribution is reported by the bound that is out; anything else by its mean.
+        points = [("", mean)] if isinstance(value, Fixed) else [("low ", lo), ("high ", hi), ("", mean)]
+        for what, x in [*points, ("sd ", spread)]:
             if not math.isfinite(x):
                 raise ValueError(f"must be a finite number, got {what}{x}")
-            if x < low or x > high:
+            if what != "sd " and (x < low or x > high):
                 got = f"{what}{number_text(x)}"
                 raise ValueError(f"must be {describe()}, got {got}")
+            if abs(x) > MAX_MAGNITUDE:
+                # Larger numbers are typing mistakes, and would overflow Monte Carlo sums.
+                raise ValueError(
+                    f"must be at most {number_text(MAX_MAGNITUDE)} in size, got {what}{number_text(x)}"
+                )
         return value
 
     return check
 
 
+MAX_MAGNITUDE = 1e12  # 1 000 billion kronor: far above any municipal budget
 SHARE = (0.0, 1.0)
 NON_NEGATIVE = (0.0, math.inf)
 EFFECT = (-math.inf, 1.0)
@@ -224,12 +233,23 @@ class Scenario(_Strict):
     draws: Annotated[WholeNumber, Field(ge=0, le=MAX_DRAWS)] = DEFAULT_DRAWS
     seed: Annotated[WholeNumber, Field(ge=0, lt=2**63)] = 0
     optimism_bias: NonNegative = 0.0  # type: ignore[assignment]
-    price_index: dict[WholeNumber, Annotated[Number, Field(gt=0)]] = Field(default_factory=dict)
+    price_index: dict[WholeNumber, Annotated[Number, Field(gt=0, le=1e6)]] = Field(default_factory=dict)
     actors: list[Actor] = Field(default_factory=list)
     cost_items: list[CostItem] = Field(default_factory=list)
     costs: list[CostLine] = Field(default_factory=list)
     participants: list[Cohort] = Field(default_factory=list)
     outcomes: list[Outcome] = Field(default_factory=list)
+
+    @field_validator("actors", "cost_items")
+    @classmethod
+    def _unique_ids(cls, entries: list[Any]) -> list[Any]:
+        seen: dict[str, int] = {}
+        for i, entry in enumerate(entries):
+            key = str(entry.id)
+            if key in seen:
+                raise ValueError(f"id {key!r} appears twice (entries {seen[key]} and {i})")
+            seen[key] = i
+        return entries
 
     @model_validator(mode="after")
     def _default_start_year(self) -> Scenario:
