@@ -16,7 +16,9 @@ def enough_applicant_units(a: Application) -> Verdict:
     need = a.fund.min_applicant_units
     have = a.applicant_units.count()
     if have < need:
-        return deny(_("Fonden kräver minst %(need)d sökande enheter (nu %(have)d).") % {"need": need, "have": have})
+        return deny(
+            _("Fonden kräver minst %(need)d sökande enheter (nu %(have)d).") % {"need": need, "have": have}
+        )
     return allow()
 
 

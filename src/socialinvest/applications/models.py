@@ -102,12 +102,16 @@ class BudgetLine(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
     year = models.PositiveSmallIntegerField(_("år"))
-    payer = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("betalare"))
+    payer = models.ForeignKey(
+        "organisations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("betalare")
+    )
     amount = models.DecimalField(
         _("belopp (kr)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
     )
     from_fund = models.BooleanField(_("finansieras av fonden"), default=True)
-    description = models.CharField(_("beskrivning"), max_length=300, blank=True, validators=[reject_personnummer])
+    description = models.CharField(
+        _("beskrivning"), max_length=300, blank=True, validators=[reject_personnummer]
+    )
 
     class Meta:
         ordering = ["year", "id"]
@@ -164,7 +168,9 @@ class CalculationVersion(models.Model):
 
     class Meta:
         ordering = ["application", "-number"]
-        constraints = [models.UniqueConstraint(fields=["application", "number"], name="calculation_number_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="calculation_number_once")
+        ]
 
 
 class StatusChange(models.Model):
@@ -192,7 +198,9 @@ class Review(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="one_review_per_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="one_review_per_member")
+        ]
 
 
 class CriterionScore(models.Model):
@@ -202,7 +210,9 @@ class CriterionScore(models.Model):
     comment = models.TextField(_("kommentar"), **TEXT)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion")]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion")
+        ]
 
 
 class EvidenceGrade(models.IntegerChoices):
@@ -218,7 +228,9 @@ class CouncilOpinion(models.Model):
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="council_opinion")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     evidence_grade = models.PositiveSmallIntegerField(_("evidensgrad"), choices=EvidenceGrade.choices)
-    evaluation_design = models.TextField(_("bedömning av utvärderingsdesignen"), validators=[reject_personnummer])
+    evaluation_design = models.TextField(
+        _("bedömning av utvärderingsdesignen"), validators=[reject_personnummer]
+    )
     opinion = models.TextField(_("yttrande"), validators=[reject_personnummer])
     submitted_at = models.DateTimeField(auto_now_add=True)
 

@@ -36,4 +36,6 @@ def notify_transition(application_id: int, transition_name: str) -> int:
     to = recipients(application)
     if not to:
         return 0
-    return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [addr]) for addr in to], fail_silently=True)
+    return send_mass_mail(
+        [(subject, body, settings.DEFAULT_FROM_EMAIL, [addr]) for addr in to], fail_silently=True
+    )

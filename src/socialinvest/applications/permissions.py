@@ -84,7 +84,9 @@ def can_edit(user: Any, application: Application) -> Verdict:
         return deny(_("Endast sökande enheter kan ändra ansökan."))
     editable = {Status.DRAFT_IDEA, Status.IDEA_ACCEPTED, Status.FULL_APPLICATION, Status.RETURNED}
     if application.status not in editable:
-        return deny(_("Ansökan kan inte ändras i status ”%(status)s”.") % {"status": application.get_status_display()})
+        return deny(
+            _("Ansökan kan inte ändras i status ”%(status)s”.") % {"status": application.get_status_display()}
+        )
     return allow()
 
 
@@ -122,9 +124,7 @@ def can_transition(user: Any, application: Application, transition: Transition |
     """May ``user`` take ``transition`` now?  The reason says why not."""
     t = BY_NAME[transition] if isinstance(transition, str) else transition
     if application.status not in t.sources:
-        return deny(
-            _("Inte möjligt i status ”%(status)s”.") % {"status": application.get_status_display()}
-        )
+        return deny(_("Inte möjligt i status ”%(status)s”.") % {"status": application.get_status_display()})
     roles = Access.of(user).roles_for(application)
     if not roles & t.roles:
         names = ", ".join(str(Role(r).label) for r in sorted(t.roles))
@@ -132,7 +132,9 @@ def can_transition(user: Any, application: Application, transition: Transition |
     assessing = Role.APPLICANT not in t.roles
     if assessing and conflict_of_interest(user, application):
         return deny(_("Jäv: du tillhör en sökande enhet."))
-    missing = [str(Application._meta.get_field(f).verbose_name) for f in t.required_fields if _empty(application, f)]
+    missing = [
+        str(Application._meta.get_field(f).verbose_name) for f in t.required_fields if _empty(application, f)
+    ]
     if missing:
         return deny(_("Fyll i: %(fields)s.") % {"fields": ", ".join(missing)})
     for name in t.conditions:
@@ -159,3 +161,10 @@ def can_save_calculation(user: Any, application: Application) -> Verdict:
 
 def can_decide(user: Any, application: Application) -> Verdict:
     return can_transition(user, application, "grant") if application.status else deny("")
+
+
+def can_create_application(user: Any) -> Verdict:
+    """Only users with the applicant role for a unit start applications (for that unit)."""
+    if Access.of(user).unit_ids(Role.APPLICANT):
+        return allow()
+    return deny(_("Du behöver rollen sökande för en enhet för att skapa en ansökan."))

@@ -6,11 +6,24 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 
-from socialinvest.organisations.models import Role
+from socialinvest.core.models import AuditEvent
+from socialinvest.core.permissions import Verdict
+from socialinvest.organisations.models import Role, Unit
 
-from .models import Application, Review
+from .models import (
+    Application,
+    ApplicationUnit,
+    Attachment,
+    BudgetLine,
+    CouncilOpinion,
+    Decision,
+    Partner,
+    PlannedIndicator,
+    Review,
+)
 from .permissions import READ_ROLES, Access, can_review, can_transition
 from .states import FINAL, Status, Transition, transitions_from
 
@@ -19,7 +32,9 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
     """Every application the user has a role for, newest change first."""
     access = Access.of(user)
     reader_funds = [m.fund_id for m in access.memberships if m.fund_id and m.role in READ_ROLES]
-    reader_orgs = [m.organisation_id for m in access.memberships if m.organisation_id and m.role in READ_ROLES]
+    reader_orgs = [
+        m.organisation_id for m in access.memberships if m.organisation_id and m.role in READ_ROLES
+    ]
     units = list(access.unit_ids(Role.APPLICANT))
     condition = (
         Q(fund_id__in=reader_funds)
@@ -28,10 +43,7 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
         | Q(project_lead=user)
     )
     return (
-        Application.objects.filter(condition)
-        .distinct()
-        .select_related("fund")
-        .order_by("-updated_at", "-id")
+        Application.objects.filter(condition).distinct().select_related("fund").order_by("-updated_at", "-id")
     )
 
 
@@ -43,16 +55,17 @@ class PendingAction:
 
 
 def pending_actions(user: Any, limit: int = 200) -> list[PendingAction]:
-    """"What needs me": each open application where the user can take a step now.
+    """ "What needs me": each open application where the user can take a step now.
 
     Withdrawing is always possible for applicants, so it is not counted as pending.
     """
     open_apps = applications_visible_to(user).exclude(status__in=FINAL).prefetch_related("applicant_units")
     out: list[PendingAction] = []
     for app in open_apps[:limit]:
-        if can_review(user, app) and not Review.objects.filter(
-            application=app, reviewer=user, submitted_at__isnull=False
-        ).exists():
+        if (
+            can_review(user, app)
+            and not Review.objects.filter(application=app, reviewer=user, submitted_at__isnull=False).exists()
+        ):
             out.append(PendingAction(app, "Bedöm ansökan"))
         for t in transitions_from(app.status):
             if t.name == "withdraw":
@@ -85,7 +98,9 @@ class ReviewSummary:
 
 def review_summary(application: Application) -> ReviewSummary:
     """Weighted mean and spread of the submitted scores, per criterion and overall."""
-    reviews = Review.objects.filter(application=application, submitted_at__isnull=False).prefetch_related("scores")
+    reviews = Review.objects.filter(application=application, submitted_at__isnull=False).prefetch_related(
+        "scores"
+    )
     by_criterion: dict[int, list[int]] = {}
     for review in reviews:
         for s in review.scores.all():
@@ -104,3 +119,113 @@ def review_summary(application: Application) -> ReviewSummary:
             weight_sum += float(c.weight)
     weighted = weighted_total / weight_sum if weight_sum else None
     return ReviewSummary(rows, weighted, len(reviews))
+
+
+def application_list(
+    user: Any, *, status: str = "", fund: Any = None, query: str = ""
+) -> QuerySet[Application]:
+    """The list page: visible applications, filtered, with the lead unit's name in the same query."""
+    visible = applications_visible_to(user).order_by().values("pk")
+    qs = Application.objects.filter(pk__in=visible)
+    if status:
+        qs = qs.filter(status=status)
+    if fund is not None:
+        qs = qs.filter(fund=fund)
+    query = query.strip()
+    if query:
+        qs = qs.filter(Q(title__icontains=query) | Q(reference__icontains=query))
+    lead = ApplicationUnit.objects.filter(application=OuterRef("pk"), is_lead=True).values("unit__name")[:1]
+    return (
+        qs.annotate(lead_unit_name=Subquery(lead))
+        .only("id", "reference", "title", "status", "requested_amount", "updated_at", "fund_id")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def application_for_page(pk: int) -> Application:
+    """One application with what every page of it shows (fund, applicant units); 404 if missing."""
+    units = ApplicationUnit.objects.select_related("unit").order_by("-is_lead", "id")
+    return get_object_or_404(
+        Application.objects.select_related(
+            "fund", "fund__owner", "project_lead", "signed_off_by"
+        ).prefetch_related(Prefetch("applicant_units", queryset=units)),
+        pk=pk,
+    )
+
+
+@dataclass(frozen=True)
+class ActionOption:
+    """A transition from the current status and whether this user may take it now (and why not)."""
+
+    transition: Transition
+    verdict: Verdict
+
+
+def available_actions(user: Any, application: Application) -> list[ActionOption]:
+    """Every transition from the current status, each with the user's Verdict."""
+    return [
+        ActionOption(t, can_transition(user, application, t)) for t in transitions_from(application.status)
+    ]
+
+
+def application_timeline(application: Application) -> QuerySet[AuditEvent]:
+    """The application's audit events, oldest first: who, when, what and why."""
+    return (
+        AuditEvent.objects.filter(application=application)
+        .select_related("actor")
+        .order_by("occurred_at", "id")
+    )
+
+
+def own_review(user: Any, application: Application) -> Review | None:
+    return Review.objects.filter(application=application, reviewer=user).prefetch_related("scores").first()
+
+
+def council_opinion_of(application: Application) -> CouncilOpinion | None:
+    return CouncilOpinion.objects.filter(application=application).select_related("author").first()
+
+
+def decision_of(application: Application) -> Decision | None:
+    return (
+        Decision.objects.filter(application=application).select_related("decided_by", "calculation").first()
+    )
+
+
+def budget_lines_of(application: Application) -> QuerySet[BudgetLine]:
+    return BudgetLine.objects.filter(application=application).select_related("payer").order_by("year", "id")
+
+
+def partners_of(application: Application) -> QuerySet[Partner]:
+    return Partner.objects.filter(application=application).order_by("id")
+
+
+def indicators_of(application: Application) -> QuerySet[PlannedIndicator]:
+    return PlannedIndicator.objects.filter(application=application).order_by("id")
+
+
+def attachments_of(application: Application) -> QuerySet[Attachment]:
+    return (
+        Attachment.objects.filter(application=application)
+        .select_related("uploaded_by")
+        .order_by("uploaded_at", "id")
+    )
+
+
+def attachment_of(application: Application, pk: int) -> Attachment:
+    return get_object_or_404(Attachment, application=application, pk=pk)
+
+
+def lead_unit_choices(user: Any) -> QuerySet[Unit]:
+    """Units the user may apply for: where they hold the applicant role."""
+    return Unit.objects.filter(pk__in=Access.of(user).unit_ids(Role.APPLICANT), active=True)
+
+
+def co_unit_choices(user: Any) -> QuerySet[Unit]:
+    """Possible co-applicants: active units of the organisations the user applies within."""
+    orgs = lead_unit_choices(user).values("organisation_id")
+    return Unit.objects.filter(organisation_id__in=orgs, active=True).select_related("organisation")
+
+
+def payer_choices(application: Application) -> QuerySet[Unit]:
+    """Budget payers: the units of the fund's organisation."""
+    return Unit.objects.filter(organisation_id=application.fund.owner_id)

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("socialinvest.web.urls")),
     path("applications/", include("socialinvest.applications.urls")),
+    path("funds/", include("socialinvest.funds.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -60,7 +60,11 @@ class Criterion(models.Model):
     name = models.CharField(_("namn"), max_length=200)
     description = models.TextField(_("beskrivning"), blank=True)
     weight = models.DecimalField(
-        _("vikt"), max_digits=5, decimal_places=2, default=Decimal(1), validators=[MinValueValidator(Decimal(0))]
+        _("vikt"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal(0))],
     )
     scale_min = models.PositiveSmallIntegerField(_("skala från"), default=1)
     scale_max = models.PositiveSmallIntegerField(_("skala till"), default=5)
@@ -69,7 +73,9 @@ class Criterion(models.Model):
     class Meta:
         ordering = ["fund", "order", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(scale_max__gt=models.F("scale_min")), name="criterion_scale"),
+            models.CheckConstraint(
+                condition=models.Q(scale_max__gt=models.F("scale_min")), name="criterion_scale"
+            ),
         ]
         verbose_name = _("kriterium")
         verbose_name_plural = _("kriterier")

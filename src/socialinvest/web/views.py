@@ -7,9 +7,12 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from socialinvest.applications.selectors import pending_actions
+from socialinvest.applications.selectors import PendingAction, pending_actions
+from socialinvest.applications.views.common import DECISION_OUTCOMES
+from socialinvest.funds.selectors import funds_visible_to
 
 from . import throttle
 
@@ -37,9 +40,34 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def _pending_url(item: PendingAction) -> str:
+    """Where to act on a pending item: the review or decision form, or the application's actions panel."""
+    pk = item.application.pk
+    if item.transition is None:
+        return reverse("applications:review", args=[pk])
+    if item.transition.form == "decision":
+        outcome = DECISION_OUTCOMES[item.transition.name]
+        return reverse("applications:decide", args=[pk]) + f"?outcome={outcome}"
+    return reverse("applications:detail", args=[pk]) + "#actions"
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    """"What needs me": the user's pending actions."""
-    return render(request, "web/home.html", {"pending": pending_actions(request.user)})
+    """ "What needs me": the user's pending actions, each linked to where it is done."""
+    pending = pending_actions(request.user)
+    return render(
+        request,
+        "web/home.html",
+        {
+            "pending": [(item, _pending_url(item)) for item in pending],
+            "pending_count": len(pending),
+            "funds": funds_visible_to(request.user).order_by("name"),
+        },
+    )
+
+
+def pending_count(request: HttpRequest) -> HttpResponse:
+    """The nav badge (loaded by htmx after the page, so no page waits for it)."""
+    return render(request, "web/_pending_badge.html", {"pending_count": len(pending_actions(request.user))})
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -45,7 +45,8 @@ def do_save_calculation(
             actor=acting_user,
             verb="calculation.saved",
             target=version,
-            summary=_("Kalkyl version %(n)d sparad (NPV %(npv).0f kr)") % {"n": number, "npv": result.base.npv},
+            summary=_("Kalkyl version %(n)d sparad (NPV %(npv).0f kr)")
+            % {"n": number, "npv": result.base.npv},
             reason=note,
             data={"input_sha256": result.input_sha256, "engine_version": result.engine_version},
             fund=locked.fund,

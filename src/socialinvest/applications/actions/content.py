@@ -26,12 +26,19 @@ def _locked_editable(application: Application, acting_user: Any) -> Application:
 
 def _audit(application: Application, acting_user: Any, verb: str, summary: str, data: dict[str, Any]) -> None:
     record_event(
-        actor=acting_user, verb=verb, target=application, summary=summary, data=data,
-        fund=application.fund, application=application,
+        actor=acting_user,
+        verb=verb,
+        target=application,
+        summary=summary,
+        data=data,
+        fund=application.fund,
+        application=application,
     )
 
 
-def do_replace_budget_lines(*, application: Application, lines: list[dict[str, Any]], acting_user: Any) -> None:
+def do_replace_budget_lines(
+    *, application: Application, lines: list[dict[str, Any]], acting_user: Any
+) -> None:
     """Replace the budget: ``[{year, payer (Unit id), amount, from_fund, description}]``."""
     errors: dict[str, str] = {}
     clean = []
@@ -66,11 +73,18 @@ def do_replace_budget_lines(*, application: Application, lines: list[dict[str, A
             for y, p, a, f, d in clean
         )
         total = sum((a for _y, _p, a, _f, _d in clean), Decimal(0))
-        _audit(locked, acting_user, "application.budget", _("Budget ändrad: %(total)s kr") % {"total": total},
-               {"lines": len(clean), "total": str(total)})
+        _audit(
+            locked,
+            acting_user,
+            "application.budget",
+            _("Budget ändrad: %(total)s kr") % {"total": total},
+            {"lines": len(clean), "total": str(total)},
+        )
 
 
-def do_replace_partners(*, application: Application, partners: list[dict[str, str]], acting_user: Any) -> None:
+def do_replace_partners(
+    *, application: Application, partners: list[dict[str, str]], acting_user: Any
+) -> None:
     errors = {}
     for i, p in enumerate(partners):
         if not p.get("name", "").strip():
@@ -88,11 +102,18 @@ def do_replace_partners(*, application: Application, partners: list[dict[str, st
         Partner.objects.bulk_create(
             Partner(application=locked, name=p["name"].strip(), role=p.get("role", "")) for p in partners
         )
-        _audit(locked, acting_user, "application.partners", _("Partners ändrade"),
-               {"partners": [p["name"] for p in partners]})
+        _audit(
+            locked,
+            acting_user,
+            "application.partners",
+            _("Partners ändrade"),
+            {"partners": [p["name"] for p in partners]},
+        )
 
 
-def do_replace_indicators(*, application: Application, indicators: list[dict[str, str]], acting_user: Any) -> None:
+def do_replace_indicators(
+    *, application: Application, indicators: list[dict[str, str]], acting_user: Any
+) -> None:
     errors = {}
     for i, ind in enumerate(indicators):
         if not ind.get("name", "").strip():
@@ -117,8 +138,13 @@ def do_replace_indicators(*, application: Application, indicators: list[dict[str
             )
             for ind in indicators
         )
-        _audit(locked, acting_user, "application.indicators", _("Uppföljningsplan ändrad"),
-               {"indicators": [i["name"] for i in indicators]})
+        _audit(
+            locked,
+            acting_user,
+            "application.indicators",
+            _("Uppföljningsplan ändrad"),
+            {"indicators": [i["name"] for i in indicators]},
+        )
 
 
 def do_sign_off(*, application: Application, manager_name: str, acting_user: Any) -> Application:
@@ -133,6 +159,11 @@ def do_sign_off(*, application: Application, manager_name: str, acting_user: Any
         locked.signed_off_at = timezone.now()
         locked.signed_off_by = acting_user
         locked.save(update_fields=["signoff_name", "signed_off_at", "signed_off_by", "updated_at"])
-        _audit(locked, acting_user, "application.signed_off", _("Undertecknad av %(name)s") % {"name": name},
-               {"manager": name})
+        _audit(
+            locked,
+            acting_user,
+            "application.signed_off",
+            _("Undertecknad av %(name)s") % {"name": name},
+            {"manager": name},
+        )
     return locked

@@ -70,8 +70,10 @@ def do_decide(
             available = uncommitted_capital(fund)
             if amount > available:
                 raise ValidationError(
-                    {"amount": _("Beloppet överstiger fondens ointecknade kapital (%(available)s kr).")
-                     % {"available": f"{available:,.0f}".replace(",", " ")}}
+                    {
+                        "amount": _("Beloppet överstiger fondens ointecknade kapital (%(available)s kr).")
+                        % {"available": f"{available:,.0f}".replace(",", " ")}
+                    }
                 )
         decision = Decision.objects.create(
             application=locked,
@@ -92,7 +94,11 @@ def do_decide(
             verb=f"decision.{outcome}",
             target=decision,
             summary=_("Beslut %(ref)s: %(outcome)s %(amount)s kr")
-            % {"ref": decision.reference_number, "outcome": decision.get_outcome_display(), "amount": decision.amount},
+            % {
+                "ref": decision.reference_number,
+                "outcome": decision.get_outcome_display(),
+                "amount": decision.amount,
+            },
             reason=reasons,
             data={"amount": str(decision.amount), "decision_body": decision.decision_body},
             fund=fund,

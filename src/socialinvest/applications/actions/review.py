@@ -114,7 +114,8 @@ def do_give_council_opinion(
             actor=acting_user,
             verb="council.opinion",
             target=result,
-            summary=_("Vetenskapliga rådets yttrande: %(grade)s") % {"grade": result.get_evidence_grade_display()},
+            summary=_("Vetenskapliga rådets yttrande: %(grade)s")
+            % {"grade": result.get_evidence_grade_display()},
             fund=locked.fund,
             application=locked,
         )

@@ -46,9 +46,7 @@ def apply_transition(
     return application
 
 
-def do_transition(
-    *, application: Application, name: str, acting_user: Any, comment: str = ""
-) -> Application:
+def do_transition(*, application: Application, name: str, acting_user: Any, comment: str = "") -> Application:
     """Take one step of the application's path, if the transition table allows this user."""
     transition = BY_NAME.get(name)
     if transition is None:
@@ -61,4 +59,6 @@ def do_transition(
     with transaction.atomic():
         locked = Application.objects.select_for_update().select_related("fund").get(pk=application.pk)
         can_transition(acting_user, locked, transition).require()
-        return apply_transition(application=locked, transition=transition, comment=comment, acting_user=acting_user)
+        return apply_transition(
+            application=locked, transition=transition, comment=comment, acting_user=acting_user
+        )

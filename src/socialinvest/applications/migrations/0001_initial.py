@@ -10,7 +10,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,169 +18,514 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ApplicationUnit',
+            name="ApplicationUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_lead', models.BooleanField(default=False, verbose_name='huvudsökande')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_lead", models.BooleanField(default=False, verbose_name="huvudsökande")),
             ],
             options={
-                'verbose_name': 'sökande enhet',
-                'verbose_name_plural': 'sökande enheter',
+                "verbose_name": "sökande enhet",
+                "verbose_name_plural": "sökande enheter",
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section', models.CharField(default='evidence', max_length=40, verbose_name='avsnitt')),
-                ('file', models.FileField(upload_to=socialinvest.applications.models.attachment_path)),
-                ('name', models.CharField(max_length=200, verbose_name='namn')),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("section", models.CharField(default="evidence", max_length=40, verbose_name="avsnitt")),
+                ("file", models.FileField(upload_to=socialinvest.applications.models.attachment_path)),
+                ("name", models.CharField(max_length=200, verbose_name="namn")),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='BudgetLine',
+            name="BudgetLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='år')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='belopp (kr)')),
-                ('from_fund', models.BooleanField(default=True, verbose_name='finansieras av fonden')),
-                ('description', models.CharField(blank=True, max_length=300, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='beskrivning')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="år")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="belopp (kr)",
+                    ),
+                ),
+                ("from_fund", models.BooleanField(default=True, verbose_name="finansieras av fonden")),
+                (
+                    "description",
+                    models.CharField(
+                        blank=True,
+                        max_length=300,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="beskrivning",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['year', 'id'],
+                "ordering": ["year", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CalculationVersion',
+            name="CalculationVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('scenario', models.JSONField()),
-                ('input_sha256', models.CharField(max_length=64)),
-                ('engine_version', models.CharField(max_length=20)),
-                ('seed', models.BigIntegerField()),
-                ('result', models.JSONField()),
-                ('npv', models.FloatField()),
-                ('bcr', models.FloatField(null=True)),
-                ('probability_positive_npv', models.FloatField(null=True)),
-                ('note', models.CharField(blank=True, max_length=300, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='kommentar')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("scenario", models.JSONField()),
+                ("input_sha256", models.CharField(max_length=64)),
+                ("engine_version", models.CharField(max_length=20)),
+                ("seed", models.BigIntegerField()),
+                ("result", models.JSONField()),
+                ("npv", models.FloatField()),
+                ("bcr", models.FloatField(null=True)),
+                ("probability_positive_npv", models.FloatField(null=True)),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True,
+                        max_length=300,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="kommentar",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['application', '-number'],
+                "ordering": ["application", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='CouncilOpinion',
+            name="CouncilOpinion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('evidence_grade', models.PositiveSmallIntegerField(choices=[(4, 'Starkt vetenskapligt underlag'), (3, 'Måttligt starkt vetenskapligt underlag'), (2, 'Begränsat vetenskapligt underlag'), (1, 'Otillräckligt vetenskapligt underlag')], verbose_name='evidensgrad')),
-                ('evaluation_design', models.TextField(validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='bedömning av utvärderingsdesignen')),
-                ('opinion', models.TextField(validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='yttrande')),
-                ('submitted_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "evidence_grade",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (4, "Starkt vetenskapligt underlag"),
+                            (3, "Måttligt starkt vetenskapligt underlag"),
+                            (2, "Begränsat vetenskapligt underlag"),
+                            (1, "Otillräckligt vetenskapligt underlag"),
+                        ],
+                        verbose_name="evidensgrad",
+                    ),
+                ),
+                (
+                    "evaluation_design",
+                    models.TextField(
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="bedömning av utvärderingsdesignen",
+                    ),
+                ),
+                (
+                    "opinion",
+                    models.TextField(
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="yttrande",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='CriterionScore',
+            name="CriterionScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(verbose_name='poäng')),
-                ('comment', models.TextField(blank=True, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='kommentar')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField(verbose_name="poäng")),
+                (
+                    "comment",
+                    models.TextField(
+                        blank=True,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="kommentar",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('granted', 'Beviljad'), ('rejected', 'Avslagen')], max_length=20, verbose_name='beslut')),
-                ('amount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='beviljat belopp (kr)')),
-                ('period_start', models.DateField(blank=True, null=True, verbose_name='period från')),
-                ('period_end', models.DateField(blank=True, null=True, verbose_name='period till')),
-                ('conditions', models.TextField(blank=True, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='villkor')),
-                ('reasons', models.TextField(blank=True, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='motivering')),
-                ('decision_body', models.CharField(max_length=200, verbose_name='beslutsorgan')),
-                ('decided_on', models.DateField(verbose_name='beslutsdatum')),
-                ('reference_number', models.CharField(max_length=60, verbose_name='diarienummer')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("granted", "Beviljad"), ("rejected", "Avslagen")],
+                        max_length=20,
+                        verbose_name="beslut",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="beviljat belopp (kr)",
+                    ),
+                ),
+                ("period_start", models.DateField(blank=True, null=True, verbose_name="period från")),
+                ("period_end", models.DateField(blank=True, null=True, verbose_name="period till")),
+                (
+                    "conditions",
+                    models.TextField(
+                        blank=True,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="villkor",
+                    ),
+                ),
+                (
+                    "reasons",
+                    models.TextField(
+                        blank=True,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="motivering",
+                    ),
+                ),
+                ("decision_body", models.CharField(max_length=200, verbose_name="beslutsorgan")),
+                ("decided_on", models.DateField(verbose_name="beslutsdatum")),
+                ("reference_number", models.CharField(max_length=60, verbose_name="diarienummer")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='namn')),
-                ('role', models.CharField(blank=True, max_length=300, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='roll')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=200,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="namn",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        max_length=300,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="roll",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PlannedIndicator',
+            name="PlannedIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='indikator')),
-                ('definition', models.TextField(blank=True, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='definition')),
-                ('measured_when', models.CharField(blank=True, max_length=200, verbose_name='när den mäts')),
-                ('outcome_name', models.CharField(blank=True, max_length=200, verbose_name='utfall i kalkylen')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=200,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="indikator",
+                    ),
+                ),
+                (
+                    "definition",
+                    models.TextField(
+                        blank=True,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="definition",
+                    ),
+                ),
+                ("measured_when", models.CharField(blank=True, max_length=200, verbose_name="när den mäts")),
+                (
+                    "outcome_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="utfall i kalkylen"),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('comment', models.TextField(blank=True, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='samlad bedömning')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "comment",
+                    models.TextField(
+                        blank=True,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="samlad bedömning",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('transition', models.CharField(max_length=40)),
-                ('from_status', models.CharField(choices=[('draft_idea', 'Idéutkast'), ('idea_submitted', 'Idé inskickad'), ('idea_accepted', 'Idé godkänd'), ('idea_declined', 'Idé avböjd'), ('full_application', 'Fullständig ansökan (utkast)'), ('submitted', 'Inskickad'), ('returned', 'Återremitterad för komplettering'), ('resubmitted', 'Kompletterad'), ('in_preparation', 'Under beredning'), ('council_review', 'Hos vetenskapliga rådet'), ('recommended', 'Tillstyrkt'), ('not_recommended', 'Avstyrkt'), ('granted', 'Beviljad'), ('rejected', 'Avslagen'), ('withdrawn', 'Återtagen')], max_length=30)),
-                ('to_status', models.CharField(choices=[('draft_idea', 'Idéutkast'), ('idea_submitted', 'Idé inskickad'), ('idea_accepted', 'Idé godkänd'), ('idea_declined', 'Idé avböjd'), ('full_application', 'Fullständig ansökan (utkast)'), ('submitted', 'Inskickad'), ('returned', 'Återremitterad för komplettering'), ('resubmitted', 'Kompletterad'), ('in_preparation', 'Under beredning'), ('council_review', 'Hos vetenskapliga rådet'), ('recommended', 'Tillstyrkt'), ('not_recommended', 'Avstyrkt'), ('granted', 'Beviljad'), ('rejected', 'Avslagen'), ('withdrawn', 'Återtagen')], max_length=30)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('comment', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("transition", models.CharField(max_length=40)),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("draft_idea", "Idéutkast"),
+                            ("idea_submitted", "Idé inskickad"),
+                            ("idea_accepted", "Idé godkänd"),
+                            ("idea_declined", "Idé avböjd"),
+                            ("full_application", "Fullständig ansökan (utkast)"),
+                            ("submitted", "Inskickad"),
+                            ("returned", "Återremitterad för komplettering"),
+                            ("resubmitted", "Kompletterad"),
+                            ("in_preparation", "Under beredning"),
+                            ("council_review", "Hos vetenskapliga rådet"),
+                            ("recommended", "Tillstyrkt"),
+                            ("not_recommended", "Avstyrkt"),
+                            ("granted", "Beviljad"),
+                            ("rejected", "Avslagen"),
+                            ("withdrawn", "Återtagen"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft_idea", "Idéutkast"),
+                            ("idea_submitted", "Idé inskickad"),
+                            ("idea_accepted", "Idé godkänd"),
+                            ("idea_declined", "Idé avböjd"),
+                            ("full_application", "Fullständig ansökan (utkast)"),
+                            ("submitted", "Inskickad"),
+                            ("returned", "Återremitterad för komplettering"),
+                            ("resubmitted", "Kompletterad"),
+                            ("in_preparation", "Under beredning"),
+                            ("council_review", "Hos vetenskapliga rådet"),
+                            ("recommended", "Tillstyrkt"),
+                            ("not_recommended", "Avstyrkt"),
+                            ("granted", "Beviljad"),
+                            ("rejected", "Avslagen"),
+                            ("withdrawn", "Återtagen"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("comment", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['application', 'at', 'id'],
+                "ordering": ["application", "at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=40, unique=True, verbose_name='ärendenummer')),
-                ('status', models.CharField(choices=[('draft_idea', 'Idéutkast'), ('idea_submitted', 'Idé inskickad'), ('idea_accepted', 'Idé godkänd'), ('idea_declined', 'Idé avböjd'), ('full_application', 'Fullständig ansökan (utkast)'), ('submitted', 'Inskickad'), ('returned', 'Återremitterad för komplettering'), ('resubmitted', 'Kompletterad'), ('in_preparation', 'Under beredning'), ('council_review', 'Hos vetenskapliga rådet'), ('recommended', 'Tillstyrkt'), ('not_recommended', 'Avstyrkt'), ('granted', 'Beviljad'), ('rejected', 'Avslagen'), ('withdrawn', 'Återtagen')], default='draft_idea', max_length=30, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=200, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='titel')),
-                ('summary', models.TextField(blank=True, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='sammanfattning')),
-                ('requested_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='sökt belopp (kr)')),
-                ('period_start', models.DateField(blank=True, null=True, verbose_name='period från')),
-                ('period_end', models.DateField(blank=True, null=True, verbose_name='period till')),
-                ('target_group', models.TextField(blank=True, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='målgrupp')),
-                ('risk_factors', models.TextField(blank=True, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='riskfaktorer')),
-                ('intervention', models.TextField(blank=True, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='insatsen')),
-                ('evidence', models.TextField(blank=True, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='evidens och erfarenheter')),
-                ('evidence_references', models.TextField(blank=True, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='referenser')),
-                ('effect_chain', models.TextField(blank=True, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='effektkedja')),
-                ('risks', models.TextField(blank=True, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='risker')),
-                ('implementation_plan', models.TextField(blank=True, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='genomförandeplan')),
-                ('proposed_repayment', models.TextField(blank=True, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='förslag till återföring')),
-                ('signoff_name', models.CharField(blank=True, max_length=200, verbose_name='ansvarig chef')),
-                ('signed_off_at', models.DateTimeField(blank=True, null=True, verbose_name='undertecknad')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=40, unique=True, verbose_name="ärendenummer")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft_idea", "Idéutkast"),
+                            ("idea_submitted", "Idé inskickad"),
+                            ("idea_accepted", "Idé godkänd"),
+                            ("idea_declined", "Idé avböjd"),
+                            ("full_application", "Fullständig ansökan (utkast)"),
+                            ("submitted", "Inskickad"),
+                            ("returned", "Återremitterad för komplettering"),
+                            ("resubmitted", "Kompletterad"),
+                            ("in_preparation", "Under beredning"),
+                            ("council_review", "Hos vetenskapliga rådet"),
+                            ("recommended", "Tillstyrkt"),
+                            ("not_recommended", "Avstyrkt"),
+                            ("granted", "Beviljad"),
+                            ("rejected", "Avslagen"),
+                            ("withdrawn", "Återtagen"),
+                        ],
+                        default="draft_idea",
+                        max_length=30,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "title",
+                    models.CharField(
+                        max_length=200,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="titel",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="sammanfattning",
+                    ),
+                ),
+                (
+                    "requested_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="sökt belopp (kr)",
+                    ),
+                ),
+                ("period_start", models.DateField(blank=True, null=True, verbose_name="period från")),
+                ("period_end", models.DateField(blank=True, null=True, verbose_name="period till")),
+                (
+                    "target_group",
+                    models.TextField(
+                        blank=True,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="målgrupp",
+                    ),
+                ),
+                (
+                    "risk_factors",
+                    models.TextField(
+                        blank=True,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="riskfaktorer",
+                    ),
+                ),
+                (
+                    "intervention",
+                    models.TextField(
+                        blank=True,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="insatsen",
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.TextField(
+                        blank=True,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="evidens och erfarenheter",
+                    ),
+                ),
+                (
+                    "evidence_references",
+                    models.TextField(
+                        blank=True,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="referenser",
+                    ),
+                ),
+                (
+                    "effect_chain",
+                    models.TextField(
+                        blank=True,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="effektkedja",
+                    ),
+                ),
+                (
+                    "risks",
+                    models.TextField(
+                        blank=True,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="risker",
+                    ),
+                ),
+                (
+                    "implementation_plan",
+                    models.TextField(
+                        blank=True,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="genomförandeplan",
+                    ),
+                ),
+                (
+                    "proposed_repayment",
+                    models.TextField(
+                        blank=True,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="förslag till återföring",
+                    ),
+                ),
+                ("signoff_name", models.CharField(blank=True, max_length=200, verbose_name="ansvarig chef")),
+                ("signed_off_at", models.DateTimeField(blank=True, null=True, verbose_name="undertecknad")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ansökan',
-                'verbose_name_plural': 'ansökningar',
-                'ordering': ['-updated_at', '-id'],
+                "verbose_name": "ansökan",
+                "verbose_name_plural": "ansökningar",
+                "ordering": ["-updated_at", "-id"],
             },
         ),
     ]

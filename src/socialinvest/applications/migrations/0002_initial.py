@@ -6,163 +6,254 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applications', '0001_initial'),
-        ('funds', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("applications", "0001_initial"),
+        ("funds", "0001_initial"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='fund',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='funds.fund'),
+            model_name="application",
+            name="fund",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="applications", to="funds.fund"
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='project_lead',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='led_applications', to=settings.AUTH_USER_MODEL, verbose_name='projektledare'),
+            model_name="application",
+            name="project_lead",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="led_applications",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="projektledare",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='signed_off_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="application",
+            name="signed_off_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='applicationunit',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='applicant_units', to='applications.application'),
+            model_name="applicationunit",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="applicant_units",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='applicationunit',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.unit'),
+            model_name="applicationunit",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organisations.unit"
+            ),
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='applications.application'),
+            model_name="attachment",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="attachments",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='uploaded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="attachment",
+            name="uploaded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='budgetline',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='budget_lines', to='applications.application'),
+            model_name="budgetline",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="budget_lines",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='budgetline',
-            name='payer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.unit', verbose_name='betalare'),
+            model_name="budgetline",
+            name="payer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organisations.unit",
+                verbose_name="betalare",
+            ),
         ),
         migrations.AddField(
-            model_name='calculationversion',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='calculations', to='applications.application'),
+            model_name="calculationversion",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="calculations",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='calculationversion',
-            name='created_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="calculationversion",
+            name="created_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='councilopinion',
-            name='application',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='council_opinion', to='applications.application'),
+            model_name="councilopinion",
+            name="application",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="council_opinion",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='councilopinion',
-            name='author',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="councilopinion",
+            name="author",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='criterionscore',
-            name='criterion',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='funds.criterion'),
+            model_name="criterionscore",
+            name="criterion",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="funds.criterion"
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='application',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='decision', to='applications.application'),
+            model_name="decision",
+            name="application",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="decision",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='calculation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='applications.calculationversion'),
+            model_name="decision",
+            name="calculation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="applications.calculationversion",
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='decided_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="decision",
+            name="decided_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='partner',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partners', to='applications.application'),
+            model_name="partner",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="partners",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='plannedindicator',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='planned_indicators', to='applications.application'),
+            model_name="plannedindicator",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="planned_indicators",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='applications.application'),
+            model_name="review",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reviews",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='reviewer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to=settings.AUTH_USER_MODEL),
+            model_name="review",
+            name="reviewer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reviews",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='criterionscore',
-            name='review',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='applications.review'),
+            model_name="criterionscore",
+            name="review",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="scores", to="applications.review"
+            ),
         ),
         migrations.AddField(
-            model_name='statuschange',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='applications.application'),
+            model_name="statuschange",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="status_changes",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='statuschange',
-            name='by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="statuschange",
+            name="by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['fund', 'status'], name='application_fund_id_5ba57e_idx'),
+            model_name="application",
+            index=models.Index(fields=["fund", "status"], name="application_fund_id_5ba57e_idx"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['status', '-updated_at'], name='application_status_341362_idx'),
+            model_name="application",
+            index=models.Index(fields=["status", "-updated_at"], name="application_status_341362_idx"),
         ),
         migrations.AddConstraint(
-            model_name='applicationunit',
-            constraint=models.UniqueConstraint(fields=('application', 'unit'), name='application_unit_once'),
+            model_name="applicationunit",
+            constraint=models.UniqueConstraint(fields=("application", "unit"), name="application_unit_once"),
         ),
         migrations.AddConstraint(
-            model_name='calculationversion',
-            constraint=models.UniqueConstraint(fields=('application', 'number'), name='calculation_number_once'),
+            model_name="calculationversion",
+            constraint=models.UniqueConstraint(
+                fields=("application", "number"), name="calculation_number_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='decision',
-            index=models.Index(fields=['outcome'], name='application_outcome_54173e_idx'),
+            model_name="decision",
+            index=models.Index(fields=["outcome"], name="application_outcome_54173e_idx"),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(fields=('application', 'reviewer'), name='one_review_per_member'),
+            model_name="review",
+            constraint=models.UniqueConstraint(
+                fields=("application", "reviewer"), name="one_review_per_member"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterionscore',
-            constraint=models.UniqueConstraint(fields=('review', 'criterion'), name='one_score_per_criterion'),
+            model_name="criterionscore",
+            constraint=models.UniqueConstraint(
+                fields=("review", "criterion"), name="one_score_per_criterion"
+            ),
         ),
     ]

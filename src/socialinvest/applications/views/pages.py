@@ -1,20 +1,111 @@
-"""List, detail, create and the section forms of an application."""
+"""The list of applications, a new application, and the application page's overview."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext as _
 
-from ..selectors import applications_visible_to
+from socialinvest.funds.selectors import funds_open_for, funds_visible_to
+
+from .. import actions
+from ..models import Application
+from ..permissions import can_create_application, can_see_review_scores
+from ..selectors import (
+    application_list as list_applications,
+)
+from ..selectors import (
+    co_unit_choices,
+    council_opinion_of,
+    decision_of,
+    lead_unit_choices,
+    review_summary,
+)
+from . import sections
+from .common import page_context, require, viewable_application
+from .forms import CreateForm, FilterForm, apply_errors
+
+PAGE_SIZE = 50
 
 
 def application_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(applications_visible_to(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "applications/list.html", {"page": page})
+    funds = (funds_visible_to(request.user) | funds_open_for(request.user)).order_by("name")
+    form = FilterForm(request.GET or None, funds=funds)
+    filters: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()  # invalid filters are ignored; the valid ones apply
+        filters = form.cleaned_data
+    applications = list_applications(
+        request.user,
+        status=filters.get("status") or "",
+        fund=filters.get("fund"),
+        query=filters.get("q") or "",
+    )
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "applications/list.html",
+        {
+            "page": page,
+            "form": form,
+            "filtered": any(filters.values()),
+            "can_create": can_create_application(request.user),
+        },
+    )
+
+
+def application_create(request: HttpRequest) -> HttpResponse:
+    require(can_create_application(request.user))
+    choices = {
+        "funds": funds_open_for(request.user).order_by("name"),
+        "lead_units": lead_unit_choices(request.user),
+        "co_units": co_unit_choices(request.user),
+    }
+    form = CreateForm(request.POST or None, **choices)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            application = actions.do_create_application(
+                fund=d["fund"],
+                title=d["title"],
+                lead_unit=d["lead_unit"],
+                co_units=list(d["co_units"]),
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc, default="title")
+        else:
+            messages.success(request, _("Ansökan %(ref)s är skapad.") % {"ref": application.reference})
+            return redirect("applications:detail", pk=application.pk)
+    return render(request, "applications/create.html", {"form": form})
+
+
+def overview_context(request: HttpRequest, application: Application) -> dict[str, Any]:
+    """What the overview tab shows besides the header: scores (if allowed), opinion, decision."""
+    scores = can_see_review_scores(request.user, application)
+    return {
+        "scores_verdict": scores,
+        "review_summary": review_summary(application) if scores else None,
+        "opinion": council_opinion_of(application),
+        "decision": decision_of(application),
+    }
+
+
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = viewable_application(request, pk)
+    context = page_context(request, application, "overview", **overview_context(request, application))
+    return render(request, "applications/detail.html", context)
 
 
 urlpatterns = [
     path("", application_list, name="list"),
+    path("new/", application_create, name="create"),
+    path("<int:pk>/", application_detail, name="detail"),
+    *sections.urlpatterns,
 ]

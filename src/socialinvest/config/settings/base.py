@@ -123,6 +123,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "socialinvest@localhos
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The calculation editor posts ~20-46 fields per outcome; no-JS saves of large scenarios must fit.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 
 LOGGING = {

@@ -7,48 +7,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='namn')),
-                ('description', models.TextField(blank=True, verbose_name='beskrivning')),
-                ('weight', models.DecimalField(decimal_places=2, default=Decimal('1'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='vikt')),
-                ('scale_min', models.PositiveSmallIntegerField(default=1, verbose_name='skala från')),
-                ('scale_max', models.PositiveSmallIntegerField(default=5, verbose_name='skala till')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="namn")),
+                ("description", models.TextField(blank=True, verbose_name="beskrivning")),
+                (
+                    "weight",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("1"),
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="vikt",
+                    ),
+                ),
+                ("scale_min", models.PositiveSmallIntegerField(default=1, verbose_name="skala från")),
+                ("scale_max", models.PositiveSmallIntegerField(default=5, verbose_name="skala till")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'kriterium',
-                'verbose_name_plural': 'kriterier',
-                'ordering': ['fund', 'order', 'id'],
+                "verbose_name": "kriterium",
+                "verbose_name_plural": "kriterier",
+                "ordering": ["fund", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Fund',
+            name="Fund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='namn')),
-                ('slug', models.SlugField(unique=True)),
-                ('capital', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='kapital (kr)')),
-                ('rules_text', models.TextField(blank=True, validators=[socialinvest.core.personnummer.reject_personnummer], verbose_name='regler')),
-                ('requires_idea_test', models.BooleanField(default=True, verbose_name='kräver idéprövning')),
-                ('requires_council_opinion', models.BooleanField(default=True, verbose_name='kräver yttrande från vetenskapligt råd')),
-                ('min_applicant_units', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1)], verbose_name='minsta antal sökande enheter')),
-                ('default_repayment_model', models.CharField(choices=[('none', 'Ingen återföring (bidrag)'), ('fixed_schedule', 'Fast återbetalningsplan'), ('forecast_share', 'Andel av prognostiserade besparingar'), ('measured_share', 'Andel av uppmätta besparingar'), ('outcome_contract', 'Resultatkontrakt')], default='fixed_schedule', max_length=30, verbose_name='standardmodell för återföring')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="namn")),
+                ("slug", models.SlugField(unique=True)),
+                (
+                    "capital",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="kapital (kr)",
+                    ),
+                ),
+                (
+                    "rules_text",
+                    models.TextField(
+                        blank=True,
+                        validators=[socialinvest.core.personnummer.reject_personnummer],
+                        verbose_name="regler",
+                    ),
+                ),
+                ("requires_idea_test", models.BooleanField(default=True, verbose_name="kräver idéprövning")),
+                (
+                    "requires_council_opinion",
+                    models.BooleanField(default=True, verbose_name="kräver yttrande från vetenskapligt råd"),
+                ),
+                (
+                    "min_applicant_units",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="minsta antal sökande enheter",
+                    ),
+                ),
+                (
+                    "default_repayment_model",
+                    models.CharField(
+                        choices=[
+                            ("none", "Ingen återföring (bidrag)"),
+                            ("fixed_schedule", "Fast återbetalningsplan"),
+                            ("forecast_share", "Andel av prognostiserade besparingar"),
+                            ("measured_share", "Andel av uppmätta besparingar"),
+                            ("outcome_contract", "Resultatkontrakt"),
+                        ],
+                        default="fixed_schedule",
+                        max_length=30,
+                        verbose_name="standardmodell för återföring",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'fond',
-                'verbose_name_plural': 'fonder',
-                'ordering': ['name'],
+                "verbose_name": "fond",
+                "verbose_name_plural": "fonder",
+                "ordering": ["name"],
             },
         ),
     ]

@@ -5,27 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('funds', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("funds", "0001_initial"),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='fund',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='funds', to='organisations.organisation', verbose_name='ägare'),
+            model_name="fund",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="funds",
+                to="organisations.organisation",
+                verbose_name="ägare",
+            ),
         ),
         migrations.AddField(
-            model_name='criterion',
-            name='fund',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='funds.fund'),
+            model_name="criterion",
+            name="fund",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="criteria", to="funds.fund"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.CheckConstraint(condition=models.Q(('scale_max__gt', models.F('scale_min'))), name='criterion_scale'),
+            model_name="criterion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("scale_max__gt", models.F("scale_min"))), name="criterion_scale"
+            ),
         ),
     ]

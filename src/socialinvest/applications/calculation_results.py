@@ -1,0 +1,180 @@
+"""What the results of a calculation look like on a page — from the engine's result JSON.
+
+Works on the JSON form of :class:`socialinvest.engine.Result` (what a
+:class:`CalculationVersion` stores), so the live preview, a saved version, the
+compare page and the application's summary all show the same figures without
+computing anything: every number comes from the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+LEVELS = (
+    ("kommun", _("Kommunen")),
+    ("region", _("Regionen")),
+    ("stat", _("Staten")),
+    ("individ", _("Individen")),
+    ("samhalle", _("Samhället i övrigt")),
+)
+TORNADO_BARS = 6
+
+
+@dataclass
+class ActorLine:
+    id: str
+    name: str
+    level: str
+    pv_costs: float
+    pv_benefits: float
+    cashable: float
+    non_cashable: float
+    npv: float
+
+
+@dataclass
+class LevelGroup:
+    level: str
+    label: str
+    lines: list[ActorLine]
+    total: ActorLine
+
+
+@dataclass
+class Bar:
+    label: str
+    parameter: str
+    low_value: float
+    high_value: float
+    npv_low: float
+    npv_high: float
+    swing: float
+    width: float  # percent of the widest bar
+
+
+@dataclass
+class ResultView:
+    raw: Mapping[str, Any]
+    groups: list[LevelGroup]
+    total: ActorLine
+    bars: list[Bar] = field(default_factory=list)
+    switching: list[Mapping[str, Any]] = field(default_factory=list)
+    rates: list[Mapping[str, Any]] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    flow_actors: list[str] = field(default_factory=list)
+    flow_rows: list[tuple[int, list[float], float]] = field(default_factory=list)
+
+    @property
+    def base(self) -> Mapping[str, Any]:
+        return self.raw["base"]  # type: ignore[no-any-return]
+
+    @property
+    def monte_carlo(self) -> Mapping[str, Any] | None:
+        return self.raw.get("monte_carlo")
+
+    @property
+    def payback_calendar_year(self) -> int | None:
+        offset = self.base.get("payback_year")
+        return None if offset is None else int(self.raw["start_year"]) + int(offset)
+
+    @property
+    def top_lines(self) -> list[ActorLine]:
+        """The actors with the largest net gain or loss, for the compact summary."""
+        lines = [line for g in self.groups for line in g.lines]
+        return sorted(lines, key=lambda a: -abs(a.npv))[:4]
+
+
+def _line(actor_id: str, info: Mapping[str, Any], pv: Mapping[str, Any]) -> ActorLine:
+    return ActorLine(
+        id=actor_id,
+        name=str(info.get("name", actor_id)),
+        level=str(info.get("level", "")),
+        pv_costs=float(pv["pv_costs"]),
+        pv_benefits=float(pv["pv_benefits"]),
+        cashable=float(pv["pv_benefits_cashable"]),
+        non_cashable=float(pv["pv_benefits_non_cashable"]),
+        npv=float(pv["npv"]),
+    )
+
+
+def _sum(lines: list[ActorLine], label: str, level: str = "") -> ActorLine:
+    return ActorLine(
+        id="",
+        name=label,
+        level=level,
+        pv_costs=sum(a.pv_costs for a in lines),
+        pv_benefits=sum(a.pv_benefits for a in lines),
+        cashable=sum(a.cashable for a in lines),
+        non_cashable=sum(a.non_cashable for a in lines),
+        npv=sum(a.npv for a in lines),
+    )
+
+
+def who_gains(result: Mapping[str, Any]) -> tuple[list[LevelGroup], ActorLine]:
+    """Present values per actor, grouped by level (kommun, region, stat, individ, samhälle)."""
+    actors = result.get("actors", {})
+    lines = [_line(a, actors.get(a, {}), pv) for a, pv in result["base"]["by_actor"].items()]
+    groups = []
+    known = {level for level, _label in LEVELS}
+    for level, label in [*LEVELS, ("", _("Övriga"))]:
+        mine = [a for a in lines if a.level == level or (level == "" and a.level not in known)]
+        if mine:
+            mine.sort(key=lambda a: -a.npv)
+            groups.append(LevelGroup(level, str(label), mine, _sum(mine, str(label), level)))
+    return groups, _sum(lines, str(_("Totalt")))
+
+
+def _bars(result: Mapping[str, Any]) -> list[Bar]:
+    sensitivity = result.get("sensitivity") or {}
+    tornado = list(sensitivity.get("tornado") or [])[:TORNADO_BARS]
+    widest = max((float(b["swing"]) for b in tornado), default=0.0) or 1.0
+    return [
+        Bar(
+            label=b["label"],
+            parameter=b["parameter"],
+            low_value=b["low_value"],
+            high_value=b["high_value"],
+            npv_low=b["npv_low"],
+            npv_high=b["npv_high"],
+            swing=b["swing"],
+            width=round(100 * float(b["swing"]) / widest, 1),
+        )
+        for b in tornado
+    ]
+
+
+def view(result: Mapping[str, Any]) -> ResultView:
+    """Everything the results partial and the summary show, from the result JSON."""
+    groups, total = who_gains(result)
+    base = result["base"]
+    actors = result.get("actors", {})
+    flow_ids = list(base.get("flows", {}))
+    rows = []
+    for t, year in enumerate(base.get("years", [])):
+        nets = [base["flows"][a]["benefits"][t] - base["flows"][a]["costs"][t] for a in flow_ids]
+        rows.append((year, nets, base["net_flow"][t]))
+    sensitivity = result.get("sensitivity") or {}
+    return ResultView(
+        raw=result,
+        groups=groups,
+        total=total,
+        bars=_bars(result),
+        switching=list(sensitivity.get("switching_values") or []),
+        rates=list(sensitivity.get("discount_rates") or []),
+        years=list(base.get("years", [])),
+        flow_actors=[str(actors.get(a, {}).get("name", a)) for a in flow_ids],
+        flow_rows=rows,
+    )
+
+
+def by_actor_npv(result: Mapping[str, Any]) -> dict[str, tuple[str, float]]:
+    """``{actor id: (name, npv)}`` for the compare page."""
+    actors = result.get("actors", {})
+    return {
+        a: (str(actors.get(a, {}).get("name", a)), float(pv["npv"]))
+        for a, pv in result["base"]["by_actor"].items()
+    }

@@ -1,0 +1,42 @@
+"""The fund's page: capital, commitments, criteria, rules and its applications by status."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from socialinvest.applications.permissions import Access
+from socialinvest.organisations.models import Role
+
+from .models import Fund, RepaymentModel
+from .permissions import can_view_fund
+from .selectors import committed_capital, criteria_of, funds_visible_to, grants, status_counts
+
+
+def fund_list(request: HttpRequest) -> HttpResponse:
+    funds = [(f, committed_capital(f)) for f in funds_visible_to(request.user).order_by("name")]
+    return render(request, "funds/list.html", {"funds": [(f, c, f.capital - c) for f, c in funds]})
+
+
+def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = get_object_or_404(Fund.objects.select_related("owner"), pk=pk)
+    verdict = can_view_fund(request.user, fund)
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
+    committed = committed_capital(fund)
+    roles = sorted(str(Role(r).label) for r in Access.of(request.user).fund_roles(fund))
+    return render(
+        request,
+        "funds/detail.html",
+        {
+            "fund": fund,
+            "committed": committed,
+            "uncommitted": fund.capital - committed,
+            "criteria": criteria_of(fund),
+            "counts": status_counts(fund),
+            "grants": grants(fund)[:100],
+            "roles": roles,
+            "repayment_model": RepaymentModel(fund.default_repayment_model).label,
+        },
+    )
