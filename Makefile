@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test bench lint format clean
+.PHONY: install demo test bench lint format messages clean
 
 install: $(STAMP)
 
@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Migrates var/socialinvest.sqlite3, loads the demo fund (idempotent), prints the
+# demo logins and serves on http://127.0.0.1:${PORT:-8000}/ until Ctrl-C.
 demo: install
-	$(BIN)/socialinvest calc examples/alla-barn-i-skolan.yaml
+	$(BIN)/socialinvest demo
 
 test: install
 	$(BIN)/pytest -q
@@ -31,6 +33,10 @@ lint: install
 format: install
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
+
+# Extract the Swedish msgids into the English catalogue and compile it (needs gettext).
+messages: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/update_translations.sh
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

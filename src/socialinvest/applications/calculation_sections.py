@@ -138,7 +138,9 @@ def editor(
             ],
         ),
         _("Lägg till räntesteg"),
-        help=_("Real kalkylränta; 3,5 % enligt ASEK. Lägg till ett steg för fallande ränta (Green Book)."),
+        help=_(
+            "Real kalkylränta; 3,5 procent enligt ASEK. Lägg till ett steg för fallande ränta (Green Book)."
+        ),
     )
     participants = Group(
         "participants",

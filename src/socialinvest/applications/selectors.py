@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from socialinvest.core.models import AuditEvent
 from socialinvest.core.permissions import Verdict
@@ -66,14 +67,14 @@ def pending_actions(user: Any, limit: int = 200) -> list[PendingAction]:
             can_review(user, app)
             and not Review.objects.filter(application=app, reviewer=user, submitted_at__isnull=False).exists()
         ):
-            out.append(PendingAction(app, "Bedöm ansökan"))
+            out.append(PendingAction(app, gettext("Bedöm ansökan")))
         for t in transitions_from(app.status):
             if t.name == "withdraw":
                 continue
             if Role.APPLICANT in t.roles and app.status == Status.FULL_APPLICATION:
                 # A draft is pending for its applicants even before it is complete.
                 if Role.APPLICANT in Access.of(user).roles_for(app):
-                    out.append(PendingAction(app, "Fyll i och skicka in ansökan", t))
+                    out.append(PendingAction(app, gettext("Fyll i och skicka in ansökan"), t))
                 break
             if can_transition(user, app, t):
                 out.append(PendingAction(app, str(t.label), t))

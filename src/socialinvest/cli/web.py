@@ -67,8 +67,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Migrate, load the demo fund, print the logins, serve on 127.0.0.1 until Ctrl-C."""
     host, port = "127.0.0.1", args.port or _env_int("PORT", 8000)
     if not port_is_free(host, port):
-        print(f"socialinvest demo: port {port} on {host} is in use; choose another with PORT=8001", file=sys.stderr)
+        print(
+            f"socialinvest demo: port {port} on {host} is in use; choose another with PORT=8001",
+            file=sys.stderr,
+        )
         return EXIT_INPUT
+    if os.environ.pop("DATABASE_URL", None):  # the demo never writes into a configured database
+        print("socialinvest demo: ignoring DATABASE_URL; the demo uses its own SQLite file", file=sys.stderr)
     try:
         _setup_django(DEMO_SETTINGS, force=True)
         from django.conf import settings
@@ -132,7 +137,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from django.db import connections
 
     if "DATABASE_URL" not in os.environ:
-        print("socialinvest serve: DATABASE_URL is not set; using SQLite (set it for PostgreSQL)", file=sys.stderr)
+        print(
+            "socialinvest serve: DATABASE_URL is not set; using SQLite (set it for PostgreSQL)",
+            file=sys.stderr,
+        )
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     print(f"Settings: {os.environ['DJANGO_SETTINGS_MODULE']}; database: {_database_description()}")
     call_command("migrate", interactive=False, verbosity=1)

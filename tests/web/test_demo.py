@@ -1,0 +1,182 @@
+"""The demo fund: idempotent, complete, and made through the services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from socialinvest.applications.models import (
+    Application,
+    ApplicationUnit,
+    BudgetLine,
+    CalculationVersion,
+    CouncilOpinion,
+    CriterionScore,
+    Decision,
+    Review,
+    StatusChange,
+)
+from socialinvest.applications.states import Status
+from socialinvest.core.models import AuditEvent
+from socialinvest.engine import load_scenario
+from socialinvest.funds.models import Criterion, Fund
+from socialinvest.funds.selectors import uncommitted_capital
+from socialinvest.organisations.models import Membership, Organisation, Role, Unit
+from socialinvest.web import demo_content
+from socialinvest.web.demo import DEMO_PASSWORD, examples_dir, load_demo
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    Organisation,
+    Unit,
+    Fund,
+    Criterion,
+    get_user_model(),
+    Membership,
+    Application,
+    ApplicationUnit,
+    BudgetLine,
+    CalculationVersion,
+    StatusChange,
+    Review,
+    CriterionScore,
+    CouncilOpinion,
+    Decision,
+    AuditEvent,
+]
+
+
+def counts() -> dict[str, int]:
+    return {m.__name__: m.objects.count() for m in MODELS}
+
+
+def test_loading_twice_changes_nothing():
+    first = load_demo()
+    before = counts()
+    stamps = dict(Application.objects.values_list("pk", "updated_at"))
+    out = StringIO()
+    second = load_demo(stdout=out)
+    assert counts() == before
+    assert dict(Application.objects.values_list("pk", "updated_at")) == stamps
+    assert first.created_anything and not second.created_anything
+    assert "nothing changed" in out.getvalue()
+    assert second.logins == first.logins
+    assert before["Application"] == len(demo_content.APPLICATIONS)
+    assert before["Organisation"] == 1 and before["Fund"] == 1 and before["Criterion"] == 6
+
+
+def test_alla_barn_i_skolan_is_granted_with_its_calculation():
+    load_demo()
+    app = Application.objects.get(fund__slug="sif", title="Alla barn i skolan")
+    assert app.status == Status.GRANTED
+    decision = app.decision
+    assert decision.outcome == Decision.Outcome.GRANTED
+    assert decision.amount == Decimal("11600000")
+    assert decision.reference_number == "KS 2024/0412"
+    assert decision.calculation is not None and decision.calculation.application_id == app.pk
+    example = load_scenario(examples_dir() / "alla-barn-i-skolan.yaml")
+    assert decision.calculation.input_sha256 == example.input_sha256()
+    assert app.reviews.filter(submitted_at__isnull=False).count() == 2
+    assert CouncilOpinion.objects.filter(application=app).exists()
+    assert app.project_lead.username == "projektledare"
+    assert uncommitted_capital(app.fund) == Decimal("40000000") - Decimal("11600000")
+    # The real history: every step by the role that takes it, each with its audit event.
+    verbs = set(AuditEvent.objects.filter(application=app).values_list("verb", flat=True))
+    assert {"application.created", "calculation.saved", "review.submitted", "council.opinion"} <= verbs
+    assert {"decision.granted", "application.grant", "application.project_lead"} <= verbs
+    path = list(app.status_changes.values_list("to_status", flat=True))
+    assert path[0] == Status.IDEA_SUBMITTED and path[-1] == Status.GRANTED
+    assert set(app.status_changes.values_list("by__username", flat=True)) == {
+        "sokande",
+        "beredare",
+        "ekonom",
+        "beslut",
+    }
+
+
+def test_fund_rules_and_criteria():
+    load_demo()
+    fund = Fund.objects.get(slug="sif")
+    assert fund.capital == Decimal("40000000")
+    assert fund.requires_idea_test and fund.requires_council_opinion and fund.min_applicant_units == 2
+    assert fund.name == "Sociala investeringsfonden" and fund.owner.name == "Exempelstads kommun"
+    names = list(fund.criteria.values_list("name", flat=True))
+    assert names[0] == "Förebygger utanförskap" and names[-1] == "Inte ett generellt budgettillskott"
+    assert all((c.scale_min, c.scale_max) == (1, 5) and c.weight > 0 for c in fund.criteria.all())
+    actors = dict(Unit.objects.filter(organisation=fund.owner).values_list("name", "actor_id"))
+    assert actors["Socialnämnden"] == "kommun.socialtjanst"
+    assert actors["Kultur- och fritidsnämnden"] == "kommun.kultur_fritid"
+    assert actors["Region Exempel"] == "region.halso_sjukvard"
+    assert {"Försäkringskassan", "Arbetsförmedlingen", "Polisen"} <= set(actors)
+
+
+def test_one_user_per_role_and_each_can_log_in(client):
+    summary = load_demo()
+    assert {login.role for login in summary.logins} == set(Role.values)
+    for login in summary.logins:
+        assert login.password == DEMO_PASSWORD
+        user = get_user_model().objects.get(username=login.username)
+        assert Membership.objects.filter(user=user, role=login.role).exists()
+        assert client.login(username=login.username, password=DEMO_PASSWORD), login.username
+        assert client.get("/").status_code == 200
+        client.logout()
+    table = summary.logins_table()
+    assert all(
+        name in table for name in ("ekonom", "sokande2", "beredare2", "radet", "revisor", DEMO_PASSWORD)
+    )
+
+
+def test_applications_span_the_workflow():
+    load_demo()
+    apps = Application.objects.filter(fund__slug="sif")
+    statuses = set(apps.values_list("status", flat=True))
+    assert len(statuses) >= 5
+    assert {
+        Status.GRANTED,
+        Status.IDEA_SUBMITTED,
+        Status.FULL_APPLICATION,
+        Status.RETURNED,
+        Status.IN_PREPARATION,
+        Status.REJECTED,
+    } <= statuses
+    in_preparation = apps.get(status=Status.IN_PREPARATION)
+    assert in_preparation.reviews.filter(submitted_at__isnull=False).count() == 1
+    rejected = apps.get(status=Status.REJECTED)
+    assert rejected.decision.outcome == Decision.Outcome.REJECTED and rejected.decision.reasons
+    returned = apps.get(status=Status.RETURNED)
+    assert returned.status_changes.last().comment
+    for app in apps:
+        assert app.applicant_units.count() >= 2  # the fund's rule
+
+
+def test_management_command_prints_the_logins(settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    text = out.getvalue()
+    assert "ekonom" in text and DEMO_PASSWORD in text
+    assert "SIF-" in text
+
+
+def test_management_command_refuses_a_real_installation(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo", stdout=StringIO())
+    assert not Fund.objects.exists()
+
+
+def test_falls_back_to_the_worked_example_when_a_scenario_file_is_missing(tmp_path, monkeypatch):
+    (tmp_path / "worked-example.yaml").write_text(
+        (examples_dir() / "worked-example.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    monkeypatch.setattr("socialinvest.web.demo.examples_dir", lambda: tmp_path)
+    summary = load_demo()
+    assert any("alla-barn-i-skolan.yaml" in note for note in summary.notes)
+    app = Application.objects.get(fund__slug="sif", title="Alla barn i skolan")
+    assert app.status == Status.GRANTED
+    assert app.decision.calculation.scenario["name"] == "Worked example"

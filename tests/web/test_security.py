@@ -1,0 +1,141 @@
+"""Log-in everywhere, throttled log-ins, CSRF, clickjacking, cookies and production settings."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RoutePattern
+
+LOGIN = "/accounts/login/"
+PUBLIC = ("/accounts/login/", "/static/", "/i18n/", "/healthz")
+PASSWORD = "ett-riktigt-losenord-42"
+THROTTLED = "För många misslyckade inloggningar"
+
+
+def _sample_paths(patterns: list[object] | None = None, prefix: str = "") -> list[str]:
+    """One concrete path for every route in the URLconf, converters filled with sample values."""
+    out = []
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if not isinstance(p.pattern, RoutePattern):  # the admin's regex routes are covered by /admin/
+            continue
+        route = re.sub(r"<(?:(\w+):)?\w+>", lambda m: "1" if m.group(1) == "int" else "x", str(p.pattern))
+        if isinstance(p, URLResolver):
+            out += _sample_paths(p.url_patterns, prefix + route)
+        elif isinstance(p, URLPattern):
+            out.append("/" + prefix + route)
+    return out
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user("testanvandare", password=PASSWORD)
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_log_in(client):
+    response = client.get("/applications/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{LOGIN}?next=/applications/"
+
+
+@pytest.mark.django_db
+def test_log_in_required_everywhere_but_the_public_pages(client):
+    paths = [*_sample_paths(), "/admin/", "/admin/auth/user/", "/no-such-page/"]
+    assert "/applications/" in paths and len(paths) > 5
+    for path in paths:
+        if path.startswith(PUBLIC):
+            continue
+        for method in (client.get, client.post):
+            response = method(path)
+            assert response.status_code == 302, (method, path, response.status_code)
+            assert response["Location"].startswith(f"{LOGIN}?next="), path
+
+
+@pytest.mark.django_db
+@override_settings(WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=True)
+def test_public_pages_open_without_log_in():
+    client = Client()  # built after the override, so whitenoise serves from the finders
+    assert client.get(LOGIN).status_code == 200
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.content == b"ok"
+    assert client.get("/static/socialinvest/site.css").status_code == 200
+
+
+@pytest.mark.django_db
+def test_log_in_works(client, user):
+    response = client.post(LOGIN, {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+@override_settings(LOGIN_THROTTLE_WINDOW_SECONDS=2)
+def test_log_in_throttled_after_failed_attempts(client, user):
+    for _ in range(6):
+        response = client.post(LOGIN, {"username": user.username, "password": "fel-losenord"})
+        assert response.status_code == 200
+    response = client.post(LOGIN, {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 200
+    assert THROTTLED in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # The same address is locked for other usernames too.
+    response = client.post(LOGIN, {"username": "someone-else", "password": "x"})
+    assert THROTTLED in response.content.decode()
+    # After the window, the right password works again.
+    time.sleep(2.2)
+    response = client.post(LOGIN, {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_csrf_enforced(user):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(LOGIN, {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 403
+    client.force_login(user)
+    assert client.post("/accounts/logout/").status_code == 403
+    assert client.post("/i18n/setlang/", {"language": "en"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_security_headers(client, user):
+    response = client.get(LOGIN)
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    client.force_login(user)
+    assert client.get("/")["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_session_cookie_is_http_only(client, user):
+    response = client.post(LOGIN, {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+
+
+def _import_settings(env_overrides: dict[str, str], tmp_path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
+    env.update(DJANGO_SETTINGS_MODULE="socialinvest.config.settings.prod", SOCIALINVEST_VAR_DIR=str(tmp_path))
+    env.update(env_overrides)
+    code = "import django; django.setup(); from django.conf import settings as s; "
+    code += "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.DEBUG)"
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_production_settings_refuse_to_start_without_secret_key(tmp_path):
+    result = _import_settings({}, tmp_path)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY" in result.stderr
+    result = _import_settings({"SECRET_KEY": "x" * 50}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True", "False"]
