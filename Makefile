@@ -14,9 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Migrates var/socialinvest.sqlite3, loads the demo fund (idempotent), prints the
-# demo logins and serves on http://127.0.0.1:${PORT:-8000}/ until Ctrl-C.
+# Prints the example calculation, then migrates var/socialinvest.sqlite3, loads the
+# demo fund (idempotent), prints the demo logins and serves on
+# http://127.0.0.1:${PORT:-8000}/ until Ctrl-C.
 demo: install
+	$(BIN)/socialinvest calc examples/alla-barn-i-skolan.yaml --no-sensitivity
 	$(BIN)/socialinvest demo
 
 test: install
