@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,9 @@ from .sensitivity import sensitivity as run_sensitivity
 from .version import ENGINE_VERSION
 
 FloatArray = npt.NDArray[np.float64]
+
+# One scenario at a time (the web form's live recalculation): draw on both cores.
+SAMPLE_THREADS = min(2, os.cpu_count() or 1)
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
@@ -172,7 +176,7 @@ def run(
     n = scenario.draws if draws is None else draws
     root_seed = scenario.seed if seed is None else seed
     base = base_case(model)
-    simulated = simulate(model, n, root_seed, chunk_size) if n > 0 else None
+    simulated = simulate(model, n, root_seed, chunk_size, sample_threads=SAMPLE_THREADS) if n > 0 else None
     result = Result(
         name=scenario.name,
         price_year=scenario.price_year,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -36,23 +37,24 @@ class PresentValues:
     benefits_non_cashable: FloatArray
     avoided_cases: FloatArray
 
-    @property
+    # Derived arrays are computed once: summaries ask for each several times.
+    @cached_property
     def benefits(self) -> FloatArray:
         return self.benefits_cashable + self.benefits_non_cashable
 
-    @property
+    @cached_property
     def npv_by_actor(self) -> FloatArray:
         return self.benefits - self.costs
 
-    @property
+    @cached_property
     def pv_costs(self) -> FloatArray:
         return _row_sum(self.costs)
 
-    @property
+    @cached_property
     def pv_benefits(self) -> FloatArray:
         return _row_sum(self.benefits)
 
-    @property
+    @cached_property
     def npv(self) -> FloatArray:
         return self.pv_benefits - self.pv_costs
 
@@ -62,8 +64,21 @@ def _row_sum(a: FloatArray) -> FloatArray:
     # the same bits for any number of draws.
     out = np.zeros(a.shape[1])
     for row in a:
-        out = out + row
+        out += row
     return out
+
+
+def _add(total: Value, term: Value) -> Value:
+    """``total + term``, in place once ``total`` is an array this evaluation owns.
+
+    Accumulators start as the float 0.0, so the first sum with an array is a
+    new array; adding in place after that gives the same bits, without a new
+    array per term.
+    """
+    if isinstance(total, np.ndarray) and isinstance(term, np.ndarray) and total.shape == term.shape:
+        np.add(total, term, out=total)
+        return total
+    return total + term
 
 
 def cohort_weight(
@@ -126,7 +141,7 @@ def present_values(model: Model, values: Sequence[Value], n: int) -> PresentValu
     uplift = 1.0 + values[model.optimism_bias]
     for line in model.costs:
         weight = float(sum(model.discount[t] for t in line.years))
-        costs[line.actor] = costs[line.actor] + values[line.amount] * weight
+        costs[line.actor] = _add(costs[line.actor], values[line.amount] * weight)
     costs = [c * uplift for c in costs]
 
     for outcome in model.outcomes:
@@ -139,14 +154,14 @@ def present_values(model: Model, values: Sequence[Value], n: int) -> PresentValu
         for cohort in model.cohorts:
             count = values[cohort.count]
             cohort_pv = cohort_weight(model, outcome, cohort.year, persistence, log_p)
-            weighted_count = weighted_count + count * cohort_pv
-            participants = participants + count
-        avoided = avoided + share * participants
+            weighted_count = _add(weighted_count, count * cohort_pv)
+            participants = _add(participants, count)
+        avoided = _add(avoided, share * participants)
         pv_per_unit = share * weighted_count
         for term in outcome.benefits:
             amount = pv_per_unit * (values[term.unit_cost] * term.price_factor)
             bucket = cash if term.cashable else non_cash
-            bucket[term.actor] = bucket[term.actor] + amount
+            bucket[term.actor] = _add(bucket[term.actor], amount)
 
     return PresentValues(
         costs=_stack(costs, n),
