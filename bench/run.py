@@ -1,0 +1,322 @@
+"""Performance benchmarks of the calculation engine against the issue's targets.
+
+Run with ``make bench`` (``.venv/bin/python bench/run.py``).  Prints machine
+information and a table of measured figure, target and PASS/FAIL, and writes
+every figure (all runs, not only medians) to ``bench/results/latest.json``.
+
+Benchmarks (median of ``--runs`` runs each, after one untimed warm-up; B2 has no warm-up):
+
+single  one scenario (5 outcomes, 3 cohorts, 45 years, 10 actors, 38-52 uncertain
+        parameters), 10 000 draws: ``engine.run(scenario)`` on a parsed Scenario.
+B1      50 such scenarios: ``portfolio(scenarios, workers=…)`` in process, and
+        ``socialinvest portfolio DIR --format json`` as a subprocess.
+B2      1 000 scenarios, end to end from files on disk, in a fresh process,
+        against the numpy floor timed in that same process; peak memory.
+loop    ``simulate`` against a per-draw loop of ``present_values`` over the same
+        model and the same draws; the numbers must be identical.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from loop import bench_loop
+from report import Contention, Row, machine_info, machine_lines, median, ms, table, time_runs
+from scenarios import DRAWS, make_scenarios, write_scenarios
+from socialinvest.engine import parse_scenario, parse_text, portfolio, run
+from socialinvest.engine.resolve import resolve
+
+BENCH = Path(__file__).resolve().parent
+RESULTS = BENCH / "results" / "latest.json"
+
+SINGLE_TARGET_MS = 30.0
+B1_SCENARIOS, B1_TARGET_S = 50, 0.5
+B2_SCENARIOS, B2_TARGET_RATIO, B2_MEMORY_MB = 1000, 5.0, 2048.0
+
+
+def bench_single(runs: int, raw: dict[str, Any]) -> list[Row]:
+    data = make_scenarios(1)[0]
+    scenario = parse_scenario(data)
+    model = resolve(scenario)
+    uncertain = [p for p in model.parameters if p.uncertain]
+    mix = Counter(type(p.dist).__name__.lower() for p in uncertain)
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+    full_cpu: list[float] = []
+    bare_cpu: list[float] = []
+    full = time_runs(lambda: run(scenario), runs, cpu=full_cpu)
+    bare = time_runs(lambda: run(scenario, with_sensitivity=False), runs, cpu=bare_cpu)
+    parse = time_runs(lambda: parse_scenario(data), runs)
+    parse_yaml = time_runs(lambda: parse_scenario(parse_text(text)), runs)
+    raw["single"] = {
+        "parameters": len(model.parameters),
+        "uncertain_parameters": len(uncertain),
+        "distribution_mix": dict(mix),
+        "actors": len(model.actors),
+        "run_s": full,
+        "run_cpu_s": full_cpu,
+        "run_without_sensitivity_s": bare,
+        "run_without_sensitivity_cpu_s": bare_cpu,
+        "parse_validate_s": parse,
+        "parse_yaml_validate_s": parse_yaml,
+    }
+    described = ", ".join(f"{n} {k}" for k, n in mix.most_common())
+    return [
+        Row(
+            "single",
+            f"run(scenario), {DRAWS:,} draws, with sensitivity",
+            ms(full),
+            "ms",
+            f"≤ {SINGLE_TARGET_MS:g} ms",
+            ms(full) <= SINGLE_TARGET_MS,
+            note=f"CPU {ms(full_cpu):.1f} ms; {len(model.actors)} actors, {len(uncertain)} of "
+            f"{len(model.parameters)} parameters uncertain: {described}",
+        ),
+        Row(
+            "single",
+            "run(scenario, with_sensitivity=False)",
+            ms(bare),
+            "ms",
+            f"≤ {SINGLE_TARGET_MS:g} ms",
+            ms(bare) <= SINGLE_TARGET_MS,
+            note=f"CPU {ms(bare_cpu):.1f} ms",
+        ),
+        Row("single", "parse_scenario(dict): validate + resolve", ms(parse), "ms"),
+        Row("single", "parse_text(YAML) + parse_scenario", ms(parse_yaml), "ms"),
+    ]
+
+
+def cli_command() -> list[str]:
+    script = Path(sys.executable).with_name("socialinvest")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "socialinvest.cli.main"]
+
+
+def bench_b1(runs: int, workers: int, tmp: Path, raw: dict[str, Any]) -> list[Row]:
+    scenarios = [parse_scenario(d) for d in make_scenarios(B1_SCENARIOS)]
+    rows, means = [], {}
+    raw["b1"] = {"scenarios": len(scenarios), "draws": DRAWS}
+    for w in sorted({1, workers}):
+        results: list[Any] = []
+        cpu: list[float] = []
+        times = time_runs(
+            lambda w=w, results=results: results.append(portfolio(scenarios, workers=w)), runs, cpu=cpu
+        )
+        means[w] = results[-1].npv.mean
+        raw["b1"][f"portfolio_workers_{w}_s"] = times
+        raw["b1"][f"portfolio_workers_{w}_cpu_s"] = cpu
+        rows.append(
+            Row(
+                "B1",
+                f"portfolio({B1_SCENARIOS} × {DRAWS:,} draws), workers={w}",
+                median(times),
+                "s",
+                f"≤ {B1_TARGET_S:g} s",
+                median(times) <= B1_TARGET_S,
+                note=f"CPU {median(cpu):.3f} s (all threads)",
+            )
+        )
+
+    folder = tmp / "b1"
+    write_scenarios(folder, B1_SCENARIOS)
+    out = tmp / "b1.json"
+    cmd = [*cli_command(), "portfolio", str(folder), "--format", "json", "--workers", str(workers)]
+    cmd += ["-o", str(out)]
+    cli_cpu: list[float] = []
+
+    def cli() -> None:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(cmd, check=True, capture_output=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cli_cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+
+    times = time_runs(cli, runs)
+    cli_cpu = cli_cpu[-runs:]  # not the warm-up
+    cli_mean = json.loads(out.read_text(encoding="utf-8"))["npv"]["mean"]
+    same = len(set(means.values())) == 1 and cli_mean == means[1]
+    raw["b1"].update(
+        cli_command=cmd, cli_wall_s=times, cli_cpu_s=cli_cpu, npv_means=[*means.values(), cli_mean]
+    )
+    rows.append(
+        Row(
+            "B1",
+            f"CLI `socialinvest portfolio DIR --format json --workers {workers}`, wall",
+            median(times),
+            "s",
+            note=f"CPU {median(cli_cpu):.3f} s; for information: interpreter start-up, imports, "
+            "reading 50 YAML files, JSON output",
+        )
+    )
+    rows.append(
+        Row(
+            "B1",
+            "same portfolio NPV mean for every worker count and the CLI",
+            None,
+            "",
+            "identical",
+            same,
+            shown="yes" if same else f"NO: {sorted(set(raw['b1']['npv_means']))}",
+        )
+    )
+    return rows
+
+
+def bench_b2(runs: int, workers: int, n: int, fmt: str, tmp: Path, raw: dict[str, Any]) -> list[Row]:
+    folder = tmp / "b2"
+    write_scenarios(folder, n, fmt=fmt)
+    cmd = [sys.executable, str(BENCH / "b2_child.py"), str(folder)]
+    cmd += ["--workers", str(workers), "--runs", str(runs), "--draws", str(DRAWS)]
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    child = json.loads(done.stdout)
+    # Cross-check: the largest ru_maxrss among all children so far (B1's CLI runs are smaller).
+    children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    ratios = [e / f for e, f in zip(child["e2e_s"], child["floor_s"], strict=True)]
+    ratio = median(ratios)
+    cpu_ratios = [e / f for e, f in zip(child["e2e_cpu_s"], child["floor_cpu_s"], strict=True)]
+    peak_mb = child["peak_rss_bytes"] / 2**20
+    raw["b2"] = {**child, "format": fmt, "ratios": ratios, "cpu_ratios": cpu_ratios}
+    raw["b2"]["rusage_children_maxrss_mb"] = children_mb
+    e2e, floor = median(child["e2e_s"]), median(child["floor_s"])
+    per = n / 1000
+    return [
+        Row(
+            "B2",
+            f"end to end: {n:,} {fmt.upper()} files → load + validate + portfolio, workers={workers}",
+            e2e,
+            "s",
+            note=f"load + validate {median(child['load_validate_s']):.2f} s, "
+            f"portfolio + JSON {median(child['portfolio_s']):.2f} s",
+        ),
+        Row(
+            "B2",
+            f"floor: standard_normal of {child['uncertain_parameters']:,} parameters × {DRAWS:,}",
+            floor,
+            "s",
+            note="one call per scenario, timed in the same process right after each run",
+        ),
+        Row(
+            "B2",
+            "end to end / floor (median of the per-run ratios)",
+            ratio,
+            "x",
+            f"≤ {B2_TARGET_RATIO:g}×",
+            ratio <= B2_TARGET_RATIO,
+            note=f"CPU-time ratio {median(cpu_ratios):.1f}× (all threads); "
+            f"{e2e / per:.1f} s per 1 000 scenarios end to end",
+        ),
+        Row(
+            "B2",
+            "peak memory (ru_maxrss of the B2 process)",
+            peak_mb,
+            "MB",
+            "≤ 2 GB",
+            peak_mb <= B2_MEMORY_MB,
+            note=f"{child['peak_rss_after_imports_bytes'] / 2**20:.0f} MB of it is interpreter + imports; "
+            f"RUSAGE_CHILDREN max in the parent {children_mb:.0f} MB",
+        ),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per figure (median); default 5")
+    parser.add_argument(
+        "--workers", type=int, default=min(2, cpus), help="threads for B1's CLI run and B2 (default 2)"
+    )
+    parser.add_argument("--b2-scenarios", type=int, default=B2_SCENARIOS)
+    parser.add_argument("--b2-runs", type=int, help="runs of B2 (default: --runs); each takes ~25 s")
+    parser.add_argument("--b2-format", choices=("yaml", "json"), default="yaml")
+    parser.add_argument("--only", nargs="+", choices=("single", "b1", "b2", "loop"), help="run only these")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file")
+    parser.add_argument("--strict", action="store_true", help="exit with status 1 if a target is missed")
+    args = parser.parse_args(argv)
+    selected = set(args.only or ("single", "b1", "b2", "loop"))
+    b2_runs = args.b2_runs or args.runs
+
+    started = time.perf_counter()
+    info = machine_info()
+    print("Socialinvest engine benchmarks")
+    print(machine_lines(info))
+    print(
+        f"Protocol: median of {args.runs} runs after one warm-up; {DRAWS:,} draws per scenario\n", flush=True
+    )
+
+    raw: dict[str, Any] = {}
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="socialinvest-bench-") as name:
+        tmp = Path(name)
+        steps = [
+            ("single", lambda: bench_single(args.runs, raw)),
+            ("b1", lambda: bench_b1(args.runs, args.workers, tmp, raw)),
+            ("b2", lambda: bench_b2(b2_runs, args.workers, args.b2_scenarios, args.b2_format, tmp, raw)),
+            ("loop", lambda: bench_loop(args.runs, raw)),
+        ]
+        for key, step in steps:
+            if key in selected:
+                t0, contention = time.perf_counter(), Contention()
+                print(f"… {key}", end="", flush=True)
+                rows.extend(step())
+                others = contention.other_cores()
+                raw.setdefault(key, {})["bench_wall_s"] = time.perf_counter() - t0
+                raw[key]["other_processes_cores"] = others
+                busy = (
+                    f"; other processes kept {others:.1f} of {cpus} CPUs busy" if others is not None else ""
+                )
+                print(f" {time.perf_counter() - t0:.1f} s{busy}", flush=True)
+
+    elapsed = time.perf_counter() - started
+    info["load_average_at_end"] = list(os.getloadavg())
+    print()
+    print(table(rows))
+    targets = [r for r in rows if r.passed is not None]
+    failed = [r for r in targets if not r.passed]
+    print(f"\n{len(targets) - len(failed)} of {len(targets)} targets met; benchmark took {elapsed:.0f} s.")
+    others = [v["other_processes_cores"] for v in raw.values() if v.get("other_processes_cores") is not None]
+    if others and max(others) > 0.25:
+        print(
+            f"Note: other processes kept up to {max(others):.1f} of {cpus} CPUs busy during the run; "
+            "wall times are inflated — compare the CPU figures in the notes."
+        )
+
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    report = {
+        "machine": info,
+        "protocol": {"runs": args.runs, "warmup": 1, "draws": DRAWS, "workers": args.workers},
+        "elapsed_s": elapsed,
+        "rows": [r.as_dict() for r in rows],
+        "raw": raw,
+    }
+    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"Figures written to {args.output}")
+    return 1 if args.strict and failed else 0
+
+
+def run_web_benchmarks() -> int:
+    """Hook: the web benchmarks (bench/web_perf.py, results in bench/results/web.json), in their own process.
+
+    Skipped with ``--only`` or ``SOCIALINVEST_BENCH_WEB=0``.
+    """
+    only = any(a == "--only" or a.startswith("--only=") for a in sys.argv[1:])
+    if only or os.environ.get("SOCIALINVEST_BENCH_WEB") == "0":
+        return 0
+    print("\n" + "=" * 78 + "\n", flush=True)
+    return subprocess.run([sys.executable, str(BENCH / "web_perf.py")], check=False).returncode
+
+
+if __name__ == "__main__":
+    status = main()
+    sys.exit(run_web_benchmarks() or status)
