@@ -203,7 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("portfolio", cmd_portfolio, "Sum scenarios draw by draw.", ("table", "json"))
     p.add_argument("paths", nargs="+", metavar="DIR_OR_FILE")
     p.add_argument("--draws", type=_nonneg_int, help="draws per scenario (default: the largest)")
-    p.add_argument("--workers", type=_nonneg_int, default=1, help="threads (never changes a number)")
+    p.add_argument(
+        "--workers",
+        type=_nonneg_int,
+        default=min(4, os.cpu_count() or 1),
+        help="worker processes (default: the CPUs, at most 4); never changes a number",
+    )
 
     p = command("cohort", cmd_cohort, "The price of exclusion for a birth cohort.", ("table", "json"))
     p.add_argument("--cohort-size", type=_nonneg_int, required=True)

@@ -57,6 +57,10 @@ def _sampling_pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)), thread_name_prefix="draws")
 
 
+# A forked child (a portfolio worker) must not reuse the parent's pool: its threads do not exist there.
+os.register_at_fork(after_in_child=_sampling_pool.cache_clear)
+
+
 def _draw_all(
     model: Model, rngs: dict[int, np.random.Generator], size: int, threads: int
 ) -> list[tuple[int, FloatArray]]:

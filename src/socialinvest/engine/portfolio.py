@@ -8,8 +8,9 @@ number.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,7 +71,7 @@ class PortfolioResult(BaseModel):
 
 @dataclass(frozen=True)
 class _Done:
-    model: Model
+    model: Model | None
     base: tuple[float, float]  # pv_costs, pv_benefits
     npv: FloatArray | None
     npv_by_actor: FloatArray | None
@@ -85,22 +86,50 @@ def _calculate_one(model: Model, n: int, chunk_size: int) -> _Done:
     return _Done(model, base, draws.values.npv, draws.values.npv_by_actor)
 
 
+# Models handed to forked worker processes: set just before the pool forks, so
+# children inherit them and tasks carry only an index (nothing big is pickled in).
+_FORK_MODELS: Sequence[Model] = ()
+
+
+def _calculate_forked(index: int, n: int, chunk_size: int) -> _Done:
+    done = _calculate_one(_FORK_MODELS[index], n, chunk_size)
+    return _Done(None, done.base, done.npv, done.npv_by_actor)  # the parent has the model
+
+
+def _pool(workers: int) -> Executor:
+    """Processes where the platform can fork (numpy's glue code holds the GIL, so
+    threads scale poorly); threads elsewhere.  Either way results are summed in
+    input order, so the worker count never changes a number."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    return ThreadPoolExecutor(max_workers=workers)
+
+
 def _in_order(models: Sequence[Model], n: int, workers: int, chunk_size: int) -> Iterator[_Done]:
-    """Results in input order, at most ``2 × workers`` scenarios in memory."""
-    if workers <= 1:
+    """Results in input order, at most ``4 × workers`` scenarios in flight."""
+    global _FORK_MODELS
+    if workers <= 1 or len(models) < 2:
         for model in models:
             yield _calculate_one(model, n, chunk_size)
         return
-    window = 2 * workers
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        pending = [pool.submit(_calculate_one, m, n, chunk_size) for m in models[:window]]
-        next_index = len(pending)
-        while pending:
-            done = pending.pop(0).result()
-            if next_index < len(models):
-                pending.append(pool.submit(_calculate_one, models[next_index], n, chunk_size))
-                next_index += 1
-            yield done
+    window = 4 * workers
+    _FORK_MODELS = models
+    try:
+        with _pool(workers) as pool:
+            pending = [
+                pool.submit(_calculate_forked, i, n, chunk_size) for i in range(min(window, len(models)))
+            ]
+            next_index = len(pending)
+            position = 0
+            while pending:
+                done = pending.pop(0).result()
+                if next_index < len(models):
+                    pending.append(pool.submit(_calculate_forked, next_index, n, chunk_size))
+                    next_index += 1
+                yield _Done(models[position], done.base, done.npv, done.npv_by_actor)
+                position += 1
+    finally:
+        _FORK_MODELS = ()
 
 
 def portfolio(
@@ -139,19 +168,21 @@ def portfolio(
     pv_costs = pv_benefits = 0.0
     names = list(sources) if sources is not None else [None] * len(scenarios)
     for k, done in enumerate(_in_order(models, n, workers, chunk_size)):
-        scenario = done.model.scenario
+        model = done.model
+        assert model is not None
+        scenario = model.scenario
         pv_costs += done.base[0]
         pv_benefits += done.base[1]
         summary = None
         if done.npv is not None and done.npv_by_actor is not None:
             total += done.npv
             summary = Summary.of(done.npv)
-            for j, actor in enumerate(done.model.actors):
+            for j, actor in enumerate(model.actors):
                 actors.setdefault(actor.id, ActorInfo(name=actor.name, level=actor.level))
                 by_actor.setdefault(actor.id, np.zeros(n))
                 by_actor[actor.id] += done.npv_by_actor[j]
         else:
-            for actor in done.model.actors:
+            for actor in model.actors:
                 actors.setdefault(actor.id, ActorInfo(name=actor.name, level=actor.level))
         lines.append(
             ScenarioLine(
