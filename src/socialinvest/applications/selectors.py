@@ -6,14 +6,16 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from socialinvest.core.models import AuditEvent
 from socialinvest.core.permissions import Verdict
+from socialinvest.funds.models import Fund
 from socialinvest.organisations.models import Role, Unit
 
+from . import conditions
 from .models import (
     Application,
     ApplicationUnit,
@@ -29,22 +31,37 @@ from .permissions import READ_ROLES, Access, can_review, can_transition
 from .states import FINAL, Status, Transition, transitions_from
 
 
+def visible_condition(user: Any) -> Q:
+    """The filter for "the user has a role for the application", built only from the roles held.
+
+    No join to the applicant units (which would repeat rows and need DISTINCT): an
+    ``EXISTS`` per application instead, so the list's sort index can be used and
+    ``LIMIT`` stops early.
+    """
+    access = Access.of(user)
+    reader_funds = {m.fund_id for m in access.memberships if m.fund_id and m.role in READ_ROLES}
+    reader_orgs = {
+        m.organisation_id for m in access.memberships if m.organisation_id and m.role in READ_ROLES
+    }
+    units = access.unit_ids(Role.APPLICANT)
+    condition = Q(project_lead=user)
+    if reader_funds:
+        condition |= Q(fund_id__in=sorted(reader_funds))
+    if reader_orgs:
+        condition |= Q(fund__owner_id__in=sorted(reader_orgs))
+    if units:
+        condition |= Exists(
+            ApplicationUnit.objects.filter(application=OuterRef("pk"), unit_id__in=sorted(units))
+        )
+    return condition
+
+
 def applications_visible_to(user: Any) -> QuerySet[Application]:
     """Every application the user has a role for, newest change first."""
-    access = Access.of(user)
-    reader_funds = [m.fund_id for m in access.memberships if m.fund_id and m.role in READ_ROLES]
-    reader_orgs = [
-        m.organisation_id for m in access.memberships if m.organisation_id and m.role in READ_ROLES
-    ]
-    units = list(access.unit_ids(Role.APPLICANT))
-    condition = (
-        Q(fund_id__in=reader_funds)
-        | Q(fund__owner_id__in=reader_orgs)
-        | Q(applicant_units__unit_id__in=units)
-        | Q(project_lead=user)
-    )
     return (
-        Application.objects.filter(condition).distinct().select_related("fund").order_by("-updated_at", "-id")
+        Application.objects.filter(visible_condition(user))
+        .select_related("fund")
+        .order_by("-updated_at", "-id")
     )
 
 
@@ -59,14 +76,34 @@ def pending_actions(user: Any, limit: int = 200) -> list[PendingAction]:
     """ "What needs me": each open application where the user can take a step now.
 
     Withdrawing is always possible for applicants, so it is not counted as pending.
+    A constant number of queries: what the conditions and the review check look up is
+    annotated on the applications (see ``conditions.condition_flags``), and the fund's
+    uncommitted capital is worked out once per fund.
     """
-    open_apps = applications_visible_to(user).exclude(status__in=FINAL).prefetch_related("applicant_units")
+    open_apps = list(
+        applications_visible_to(user)
+        .exclude(status__in=FINAL)
+        .select_related(None)  # one Fund object per fund (below), not one per application
+        .annotate(
+            **conditions.condition_flags(),
+            flag_own_review_submitted=Exists(
+                Review.objects.filter(application=OuterRef("pk"), reviewer=user, submitted_at__isnull=False)
+            ),
+        )[:limit]
+    )
+    funds = Fund.objects.in_bulk({app.fund_id for app in open_apps})
+    units: dict[int, set[int]] = {app.pk: set() for app in open_apps}
+    pairs = ApplicationUnit.objects.filter(application_id__in=units).values_list("application_id", "unit_id")
+    for application_id, unit_id in pairs:
+        units[application_id].add(unit_id)
+    for app in open_apps:
+        app.fund = funds[app.fund_id]
+        app._applicant_unit_ids = units[app.pk]  # read by permissions.applicant_unit_ids
+        app.flag_applicant_units = len(units[app.pk])  # read by conditions.enough_applicant_units
+    conditions.with_capital_memo(open_apps)
     out: list[PendingAction] = []
-    for app in open_apps[:limit]:
-        if (
-            can_review(user, app)
-            and not Review.objects.filter(application=app, reviewer=user, submitted_at__isnull=False).exists()
-        ):
+    for app in open_apps:
+        if can_review(user, app) and not app.flag_own_review_submitted:
             out.append(PendingAction(app, gettext("Bedöm ansökan")))
         for t in transitions_from(app.status):
             if t.name == "withdraw":
@@ -126,8 +163,7 @@ def application_list(
     user: Any, *, status: str = "", fund: Any = None, query: str = ""
 ) -> QuerySet[Application]:
     """The list page: visible applications, filtered, with the lead unit's name in the same query."""
-    visible = applications_visible_to(user).order_by().values("pk")
-    qs = Application.objects.filter(pk__in=visible)
+    qs = Application.objects.filter(visible_condition(user))
     if status:
         qs = qs.filter(status=status)
     if fund is not None:

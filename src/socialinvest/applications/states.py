@@ -34,6 +34,14 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Återtagen")
 
 
+def status_label(value: str) -> str:
+    """The status's name, as ``get_status_display()`` gives it (the value itself if not a status)."""
+    try:
+        return str(Status(value).label)
+    except ValueError:
+        return str(value)
+
+
 FINAL = frozenset({Status.IDEA_DECLINED, Status.GRANTED, Status.REJECTED, Status.WITHDRAWN})
 BEFORE_DECISION = frozenset(Status) - FINAL
 

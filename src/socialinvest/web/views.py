@@ -7,11 +7,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from socialinvest.applications.selectors import PendingAction, pending_actions
-from socialinvest.applications.views.common import DECISION_OUTCOMES
+from socialinvest.applications.views.common import DECISION_OUTCOMES, pk_url
 from socialinvest.funds.selectors import funds_visible_to
 
 from . import throttle
@@ -40,15 +39,21 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def _pending_url(item: PendingAction) -> str:
-    """Where to act on a pending item: the review or decision form, or the application's actions panel."""
-    pk = item.application.pk
-    if item.transition is None:
-        return reverse("applications:review", args=[pk])
-    if item.transition.form == "decision":
-        outcome = DECISION_OUTCOMES[item.transition.name]
-        return reverse("applications:decide", args=[pk]) + f"?outcome={outcome}"
-    return reverse("applications:detail", args=[pk]) + "#actions"
+def _pending_rows(pending: list[PendingAction]) -> list[tuple[PendingAction, str, str]]:
+    """Each pending item with its application's URL and where to act on it: the review or
+    decision form, or the application's actions panel (URLs reversed once, not per row)."""
+    detail, review, decide = (pk_url(f"applications:{name}") for name in ("detail", "review", "decide"))
+    rows = []
+    for item in pending:
+        pk = item.application.pk
+        if item.transition is None:
+            url = review(pk)
+        elif item.transition.form == "decision":
+            url = decide(pk) + f"?outcome={DECISION_OUTCOMES[item.transition.name]}"
+        else:
+            url = detail(pk) + "#actions"
+        rows.append((item, detail(pk), url))
+    return rows
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -58,7 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "web/home.html",
         {
-            "pending": [(item, _pending_url(item)) for item in pending],
+            "pending": _pending_rows(pending),
             "pending_count": len(pending),
             "funds": funds_visible_to(request.user).order_by("name"),
         },

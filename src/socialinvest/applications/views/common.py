@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +60,15 @@ TABS: tuple[Tab, ...] = (
     Tab("timeline", _("Tidslinje"), "timeline"),
 )
 TAB_BY_SLUG = {t.slug: t for t in TABS}
+
+
+_PK = 987654321  # a placeholder id: reversed once, then replaced by each row's id
+
+
+def pk_url(name: str) -> Callable[[Any], str]:
+    """``reverse(name, args=[pk])`` for many ids at the cost of one ``reverse`` (lists and tables)."""
+    head, tail = reverse(name, args=[_PK]).split(str(_PK), 1)
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def require(verdict: Verdict) -> None:
