@@ -116,15 +116,19 @@ def bench_b1(runs: int, workers: int, tmp: Path, raw: dict[str, Any]) -> list[Ro
         means[w] = results[-1].npv.mean
         raw["b1"][f"portfolio_workers_{w}_s"] = times
         raw["b1"][f"portfolio_workers_{w}_cpu_s"] = cpu
+        # The target is for `socialinvest portfolio`, which runs one worker per CPU;
+        # one worker is shown for comparison.
+        targeted = w == workers
         rows.append(
             Row(
                 "B1",
                 f"portfolio({B1_SCENARIOS} × {DRAWS:,} draws), workers={w}",
                 median(times),
                 "s",
-                f"≤ {B1_TARGET_S:g} s",
-                median(times) <= B1_TARGET_S,
-                note=f"CPU {median(cpu):.3f} s (all threads)",
+                f"≤ {B1_TARGET_S:g} s" if targeted else "–",
+                median(times) <= B1_TARGET_S if targeted else None,
+                note=f"CPU {median(cpu):.3f} s in this process"
+                + ("" if w == 1 else " (the worker processes' CPU is not counted here)"),
             )
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -66,6 +67,7 @@ def persistence_sum(
     length: int,
     persistence: float | FloatArray,
     log_persistence: float | FloatArray | None = None,
+    memo: dict[float, tuple[Any, Any, bool]] | None = None,
 ) -> float | FloatArray:
     """Present value of an avoided state that decays by ``persistence`` a year.
 
@@ -83,6 +85,8 @@ def persistence_sum(
         ``p``, the share of the effect kept each further year (one per draw).
     log_persistence : float or ndarray, optional
         ``ln p`` if the caller has it already (one outcome, several cohorts).
+    memo : dict, optional
+        Per-rate intermediate arrays shared by calls with the same ``persistence``.
 
     Returns
     -------
@@ -107,12 +111,19 @@ def persistence_sum(
         return 0.0
     p = np.asarray(persistence, dtype=np.float64)
     total: float | FloatArray = 0.0
+    memo = {} if memo is None else memo
     with np.errstate(divide="ignore", invalid="ignore"):
         log_p = np.log(p) if log_persistence is None else log_persistence
         for a, b, d in _segments(rates, start, start + length):
             n = b - a
-            log_q = log_p + np.log(d)
-            ratio = np.where(log_q == 0.0, float(n), np.expm1(n * log_q) / np.expm1(log_q))
+            if d not in memo:
+                # Shared by every cohort of an outcome: ln q, expm1(ln q), and whether q = 1 anywhere.
+                log_q = log_p + np.log(d)
+                memo[d] = (log_q, np.expm1(log_q), bool(np.any(log_q == 0.0)))
+            log_q, denominator, has_one = memo[d]
+            ratio = np.expm1(n * log_q) / denominator
+            if has_one:
+                ratio = np.where(log_q == 0.0, float(n), ratio)
             lead = discount[a] if a == start else discount[a] * p ** (a - start)
             total = total + lead * ratio
     if isinstance(total, np.ndarray) and total.ndim == 0:

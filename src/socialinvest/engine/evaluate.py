@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -87,6 +88,7 @@ def cohort_weight(
     start_year: int,
     persistence: Value,
     log_persistence: Value | None = None,
+    memo: dict[float, tuple[Any, Any, bool]] | None = None,
 ) -> Value:
     """Present value at year 0 of one avoided case entering in ``start_year``.
 
@@ -99,7 +101,7 @@ def cohort_weight(
     if not outcome.per_year:
         return float(model.discount[start])
     length = min(outcome.duration, model.horizon - start)
-    return persistence_sum(model.discount, model.rates, start, length, persistence, log_persistence)
+    return persistence_sum(model.discount, model.rates, start, length, persistence, log_persistence, memo)
 
 
 def avoided_share(outcome: OutcomeTerm, v: Sequence[Value]) -> Value:
@@ -133,16 +135,18 @@ def present_values(model: Model, values: Sequence[Value], n: int) -> PresentValu
     with ``m_o`` from :func:`avoided_share` and ``W`` from :func:`cohort_weight`.
     """
     n_actors = len(model.actors)
-    costs: list[Value] = [0.0] * n_actors
-    cash: list[Value] = [0.0] * n_actors
-    non_cash: list[Value] = [0.0] * n_actors
+    # Accumulate straight into the (actors, draws) arrays: 0 + x is x, so the bits
+    # are those of summing term by term, without stacking columns afterwards.
+    costs = np.zeros((n_actors, n))
+    cash = np.zeros((n_actors, n))
+    non_cash = np.zeros((n_actors, n))
     avoided: Value = 0.0
 
     uplift = 1.0 + values[model.optimism_bias]
     for line in model.costs:
         weight = float(sum(model.discount[t] for t in line.years))
-        costs[line.actor] = _add(costs[line.actor], values[line.amount] * weight)
-    costs = [c * uplift for c in costs]
+        costs[line.actor] += values[line.amount] * weight
+    costs *= uplift
 
     for outcome in model.outcomes:
         share = avoided_share(outcome, values)
@@ -151,9 +155,10 @@ def present_values(model: Model, values: Sequence[Value], n: int) -> PresentValu
         persistence = values[outcome.persistence]
         with np.errstate(divide="ignore"):
             log_p = np.log(persistence) if outcome.per_year else None
+        memo: dict[float, tuple[Any, Any, bool]] = {}
         for cohort in model.cohorts:
             count = values[cohort.count]
-            cohort_pv = cohort_weight(model, outcome, cohort.year, persistence, log_p)
+            cohort_pv = cohort_weight(model, outcome, cohort.year, persistence, log_p, memo)
             weighted_count = _add(weighted_count, count * cohort_pv)
             participants = _add(participants, count)
         avoided = _add(avoided, share * participants)
@@ -161,21 +166,14 @@ def present_values(model: Model, values: Sequence[Value], n: int) -> PresentValu
         for term in outcome.benefits:
             amount = pv_per_unit * (values[term.unit_cost] * term.price_factor)
             bucket = cash if term.cashable else non_cash
-            bucket[term.actor] = _add(bucket[term.actor], amount)
+            bucket[term.actor] += amount
 
     return PresentValues(
-        costs=_stack(costs, n),
-        benefits_cashable=_stack(cash, n),
-        benefits_non_cashable=_stack(non_cash, n),
+        costs=costs,
+        benefits_cashable=cash,
+        benefits_non_cashable=non_cash,
         avoided_cases=np.broadcast_to(np.asarray(avoided, dtype=np.float64), (n,)).copy(),
     )
-
-
-def _stack(columns: list[Value], n: int) -> FloatArray:
-    out = np.empty((len(columns), n))
-    for j, col in enumerate(columns):
-        out[j] = col
-    return out
 
 
 def base_values(model: Model) -> list[Value]:

@@ -8,9 +8,11 @@ number.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
+import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,67 +71,79 @@ class PortfolioResult(BaseModel):
     by_scenario: list[ScenarioLine]
 
 
+# Scenarios are summed in fixed blocks of this size, whatever the worker count:
+# a block's sums are made where it is calculated (so a worker process sends back
+# one array per actor, not one per scenario), and blocks are added in input order.
+BLOCK = 4
+
+
 @dataclass(frozen=True)
-class _Done:
-    model: Model | None
-    base: tuple[float, float]  # pv_costs, pv_benefits
+class _Block:
+    """One block's contribution: per-scenario lines and draw-by-draw sums."""
+
+    bases: list[tuple[float, float]]  # (pv_costs, pv_benefits) per scenario
+    summaries: list[tuple[Summary, float] | None]  # NPV summary and P(NPV > 0) per scenario
     npv: FloatArray | None
-    npv_by_actor: FloatArray | None
+    by_actor: dict[str, FloatArray]
 
 
-def _calculate_one(model: Model, n: int, chunk_size: int) -> _Done:
-    pv = present_values(model, base_values(model), 1)
-    base = (float(pv.pv_costs[0]), float(pv.pv_benefits[0]))
-    if n == 0:
-        return _Done(model, base, None, None)
-    draws = simulate(model, n, model.scenario.seed, chunk_size)
-    return _Done(model, base, draws.values.npv, draws.values.npv_by_actor)
+def _calculate_block(models: Sequence[Model], n: int, chunk_size: int) -> _Block:
+    bases: list[tuple[float, float]] = []
+    summaries: list[tuple[Summary, float] | None] = []
+    total = np.zeros(n) if n else None
+    by_actor: dict[str, FloatArray] = {}
+    for model in models:
+        pv = present_values(model, base_values(model), 1)
+        bases.append((float(pv.pv_costs[0]), float(pv.pv_benefits[0])))
+        if total is None:
+            summaries.append(None)
+            continue
+        values = simulate(model, n, model.scenario.seed, chunk_size).values
+        total += values.npv
+        summaries.append((Summary.of(values.npv), float(np.count_nonzero(values.npv > 0) / n)))
+        for j, actor in enumerate(model.actors):
+            by_actor.setdefault(actor.id, np.zeros(n))
+            by_actor[actor.id] += values.npv_by_actor[j]
+    return _Block(bases, summaries, total, by_actor)
 
 
-# Models handed to forked worker processes: set just before the pool forks, so
-# children inherit them and tasks carry only an index (nothing big is pickled in).
-_FORK_MODELS: Sequence[Model] = ()
+def _calculate_shipped(models: Sequence[Model], n: int, chunk_size: int) -> _Block:
+    # The models are pickled to the worker (small: a few kB each); the block's
+    # sums come back (one array per actor), not every scenario's draws.
+    return _calculate_block(models, n, chunk_size)
 
 
-def _calculate_forked(index: int, n: int, chunk_size: int) -> _Done:
-    done = _calculate_one(_FORK_MODELS[index], n, chunk_size)
-    return _Done(None, done.base, done.npv, done.npv_by_actor)  # the parent has the model
+@functools.cache
+def _process_pool(workers: int) -> Executor:
+    """A warm pool of worker processes, kept for the life of the process.
+
+    Forked where the platform allows (fast start, nothing to re-import), else
+    spawned.  Processes, not threads: numpy's glue code holds the GIL.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
-def _pool(workers: int) -> Executor:
-    """Processes where the platform can fork (numpy's glue code holds the GIL, so
-    threads scale poorly); threads elsewhere.  Either way results are summed in
-    input order, so the worker count never changes a number."""
-    if "fork" in multiprocessing.get_all_start_methods():
-        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-    return ThreadPoolExecutor(max_workers=workers)
+# A forked child must not reuse its parent's pool objects.
+os.register_at_fork(after_in_child=_process_pool.cache_clear)
 
 
-def _in_order(models: Sequence[Model], n: int, workers: int, chunk_size: int) -> Iterator[_Done]:
-    """Results in input order, at most ``4 × workers`` scenarios in flight."""
-    global _FORK_MODELS
-    if workers <= 1 or len(models) < 2:
-        for model in models:
-            yield _calculate_one(model, n, chunk_size)
+def _blocks_in_order(models: Sequence[Model], n: int, workers: int, chunk_size: int) -> Iterator[_Block]:
+    """Blocks in input order, at most ``2 × workers`` blocks in flight."""
+    bounds = [(i, min(i + BLOCK, len(models))) for i in range(0, len(models), BLOCK)]
+    if workers <= 1 or len(bounds) < 2:
+        for a, b in bounds:
+            yield _calculate_block(models[a:b], n, chunk_size)
         return
-    window = 4 * workers
-    _FORK_MODELS = models
-    try:
-        with _pool(workers) as pool:
-            pending = [
-                pool.submit(_calculate_forked, i, n, chunk_size) for i in range(min(window, len(models)))
-            ]
-            next_index = len(pending)
-            position = 0
-            while pending:
-                done = pending.pop(0).result()
-                if next_index < len(models):
-                    pending.append(pool.submit(_calculate_forked, next_index, n, chunk_size))
-                    next_index += 1
-                yield _Done(models[position], done.base, done.npv, done.npv_by_actor)
-                position += 1
-    finally:
-        _FORK_MODELS = ()
+    pool = _process_pool(workers)
+    window = 2 * workers
+    pending = [pool.submit(_calculate_shipped, models[a:b], n, chunk_size) for a, b in bounds[:window]]
+    for a, b in bounds[window:]:
+        yield pending.pop(0).result()
+        pending.append(pool.submit(_calculate_shipped, models[a:b], n, chunk_size))
+    for future in pending:
+        yield future.result()
 
 
 def portfolio(
@@ -150,12 +164,15 @@ def portfolio(
     draws : int, optional
         Draws for every scenario; default the largest ``draws`` among them.
     workers : int
-        Threads; changes speed, never a number.
+        Worker processes (threads where fork is unavailable); changes speed,
+        never a number.
 
     Notes
     -----
     Portfolio NPV in draw ``i`` is ``Σ_s NPV_s[i]``: scenarios are independent,
-    each with its own random streams.
+    each with its own random streams.  The sum is taken in fixed blocks of
+    :data:`BLOCK` scenarios, in input order, so it is the same bits for any
+    worker count.
     """
     if not scenarios:
         raise ScenarioError([Problem("", "a portfolio needs at least one scenario")])
@@ -164,41 +181,36 @@ def portfolio(
     total = np.zeros(n)
     by_actor: dict[str, FloatArray] = {}
     actors: dict[str, ActorInfo] = {}
-    lines = []
-    pv_costs = pv_benefits = 0.0
+    for model in models:
+        for actor in model.actors:
+            actors.setdefault(actor.id, ActorInfo(name=actor.name, level=actor.level))
+    bases: list[tuple[float, float]] = []
+    summaries: list[tuple[Summary, float] | None] = []
+    for block in _blocks_in_order(models, n, workers, chunk_size):
+        bases.extend(block.bases)
+        summaries.extend(block.summaries)
+        if block.npv is not None:
+            total += block.npv
+        for actor_id, column in block.by_actor.items():
+            by_actor.setdefault(actor_id, np.zeros(n))
+            by_actor[actor_id] += column
     names = list(sources) if sources is not None else [None] * len(scenarios)
-    for k, done in enumerate(_in_order(models, n, workers, chunk_size)):
-        model = done.model
-        assert model is not None
-        scenario = model.scenario
-        pv_costs += done.base[0]
-        pv_benefits += done.base[1]
-        summary = None
-        if done.npv is not None and done.npv_by_actor is not None:
-            total += done.npv
-            summary = Summary.of(done.npv)
-            for j, actor in enumerate(model.actors):
-                actors.setdefault(actor.id, ActorInfo(name=actor.name, level=actor.level))
-                by_actor.setdefault(actor.id, np.zeros(n))
-                by_actor[actor.id] += done.npv_by_actor[j]
-        else:
-            for actor in model.actors:
-                actors.setdefault(actor.id, ActorInfo(name=actor.name, level=actor.level))
-        lines.append(
-            ScenarioLine(
-                name=scenario.name,
-                source=names[k],
-                input_sha256=scenario.input_sha256(),
-                seed=scenario.seed,
-                base_npv=done.base[1] - done.base[0],
-                npv_mean=summary.mean if summary else None,
-                npv_p5=summary.p5 if summary else None,
-                npv_p95=summary.p95 if summary else None,
-                probability_positive_npv=(
-                    float(np.count_nonzero(done.npv > 0) / n) if done.npv is not None else None
-                ),
-            )
+    lines = [
+        ScenarioLine(
+            name=model.scenario.name,
+            source=names[k],
+            input_sha256=model.scenario.input_sha256(),
+            seed=model.scenario.seed,
+            base_npv=base[1] - base[0],
+            npv_mean=summary[0].mean if summary else None,
+            npv_p5=summary[0].p5 if summary else None,
+            npv_p95=summary[0].p95 if summary else None,
+            probability_positive_npv=summary[1] if summary else None,
         )
+        for k, (model, base, summary) in enumerate(zip(models, bases, summaries, strict=True))
+    ]
+    pv_costs = sum(b[0] for b in bases)
+    pv_benefits = sum(b[1] for b in bases)
     actor_summaries = {}
     for actor_id, column in by_actor.items():
         p5, p95 = np.percentile(column, [5, 95])
