@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
-import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -117,16 +116,14 @@ def _calculate_shipped(models: Sequence[Model], n: int, chunk_size: int) -> _Blo
 def _process_pool(workers: int) -> Executor:
     """A warm pool of worker processes, kept for the life of the process.
 
-    Forked where the platform allows (fast start, nothing to re-import), else
-    spawned.  Processes, not threads: numpy's glue code holds the GIL.
+    Processes, not threads: numpy's glue code holds the GIL.  Started from a
+    fork server (or spawned), never forked from this process: the caller may
+    run threads (a web server, a browser driver, the sampling pool), and a fork
+    taken while another thread holds a lock can hang the child.
     """
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
-
-
-# A forked child must not reuse its parent's pool objects.
-os.register_at_fork(after_in_child=_process_pool.cache_clear)
 
 
 def _blocks_in_order(models: Sequence[Model], n: int, workers: int, chunk_size: int) -> Iterator[_Block]:
