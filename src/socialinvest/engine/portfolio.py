@@ -161,8 +161,9 @@ def portfolio(
     draws : int, optional
         Draws for every scenario; default the largest ``draws`` among them.
     workers : int
-        Worker processes (threads where fork is unavailable); changes speed,
-        never a number.
+        Worker processes; changes speed, never a number.  As with any
+        multiprocessing, a script calling this with ``workers > 1`` needs an
+        ``if __name__ == "__main__":`` guard.
 
     Notes
     -----
