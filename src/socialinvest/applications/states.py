@@ -92,6 +92,15 @@ FULL_FIELDS = (
     "period_end",
 )
 
+# What a full application must have before it goes to the preparation group.
+COMPLETE_APPLICATION = (
+    "enough_applicant_units",
+    "has_budget",
+    "has_calculation",
+    "has_indicators",
+    "signed_off",
+)
+
 TRANSITIONS: tuple[Transition, ...] = (
     _t(
         "submit_idea",
@@ -126,13 +135,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.SUBMITTED,
         {APPLICANT},
         required_fields=FULL_FIELDS,
-        conditions=(
-            "enough_applicant_units",
-            "has_budget",
-            "has_calculation",
-            "has_indicators",
-            "signed_off",
-        ),
+        conditions=COMPLETE_APPLICATION,
     ),
     _t(
         "return_for_completion",
@@ -150,13 +153,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.RESUBMITTED,
         {APPLICANT},
         required_fields=FULL_FIELDS,
-        conditions=(
-            "enough_applicant_units",
-            "has_budget",
-            "has_calculation",
-            "has_indicators",
-            "signed_off",
-        ),
+        conditions=COMPLETE_APPLICATION,
     ),
     _t(
         "start_preparation",
