@@ -27,6 +27,7 @@ from ..selectors import (
     council_opinion_of,
     decision_of,
     lead_unit_choices,
+    lead_unit_names,
     review_summary,
 )
 from ..states import status_label
@@ -50,9 +51,12 @@ def application_list(request: HttpRequest) -> HttpResponse:
         fund=filters.get("fund"),
         query=filters.get("q") or "",
     )
-    columns = ("pk", "reference", "title", "status", "requested_amount", "updated_at", "lead_unit_name")
+    columns = ("pk", "reference", "title", "status", "requested_amount", "updated_at")
     page = Paginator(applications.values(*columns), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list_rows(page.object_list)
+    leads = lead_unit_names(row["pk"] for row in page.object_list)
+    for row in page.object_list:
+        row["lead_unit_name"] = leads.get(row["pk"])
     return render(
         request,
         "applications/list.html",
