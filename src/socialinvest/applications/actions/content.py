@@ -82,20 +82,27 @@ def do_replace_budget_lines(
         )
 
 
+def _check_rows(
+    rows: list[dict[str, str]], prefix: str, name_missing: str, text_keys: tuple[str, ...]
+) -> None:
+    """Every row needs a name; no text may hold a personnummer.  Errors keyed ``<prefix>-<i>-<field>``."""
+    errors: dict[str, str] = {}
+    for i, row in enumerate(rows):
+        if not row.get("name", "").strip():
+            errors[f"{prefix}-{i}-name"] = name_missing
+        for key in text_keys:
+            try:
+                reject_personnummer(row.get(key, ""))
+            except ValidationError as exc:
+                errors[f"{prefix}-{i}-{key}"] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+
+
 def do_replace_partners(
     *, application: Application, partners: list[dict[str, str]], acting_user: Any
 ) -> None:
-    errors = {}
-    for i, p in enumerate(partners):
-        if not p.get("name", "").strip():
-            errors[f"partner-{i}-name"] = _("Ange partnerns namn.")
-        for key in ("name", "role"):
-            try:
-                reject_personnummer(p.get(key, ""))
-            except ValidationError as exc:
-                errors[f"partner-{i}-{key}"] = exc.messages[0]
-    if errors:
-        raise ValidationError(errors)
+    _check_rows(partners, "partner", _("Ange partnerns namn."), ("name", "role"))
     with transaction.atomic():
         locked = _locked_editable(application, acting_user)
         locked.partners.all().delete()
@@ -114,17 +121,7 @@ def do_replace_partners(
 def do_replace_indicators(
     *, application: Application, indicators: list[dict[str, str]], acting_user: Any
 ) -> None:
-    errors = {}
-    for i, ind in enumerate(indicators):
-        if not ind.get("name", "").strip():
-            errors[f"indicator-{i}-name"] = _("Ange indikatorns namn.")
-        for key in ("name", "definition", "measured_when"):
-            try:
-                reject_personnummer(ind.get(key, ""))
-            except ValidationError as exc:
-                errors[f"indicator-{i}-{key}"] = exc.messages[0]
-    if errors:
-        raise ValidationError(errors)
+    _check_rows(indicators, "indicator", _("Ange indikatorns namn."), ("name", "definition", "measured_when"))
     with transaction.atomic():
         locked = _locked_editable(application, acting_user)
         locked.planned_indicators.all().delete()
