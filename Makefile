@@ -30,7 +30,7 @@ bench: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/mypy src/socialinvest/engine src/socialinvest/finance
+	$(BIN)/mypy src/socialinvest/engine src/socialinvest/finance src/socialinvest/evaluation
 
 format: install
 	$(BIN)/ruff format src tests bench

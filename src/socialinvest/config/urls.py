@@ -5,6 +5,8 @@ urlpatterns = [
     path("", include("socialinvest.web.urls")),
     path("applications/", include("socialinvest.applications.urls")),
     path("funds/", include("socialinvest.funds.urls")),
+    path("ledger/", include("socialinvest.ledger.urls")),
+    path("followup/", include("socialinvest.followup.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "socialinvest.organisations",
     "socialinvest.funds",
     "socialinvest.applications",
+    "socialinvest.ledger",
+    "socialinvest.followup",
     "socialinvest.web",
 ]
 
