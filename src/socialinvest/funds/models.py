@@ -30,6 +30,16 @@ class Fund(models.Model):
     capital = models.DecimalField(
         _("kapital (kr)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
     )
+    overdraft_limit = models.DecimalField(
+        _("tillåten övertrassering (kr)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_(
+            "Hur mycket utbetalningarna får överstiga tillgängliga medel, om fondens regler tillåter det."
+        ),
+    )
     rules_text = models.TextField(_("regler"), blank=True, validators=[reject_personnummer])
     requires_idea_test = models.BooleanField(_("kräver idéprövning"), default=True)
     requires_council_opinion = models.BooleanField(_("kräver yttrande från vetenskapligt råd"), default=True)
