@@ -198,8 +198,12 @@ def _relative(
         reason = f"counterfactual {counterfactual:.6g} is not positive: a relative change is undefined"
         return None, None, reason
     c = counterfactual
-    relative = after / c - 1.0
-    variance = var_after / c**2 + after**2 * var_counterfactual / c**4
+    ratio = after / c
+    relative = ratio - 1.0
+    # Written with ratio = after/C so that no power of a tiny C underflows to zero.
+    variance = (var_after + ratio**2 * var_counterfactual) / c**2 if c**2 > 0 else math.inf
+    if not (math.isfinite(relative) and math.isfinite(variance)):
+        return None, None, f"counterfactual {c:.6g} is too close to 0: a relative change is undefined"
     return relative, math.sqrt(variance), None
 
 
@@ -316,8 +320,9 @@ def did_proportion(
     --------
     Treated 30 % → 20 %, comparison 30 % → 28 %: D = −0.10 − (−0.02) = −0.08.
 
-    >>> e = did_proportion(treated_before=ProportionCell(100, 30), treated_after=ProportionCell(100, 20),
-    ...                    comparison_before=ProportionCell(100, 30), comparison_after=ProportionCell(100, 28))
+    >>> e = did_proportion(
+    ...     treated_before=ProportionCell(100, 30), treated_after=ProportionCell(100, 20),
+    ...     comparison_before=ProportionCell(100, 30), comparison_after=ProportionCell(100, 28))
     >>> round(e.estimate, 12)
     -0.08
     >>> round(e.se, 6)   # sqrt((.21 + .16 + .21 + .2016) / 100)
@@ -514,5 +519,5 @@ def effect_for_outcome(estimate: Estimate, *, indicator_direction: Direction) ->
         message = f"counterfactual complement risk {k:.6g} is not positive: the effect is undefined"
         raise EvaluationError([Problem("relative_change", message)])
     effect = (after.value - estimate.counterfactual) / k
-    variance = after.variance / k**2 + (1.0 - after.value) ** 2 * var_cf / k**4
+    variance = (after.variance + ((1.0 - after.value) / k) ** 2 * var_cf) / k**2
     return effect, math.sqrt(variance)
