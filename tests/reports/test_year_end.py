@@ -1,0 +1,106 @@
+"""The year-end statement as XLSX (read back with openpyxl) and as CSV in both dialects."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import openpyxl
+
+from socialinvest.finance.statement import Movement, PartyKeys, year_end_statement
+from socialinvest.reports.year_end import CSV_HEADERS, EntryRow, statement_csv, statement_xlsx
+
+D = Decimal
+
+MOVEMENTS = [
+    Movement(2025, "capital", D(40_000_000)),
+    Movement(2025, "paid", D(4_000_000), application="2025-001 Alla barn i skolan", unit="Socialnämnden"),
+    Movement(2026, "paid", D("3000000.50"), application="2025-001 Alla barn i skolan", unit="Socialnämnden"),
+    Movement(2026, "paid", D(-500_000), correction=True, application="2025-002 Föräldrastöd", unit="Skola"),
+    Movement(2026, "paid", D(1_000_000), application="2025-002 Föräldrastöd", unit="Skola"),
+    Movement(2026, "repaid", D(2_000_000), application="2025-001 Alla barn i skolan", unit="Socialnämnden"),
+]
+PARTIES = [
+    PartyKeys("Kommunen", D(30_000_000), D("0.75"), D("0.75")),
+    PartyKeys("Regionen", D(10_000_000), D("0.25"), D("0.25")),
+]
+
+
+def test_xlsx_read_back() -> None:
+    s = year_end_statement(MOVEMENTS, 2026, parties=PARTIES)
+    entries = [
+        EntryRow(
+            7, dt.date(2026, 3, 1), 2026, "Utbetalning", "Del 2", D("3000000.50"), application="2025-001"
+        ),
+        EntryRow(8, dt.date(2026, 4, 1), 2026, "Rättelse (omföring)", "Fel belopp", D(500_000), reverses=5),
+    ]
+    data = statement_xlsx(s, fund_name="Sociala investeringsfonden", entries=entries)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["Sammanfattning", "Per investering", "Per enhet", "Per part", "Verifikationer"]
+    summary = {row[0]: row[1] for row in wb["Sammanfattning"].iter_rows(values_only=True) if row[0]}
+    assert summary["Ingående saldo"] == 36_000_000
+    assert summary["Utbetalt till investeringar"] == -3_500_000.5
+    assert summary["Återfört kapital"] == 2_000_000
+    assert summary["Utgående saldo"] == 34_499_999.5
+    assert summary["Utgående öronmärkt eget kapital"] == 34_499_999.5
+    assert summary["Ingående restvärde"] == 4_000_000
+    assert summary["Utgående restvärde"] == 5_500_000.5
+    corrections = {
+        row[0]: row[1:4] for row in wb["Sammanfattning"].iter_rows(values_only=True) if row[0] == "Utbetalt"
+    }
+    assert corrections["Utbetalt"] == (4_000_000.5, -500_000, 3_500_000.5)
+
+    inv = list(wb["Per investering"].iter_rows(values_only=True))
+    header = inv[2]
+    assert header[0] == "Investering" and header[3] == "Utbetalt (kr)"
+    by_name = {r[0]: r for r in inv[3:]}
+    assert by_name["2025-001 Alla barn i skolan"][3] == 3_000_000.5
+    assert by_name["2025-002 Föräldrastöd"][3] == 500_000
+    # The reversal shown as such: it put 500 000 back in cash and took it off the investments.
+    assert by_name["2025-002 Föräldrastöd"][10:12] == (500_000, -500_000)
+    assert by_name["Summa"][3] == 3_500_000.5
+
+    parties = {r[0]: r for r in list(wb["Per part"].iter_rows(values_only=True))[3:]}
+    assert parties["Kommunen"][1] == 27_000_000  # 0.75 of the 36 Mkr opening balance
+    assert parties["Kommunen"][3] + parties["Regionen"][3] == parties["Summa"][3] == 3_500_000.5
+    assert parties["Kommunen"][3] == 2_625_000.38  # 0.75 × 3 500 000.50 = 2 625 000.375 → the spare öre
+    rows = list(wb["Verifikationer"].iter_rows(values_only=True))
+    assert rows[3][:2] == (7, dt.datetime(2026, 3, 1)) and rows[4][6] == 5
+
+
+def test_xlsx_single_owner_has_a_note_on_parties() -> None:
+    wb = openpyxl.load_workbook(
+        io.BytesIO(statement_xlsx(year_end_statement(MOVEMENTS, 2026), fund_name="F"))
+    )
+    texts = [r[0] for r in wb["Per part"].iter_rows(values_only=True) if r[0]]
+    assert any("en ägare" in t for t in texts)
+
+
+def test_csv_swedish_excel() -> None:
+    text = statement_csv(year_end_statement(MOVEMENTS, 2026, parties=PARTIES))
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    assert rows[0] == CSV_HEADERS
+    fund = rows[1]
+    assert fund[:3] == ["2026", "Fond", "Fonden"]
+    assert fund[3] == "36000000,00" and fund[5] == "3500000,50" and fund[8] == "34499999,50"
+    assert [r[1] for r in rows[1:]] == [
+        "Fond",
+        "Investering",
+        "Investering",
+        "Enhet",
+        "Enhet",
+        "Part",
+        "Part",
+    ]
+    assert "Föräldrastöd" in text
+
+
+def test_csv_plain() -> None:
+    text = statement_csv(year_end_statement(MOVEMENTS, 2026), swedish_excel=False)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0] == "År" and rows[1][5] == "3500000.50"
+    # Sum of investments' paid equals the fund's.
+    assert sum(D(r[5]) for r in rows if r[1] == "Investering") == D(rows[1][5])
