@@ -294,6 +294,7 @@ def test_every_bad_count_is_reported_with_its_field_path():
     assert "treated_after.n: must be at least 1, got 0" in messages
     assert "comparison_before.n: must be at least 1, got -3" in messages
     assert "comparison_after.events: must be at least 0, got -1" in messages
+    assert [p.code for p in info.value.problems] == ["events_above_n", "too_small", "too_small", "negative"]
 
 
 def test_bad_means_are_reported():

@@ -41,10 +41,14 @@ WEAKER_EVIDENCE_NOTE = (
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input: the field path and what is wrong."""
+    """One thing wrong with the input: the field path, what is wrong (English), and a code."""
 
     field: str
     message: str
+    code: str = "invalid"
+    """A stable key for the web layer's translation: ``events_above_n``, ``too_small``,
+    ``negative``, ``not_whole``, ``not_finite``, ``wrong_type``, ``undefined``, ``wrong_direction``,
+    ``no_complement``."""
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
@@ -149,30 +153,32 @@ def _is_finite_number(x: object) -> bool:
 def _check_cell(name: str, cell: object, kind: Kind) -> list[Problem]:
     expected = ProportionCell if kind == "proportion" else MeanCell
     if not isinstance(cell, expected):
-        return [Problem(name, f"must be a {expected.__name__}, got {type(cell).__name__}")]
+        return [Problem(name, f"must be a {expected.__name__}, got {type(cell).__name__}", "wrong_type")]
     problems: list[Problem] = []
     n = cell.n
     min_n = 1 if kind == "proportion" else 2
     if not _is_int(n):
-        problems.append(Problem(f"{name}.n", f"must be a whole number, got {n!r}"))
+        problems.append(Problem(f"{name}.n", f"must be a whole number, got {n!r}", "not_whole"))
     elif n < min_n:
         why = "" if kind == "proportion" else " (an sd needs at least 2 observations)"
-        problems.append(Problem(f"{name}.n", f"must be at least {min_n}{why}, got {n}"))
+        problems.append(Problem(f"{name}.n", f"must be at least {min_n}{why}, got {n}", "too_small"))
     if isinstance(cell, ProportionCell):
         events = cell.events
         if not _is_int(events):
-            problems.append(Problem(f"{name}.events", f"must be a whole number, got {events!r}"))
+            problems.append(Problem(f"{name}.events", f"must be a whole number, got {events!r}", "not_whole"))
         elif events < 0:
-            problems.append(Problem(f"{name}.events", f"must be at least 0, got {events}"))
+            problems.append(Problem(f"{name}.events", f"must be at least 0, got {events}", "negative"))
         elif _is_int(n) and n >= 1 and events > n:
-            problems.append(Problem(f"{name}.events", f"{events} is more than n {n}"))
+            problems.append(Problem(f"{name}.events", f"{events} is more than n {n}", "events_above_n"))
     else:
         if not _is_finite_number(cell.mean):
-            problems.append(Problem(f"{name}.mean", f"must be a finite number, got {cell.mean!r}"))
+            problems.append(
+                Problem(f"{name}.mean", f"must be a finite number, got {cell.mean!r}", "not_finite")
+            )
         if not _is_finite_number(cell.sd):
-            problems.append(Problem(f"{name}.sd", f"must be a finite number, got {cell.sd!r}"))
+            problems.append(Problem(f"{name}.sd", f"must be a finite number, got {cell.sd!r}", "not_finite"))
         elif cell.sd < 0:
-            problems.append(Problem(f"{name}.sd", f"must be at least 0, got {cell.sd}"))
+            problems.append(Problem(f"{name}.sd", f"must be at least 0, got {cell.sd}", "negative"))
     return problems
 
 
@@ -495,11 +501,19 @@ def effect_for_outcome(estimate: Estimate, *, indicator_direction: Direction) ->
     """
     if indicator_direction == "decrease":
         if estimate.relative_change is None or estimate.relative_se is None:
-            raise EvaluationError([Problem("relative_change", estimate.relative_reason or "undefined")])
+            raise EvaluationError(
+                [Problem("relative_change", estimate.relative_reason or "undefined", "undefined")]
+            )
         return -estimate.relative_change, estimate.relative_se
     if indicator_direction != "increase":
         raise EvaluationError(
-            [Problem("indicator_direction", f"must be 'decrease' or 'increase', got {indicator_direction!r}")]
+            [
+                Problem(
+                    "indicator_direction",
+                    f"must be 'decrease' or 'increase', got {indicator_direction!r}",
+                    "wrong_direction",
+                )
+            ]
         )
     if estimate.kind != "proportion":
         raise EvaluationError(
@@ -508,6 +522,7 @@ def effect_for_outcome(estimate: Estimate, *, indicator_direction: Direction) ->
                     "indicator_direction",
                     "an increasing mean has no complement risk; only a proportion can measure "
                     "the complement of an outcome",
+                    "no_complement",
                 )
             ]
         )
@@ -517,7 +532,7 @@ def effect_for_outcome(estimate: Estimate, *, indicator_direction: Direction) ->
     k = 1.0 - estimate.counterfactual
     if k <= 0:
         message = f"counterfactual complement risk {k:.6g} is not positive: the effect is undefined"
-        raise EvaluationError([Problem("relative_change", message)])
+        raise EvaluationError([Problem("relative_change", message, "undefined")])
     effect = (after.value - estimate.counterfactual) / k
     variance = (after.variance + ((1.0 - after.value) / k) ** 2 * var_cf) / k**2
     return effect, math.sqrt(variance)
