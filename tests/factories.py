@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -48,6 +50,17 @@ class FundFactory(factory.django.DjangoModelFactory):
     capital = 40_000_000
     requires_idea_test = True
     requires_council_opinion = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Every test fund has its opening capital in the ledger, dated 2024-01-01 unless ``opened_on``."""
+        from socialinvest.ledger.posting import post_opening_capital
+
+        opened_on = kwargs.pop("opened_on", dt.date(2024, 1, 1))
+        fund = super()._create(model_class, *args, **kwargs)
+        fund.refresh_from_db()
+        post_opening_capital(fund=fund, entry_date=opened_on)
+        return fund
 
 
 class CriterionFactory(factory.django.DjangoModelFactory):

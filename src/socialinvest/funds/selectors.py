@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from .models import Fund
 
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+
 
 def committed_capital(fund: Fund) -> Decimal:
-    """Sum of granted amounts (the revolving-fund issue subtracts what has been paid back)."""
+    """Sum of granted amounts: everything the fund has promised (paid, still to pay, written off)."""
     from socialinvest.applications.models import Decision
 
     total = Decision.objects.filter(application__fund=fund, outcome=Decision.Outcome.GRANTED).aggregate(
@@ -21,9 +23,69 @@ def committed_capital(fund: Fund) -> Decimal:
     return total or Decimal(0)
 
 
+@dataclass(frozen=True)
+class CapitalPosition:
+    """What a new grant may use, from the ledger and the decisions.
+
+    ``injected`` is the capital posted to the fund (opening capital and later
+    injections, net of corrections), plus ``Fund.capital`` while the opening capital
+    is not yet posted; ``repaid`` is repayments received (principal and return);
+    ``granted`` is every grant.  Write-offs are not subtracted again: the grant
+    already holds them.
+    """
+
+    injected: Decimal
+    repaid: Decimal
+    granted: Decimal
+
+    @property
+    def uncommitted(self) -> Decimal:
+        return self.injected + self.repaid - self.granted
+
+
+def capital_position(fund: Fund) -> CapitalPosition:
+    """One query: capital injected and repayments received (journal lines) and granted (decisions)."""
+    from socialinvest.applications.models import Decision
+    from socialinvest.ledger.models import Account, EntryKind, LedgerEntry, LedgerLine
+    from socialinvest.ledger.posting import OPENING_KEY
+    from socialinvest.ledger.selectors import of_kind
+
+    def net(qs: QuerySet[Any], sign: Any) -> Subquery:
+        return Subquery(qs.order_by().values("fund").annotate(s=Sum(sign)).values("s"), output_field=MONEY)
+
+    lines = LedgerLine.objects.filter(fund=OuterRef("pk"))
+    row = (
+        Fund.objects.filter(pk=fund.pk)
+        .annotate(
+            injected=net(lines.filter(account=Account.FUND_CAPITAL), F("credit") - F("debit")),
+            repaid=net(
+                lines.filter(account=Account.CASH).filter(of_kind(EntryKind.REPAYMENT)),
+                F("debit") - F("credit"),
+            ),
+            opening=Exists(LedgerEntry.objects.filter(fund=OuterRef("pk"), idempotency_key=OPENING_KEY)),
+            granted=Subquery(
+                Decision.objects.filter(application__fund=OuterRef("pk"), outcome=Decision.Outcome.GRANTED)
+                .order_by()
+                .values("application__fund")
+                .annotate(s=Sum("amount"))
+                .values("s"),
+                output_field=MONEY,
+            ),
+        )
+        .values("capital", "injected", "repaid", "opening", "granted")
+        .get()
+    )
+    injected = Decimal(row["injected"] or 0)
+    if not row["opening"] and row["capital"] > 0:
+        injected += row["capital"]
+    return CapitalPosition(
+        injected=injected, repaid=Decimal(row["repaid"] or 0), granted=Decimal(row["granted"] or 0)
+    )
+
+
 def uncommitted_capital(fund: Fund) -> Decimal:
-    """Capital not yet promised to any investment: what a new grant may use at most."""
-    return fund.capital - committed_capital(fund)
+    """Capital injected + repayments received − granted: what a new grant may use at most."""
+    return capital_position(fund).uncommitted
 
 
 def funds_visible_to(user: Any) -> QuerySet[Fund]:

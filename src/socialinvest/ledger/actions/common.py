@@ -1,0 +1,89 @@
+"""What the ledger's services share: locking the fund, reading amounts, the grant."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from socialinvest.finance.money import to_ore
+from socialinvest.funds.models import Fund
+
+from ..posting import post_opening_capital
+
+
+def lock_fund(fund: Any, acting_user: Any) -> Fund:
+    """The fund row, locked for the rest of the transaction, with its opening capital posted.
+
+    Every write that can overdraw the fund (or that must see every other such write
+    first) takes this lock, so two approvals at once are serialised.
+    """
+    locked = Fund.objects.select_for_update().get(pk=fund.pk if isinstance(fund, Fund) else fund)
+    post_opening_capital(fund=locked, acting_user=acting_user)
+    return locked
+
+
+def parse_money(value: Any, *, allow_zero: bool = False) -> tuple[Decimal | None, str]:
+    """``(amount, "")`` in whole öre, or ``(None, Swedish message)``.
+
+    Accepts ``Decimal``/``int`` and text with a decimal comma and spaces between thousands.
+    """
+    if isinstance(value, bool) or value is None or value == "":
+        return None, _("Ange ett belopp i kronor.")
+    try:
+        if isinstance(value, str):
+            value = value.replace("\u00a0", "").replace(" ", "").replace("\u2009", "").replace(",", ".")
+        amount = Decimal(value)
+        rounded = to_ore(amount)
+    except (InvalidOperation, ValueError, TypeError, ArithmeticError):
+        return None, _("Ange ett belopp i kronor.")
+    if rounded != amount:
+        return None, _("Ange beloppet i hela ören (högst två decimaler).")
+    if rounded < 0 or (rounded == 0 and not allow_zero):
+        return None, _("Beloppet måste vara större än noll.")
+    return rounded, ""
+
+
+def parse_year(value: Any) -> int | None:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return None
+    return year if 1900 <= year <= 2200 else None
+
+
+def require_reason(errors: dict[str, str], reason: str, field: str = "reason") -> str:
+    text = (reason or "").strip()
+    if not text:
+        errors[field] = _("Ange skälet.")
+    else:
+        from socialinvest.core.personnummer import reject_personnummer
+
+        try:
+            reject_personnummer(text)
+        except ValidationError as exc:
+            errors[field] = exc.messages[0]
+    return text
+
+
+def granted_decision(application: Any) -> Any:
+    """The application's grant, or ``None`` if it was not granted."""
+    from socialinvest.applications.models import Decision
+
+    return Decision.objects.filter(application_id=application.pk, outcome=Decision.Outcome.GRANTED).first()
+
+
+def money_text(amount: Decimal) -> str:
+    """``1234567.5`` → ``1 234 567,50 kr``; whole kronor without decimals (exact: no float)."""
+    places = 0 if amount == amount.to_integral_value() else 2
+    text = f"{abs(amount):,.{places}f}".replace(",", " ").replace(".", ",")
+    return f"{'−' if amount < 0 else ''}{text} kr"
+
+
+def today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()

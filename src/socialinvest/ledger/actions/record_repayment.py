@@ -1,0 +1,98 @@
+"""A repayment received under an agreement: cash / investments up to the principal, cash / return above it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from socialinvest.finance.money import ZERO
+
+from ..models import Account, EntryKind, LedgerEntry, RepaymentAgreement
+from ..permissions import can_manage_ledger
+from ..posting import credit, debit, post_entry
+from ..selectors import agreement_schedule, current_version, outstanding_investment, repaid_by_year
+from .common import lock_fund, money_text, parse_money, parse_year
+
+
+def repayable(agreement: RepaymentAgreement, year: int) -> Decimal:
+    """What may still be repaid for ``year``: due that year minus already repaid for it, and never
+    beyond the schedule's ceiling over all years."""
+    schedule = agreement_schedule(agreement=agreement)
+    repaid = repaid_by_year(application=agreement.application, agreement=agreement)
+    due = schedule.by_year().get(year, ZERO) - repaid.get(year, ZERO)
+    room = schedule.ceiling - sum(repaid.values(), ZERO)
+    return max(min(due, room), ZERO)
+
+
+def do_record_repayment(
+    *,
+    agreement: RepaymentAgreement,
+    budget_year: Any,
+    idempotency_key: str,
+    acting_user: Any,
+    amount: Any = None,
+    entry_date: dt.date | None = None,
+    description: str = "",
+) -> LedgerEntry:
+    """Record a repayment for one budget year (``amount`` defaults to what is still due).
+
+    A retried request (same key) returns the entry already posted.
+    """
+    application = agreement.application
+    fund = application.fund
+    can_manage_ledger(acting_user, fund).require()
+    errors: dict[str, str] = {}
+    year = parse_year(budget_year)
+    if year is None:
+        errors["budget_year"] = _("Ange ett budgetår.")
+    value = None
+    if amount not in (None, ""):
+        value, message = parse_money(amount)
+        if message:
+            errors["amount"] = message
+    if errors:
+        raise ValidationError(errors)
+    assert year is not None
+    with transaction.atomic():
+        locked = lock_fund(fund, acting_user)
+        retried = LedgerEntry.objects.filter(fund=locked, idempotency_key=idempotency_key).first()
+        if retried is not None and retried.kind == EntryKind.REPAYMENT:
+            retried.is_new = False  # type: ignore[attr-defined]
+            return retried
+        most = repayable(agreement, year)
+        if value is None:
+            value = most
+        if value <= 0:
+            raise ValidationError({"amount": _("Inget återstår att återföra för %(year)s.") % {"year": year}})
+        if value > most:
+            raise ValidationError(
+                {
+                    "amount": _("Högst %(most)s kan återföras för %(year)s enligt avtalet.")
+                    % {"most": money_text(most), "year": year}
+                }
+            )
+        principal = min(value, max(outstanding_investment(application=application), ZERO))
+        lines = [debit(Account.CASH, value)]
+        if principal > 0:
+            lines.append(credit(Account.INVESTMENTS, principal))
+        if value > principal:
+            lines.append(credit(Account.RETURN, value - principal))
+        return post_entry(
+            fund=locked,
+            kind=EntryKind.REPAYMENT,
+            lines=lines,
+            description=(description or "").strip()
+            or _("Återföring från %(unit)s för %(year)s") % {"unit": agreement.unit.name, "year": year},
+            idempotency_key=idempotency_key,
+            acting_user=acting_user,
+            entry_date=entry_date,
+            budget_year=year,
+            application=application,
+            unit=agreement.unit,
+            agreement_version=current_version(agreement),
+        )

@@ -1,0 +1,243 @@
+"""The one way into the journal: :func:`post_entry`.
+
+Every entry is checked before anything is written — at least two lines, each exactly
+one of debit or credit, positive, whole öre, a known account, and Σ debit = Σ credit —
+and is idempotent: posting again with a key already used for the fund returns the
+entry already posted and writes nothing.  Two requests racing with the same key are
+settled by the database's unique constraint: the loser's insert fails inside a
+savepoint and it returns the winner's entry.
+
+Callers run :func:`post_entry` inside their own ``transaction.atomic()`` (with the
+fund row locked where the posting could overdraw it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from socialinvest.core.audit import record_event
+from socialinvest.finance.money import ZERO, to_ore
+
+from .models import Account, EntryKind, LedgerEntry, LedgerLine
+
+MAX_LINE = Decimal(10) ** 14  # the columns hold 16 digits, two of them decimals
+OPENING_KEY = "opening"
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line to post.  Links left ``None`` take the entry's."""
+
+    account: str
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+    application: Any = None
+    unit: Any = None
+    party: Any = None
+
+
+def debit(account: str, amount: Decimal, **links: Any) -> Line:
+    return Line(account=account, debit=amount, **links)
+
+
+def credit(account: str, amount: Decimal, **links: Any) -> Line:
+    return Line(account=account, credit=amount, **links)
+
+
+def _check_amount(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        return None
+    try:
+        amount = Decimal(value)
+        rounded = to_ore(amount)
+    except (ValueError, ArithmeticError):
+        return None
+    return rounded if rounded == amount else None
+
+
+def validate_lines(lines: list[Line]) -> list[Line]:
+    """The lines with amounts in whole öre; ``ValidationError`` ({"lines": …}) if they cannot be posted."""
+    if len(lines) < 2:
+        raise ValidationError({"lines": _("En verifikation behöver minst två rader.")})
+    clean: list[Line] = []
+    for line in lines:
+        if line.account not in Account.values:
+            raise ValidationError({"lines": _("Okänt konto: %(account)s.") % {"account": line.account}})
+        d, c = _check_amount(line.debit), _check_amount(line.credit)
+        if d is None or c is None:
+            raise ValidationError({"lines": _("Belopp anges i kronor med högst två decimaler (hela ören).")})
+        if d < 0 or c < 0 or (d > 0) == (c > 0):
+            raise ValidationError(
+                {"lines": _("Varje rad har antingen ett debet- eller ett kreditbelopp, större än noll.")}
+            )
+        if max(d, c) >= MAX_LINE:
+            raise ValidationError({"lines": _("Beloppet är för stort.")})
+        clean.append(Line(line.account, d, c, line.application, line.unit, line.party))
+    total_debit = sum((x.debit for x in clean), ZERO)
+    total_credit = sum((x.credit for x in clean), ZERO)
+    if total_debit != total_credit:
+        raise ValidationError(
+            {
+                "lines": _("Verifikationen balanserar inte: debet %(d)s kr, kredit %(c)s kr.")
+                % {"d": total_debit, "c": total_credit}
+            }
+        )
+    return clean
+
+
+def post_entry(
+    *,
+    fund: Any,
+    kind: str,
+    lines: list[Line],
+    description: str,
+    idempotency_key: str,
+    acting_user: Any,
+    entry_date: dt.date | None = None,
+    budget_year: int | None = None,
+    application: Any = None,
+    unit: Any = None,
+    party: Any = None,
+    disbursement: Any = None,
+    agreement_version: Any = None,
+    reverses: LedgerEntry | None = None,
+) -> LedgerEntry:
+    """Post one balanced entry, or return the one already posted under ``idempotency_key``.
+
+    The returned entry has ``is_new`` set: ``False`` when it was posted before (by an
+    earlier or a simultaneous request), in which case nothing was written.
+
+    Raises
+    ------
+    ValidationError
+        Lines that do not balance or are not whole öre, no description, no key, a key
+        already used for another kind of entry, or an entry that is already reversed.
+    RuntimeError
+        Called outside ``transaction.atomic()``.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("post_entry must be called inside transaction.atomic()")
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 120:
+        raise ValidationError(
+            {"idempotency_key": _("Formuläret saknar giltig engångsnyckel. Ladda om sidan.")}
+        )
+    existing = LedgerEntry.objects.filter(fund=fund, idempotency_key=key).first()
+    if existing is not None:
+        return _same(existing, kind)
+    if kind not in EntryKind.values:
+        raise ValidationError({"kind": _("Okänd typ av verifikation.")})
+    if (kind == EntryKind.REVERSAL) != (reverses is not None):
+        raise ValidationError({"kind": _("En rättelse pekar ut verifikationen den rättar.")})
+    if not (description or "").strip():
+        raise ValidationError({"description": _("Ange varför (beskrivning).")})
+    clean = validate_lines(lines)
+    entry_date = entry_date or timezone.localdate()
+    budget_year = budget_year if budget_year is not None else entry_date.year
+    if not 1900 <= budget_year <= 2200:
+        raise ValidationError({"budget_year": _("Ange ett budgetår.")})
+    entry = LedgerEntry(
+        fund=fund,
+        kind=kind,
+        entry_date=entry_date,
+        budget_year=budget_year,
+        description=description.strip(),
+        idempotency_key=key,
+        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        reverses=reverses,
+        application=application,
+        unit=unit,
+        party=party,
+        disbursement=disbursement,
+        agreement_version=agreement_version,
+    )
+    try:
+        with transaction.atomic():  # a savepoint: a lost race rolls back only this
+            entry.save()
+            LedgerLine.objects.bulk_create(
+                LedgerLine(
+                    entry=entry,
+                    fund=fund,
+                    budget_year=budget_year,
+                    account=x.account,
+                    debit=x.debit,
+                    credit=x.credit,
+                    application=x.application if x.application is not None else application,
+                    unit=x.unit if x.unit is not None else unit,
+                    party=x.party if x.party is not None else party,
+                )
+                for x in clean
+            )
+    except IntegrityError:
+        winner = LedgerEntry.objects.filter(fund=fund, idempotency_key=key).first()
+        if winner is not None:
+            return _same(winner, kind)
+        if reverses is not None and LedgerEntry.objects.filter(reverses=reverses).exists():
+            raise ValidationError({"entry": _("Verifikationen är redan rättad.")}) from None
+        raise
+    amount = sum((x.debit for x in clean), ZERO)
+    record_event(
+        actor=acting_user,
+        verb=f"ledger.{kind}",
+        target=entry,
+        summary=_("Verifikation %(id)s: %(kind)s %(amount)s kr")
+        % {"id": entry.pk, "kind": entry.get_kind_display(), "amount": amount},
+        reason=entry.description,
+        data={
+            "key": key,
+            "budget_year": budget_year,
+            "lines": [[x.account, str(x.debit), str(x.credit)] for x in clean],
+            "reverses": reverses.pk if reverses is not None else None,
+        },
+        fund=fund,
+        application=application,
+    )
+    entry.is_new = True  # type: ignore[attr-defined]
+    return entry
+
+
+def _same(entry: LedgerEntry, kind: str) -> LedgerEntry:
+    if entry.kind != kind:
+        raise ValidationError(
+            {
+                "idempotency_key": _(
+                    "Engångsnyckeln är redan använd för en annan verifikation. Ladda om sidan."
+                )
+            }
+        )
+    entry.is_new = False  # type: ignore[attr-defined]
+    return entry
+
+
+def post_opening_capital(
+    *, fund: Any, acting_user: Any = None, entry_date: dt.date | None = None
+) -> LedgerEntry | None:
+    """Post the fund's opening capital (``Fund.capital``) as a capital injection, once.
+
+    Idempotent (key ``"opening"``).  A fund created outside
+    :func:`socialinvest.funds.actions.do_create_fund` (the admin, older data) gets it
+    posted on its first ledger write; until then the selectors count it as unposted.
+    """
+    if fund.capital <= 0:
+        return None
+    if not transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return post_opening_capital(fund=fund, acting_user=acting_user, entry_date=entry_date)
+    when = entry_date or (timezone.localtime(fund.created_at).date() if fund.created_at else None)
+    return post_entry(
+        fund=fund,
+        kind=EntryKind.CAPITAL_INJECTION,
+        lines=[debit(Account.CASH, fund.capital), credit(Account.FUND_CAPITAL, fund.capital)],
+        description=_("Ingående kapital"),
+        idempotency_key=OPENING_KEY,
+        acting_user=acting_user,
+        entry_date=when,
+    )

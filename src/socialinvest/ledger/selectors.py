@@ -1,0 +1,273 @@
+"""Reads about a fund's money: balances, what is available, one investment's figures.
+
+Every figure is a sum over journal lines (``GROUP BY`` on :class:`LedgerLine`), so it
+always equals the sum of the entries.  A reversal counts as the kind of the entry it
+reverses: "paid" is disbursements paid net of their reversals, "repaid" is repayments
+received net of theirs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+
+from socialinvest.finance.money import ZERO
+from socialinvest.finance.repayment import repayment_schedule
+from socialinvest.finance.schedule import Schedule
+
+from .models import (
+    DEBIT_NORMAL,
+    Account,
+    Disbursement,
+    EntryKind,
+    LedgerEntry,
+    LedgerLine,
+    RepaymentAgreement,
+    RepaymentAgreementVersion,
+)
+from .posting import OPENING_KEY
+
+
+def of_kind(kind: str, prefix: str = "entry__") -> Q:
+    """Entries of ``kind`` and the reversals of such entries."""
+    return Q(**{f"{prefix}kind": kind}) | Q(
+        **{f"{prefix}kind": EntryKind.REVERSAL, f"{prefix}reverses__kind": kind}
+    )
+
+
+def _net(qs: QuerySet[LedgerLine], *, debit_normal: bool = True) -> Decimal:
+    s = qs.aggregate(d=Sum("debit"), c=Sum("credit"))
+    d, c = s["d"] or ZERO, s["c"] or ZERO
+    return (d - c if debit_normal else c - d) + ZERO  # + 0.00: two decimals on SQLite too
+
+
+def _net_by_year(qs: QuerySet[LedgerLine], *, debit_normal: bool = True) -> dict[int, Decimal]:
+    out: dict[int, Decimal] = {}
+    for row in qs.order_by().values("budget_year").annotate(d=Sum("debit"), c=Sum("credit")):
+        net = (row["d"] - row["c"] if debit_normal else row["c"] - row["d"]) + ZERO
+        if net:
+            out[row["budget_year"]] = net
+    return dict(sorted(out.items()))
+
+
+def account_balances(fund: Any, as_of: dt.date | None = None) -> dict[str, Decimal]:
+    """Each account's balance on its normal side (assets and expenses debit, equity and income credit).
+
+    ``as_of`` counts the entries booked on or before that date.
+    """
+    qs = LedgerLine.objects.filter(fund=fund)
+    if as_of is not None:
+        qs = qs.filter(entry__entry_date__lte=as_of)
+    out = {a.value: ZERO for a in Account}
+    for row in qs.order_by().values("account").annotate(d=Sum("debit"), c=Sum("credit")):
+        d, c = row["d"], row["c"]
+        out[row["account"]] = (d - c if row["account"] in DEBIT_NORMAL else c - d) + ZERO
+    return out
+
+
+def opening_posted(fund: Any) -> bool:
+    return LedgerEntry.objects.filter(fund=fund, idempotency_key=OPENING_KEY).exists()
+
+
+def unposted_opening(fund: Any) -> Decimal:
+    """``Fund.capital`` if the fund's opening capital is not in the journal yet (see
+    :func:`~socialinvest.ledger.posting.post_opening_capital`), else 0."""
+    return ZERO if fund.capital <= 0 or opening_posted(fund) else Decimal(fund.capital)
+
+
+def committed(fund: Any, *, excluding: Any = None) -> Decimal:
+    """Approved disbursements not yet paid."""
+    qs = Disbursement.objects.filter(fund=fund, status=Disbursement.Status.APPROVED)
+    if excluding is not None:
+        qs = qs.exclude(pk=excluding.pk)
+    return (qs.aggregate(s=Sum("amount"))["s"] or ZERO) + ZERO
+
+
+def cash(fund: Any) -> Decimal:
+    """Money in the fund: capital injected + repayments received − paid (the cash account)."""
+    return _net(LedgerLine.objects.filter(fund=fund, account=Account.CASH)) + unposted_opening(fund)
+
+
+def available(fund: Any, *, excluding: Any = None) -> Decimal:
+    """Capital injected + repayments received − paid − committed (approved, unpaid).
+
+    ``excluding`` leaves one approved disbursement out of *committed* (the one being paid).
+    """
+    return cash(fund) - committed(fund, excluding=excluding)
+
+
+def paid_by_year(*, application: Any) -> dict[int, Decimal]:
+    """Actual cost: disbursements paid, net of reversals, per budget year (years with 0 left out)."""
+    qs = LedgerLine.objects.filter(application=application, account=Account.INVESTMENTS).filter(
+        of_kind(EntryKind.DISBURSEMENT)
+    )
+    return _net_by_year(qs)
+
+
+def repaid_by_year(*, application: Any, agreement: Any = None) -> dict[int, Decimal]:
+    """Repayments received (principal and return), net of reversals, per budget year."""
+    qs = LedgerLine.objects.filter(application=application, account=Account.CASH).filter(
+        of_kind(EntryKind.REPAYMENT)
+    )
+    if agreement is not None:
+        qs = qs.filter(entry__agreement_version__agreement=agreement)
+    return _net_by_year(qs)
+
+
+def outstanding_investment(*, application: Any) -> Decimal:
+    """Principal paid out and not yet repaid or written off: the investment's residual value."""
+    return _net(LedgerLine.objects.filter(application=application, account=Account.INVESTMENTS))
+
+
+def current_version(agreement: RepaymentAgreement) -> RepaymentAgreementVersion:
+    version = agreement.versions.order_by("-number").first()
+    if version is None:  # an agreement is always made with its first version
+        raise RepaymentAgreementVersion.DoesNotExist(f"agreement {agreement.pk} has no version")
+    return version
+
+
+def version_forecast(version: RepaymentAgreementVersion) -> dict[int, Decimal]:
+    return {int(y): Decimal(str(a)) for y, a in (version.forecast or {}).items()}
+
+
+def measured_savings(agreement: RepaymentAgreement) -> dict[int, Decimal | None]:
+    """The benefiting unit's measured savings from the follow-up app; none until it provides them."""
+    try:
+        from socialinvest.followup import selectors as followup_selectors
+    except ImportError:
+        return {}
+    fn = getattr(followup_selectors, "measured_savings", None)
+    if fn is None:
+        return {}
+    got: Mapping[int, Decimal | None] = fn(application=agreement.application, unit=agreement.unit)
+    return dict(got)
+
+
+def agreement_schedule(*, agreement: RepaymentAgreement) -> Schedule:
+    """The schedule of the agreement's current version, with its stored forecast and the measured savings."""
+    version = current_version(agreement)
+    return schedule_of(version, agreement)
+
+
+def schedule_of(version: RepaymentAgreementVersion, agreement: RepaymentAgreement | None = None) -> Schedule:
+    agreement = agreement or version.agreement
+    measured = measured_savings(agreement) if version.model in ("measured_share", "outcome_contract") else {}
+    return repayment_schedule(version.terms, forecast=version_forecast(version), measured=measured)
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    year: int
+    due: Decimal
+    repaid: Decimal
+    pending: bool
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(self.due - self.repaid, ZERO)
+
+
+def schedule_rows(agreement: RepaymentAgreement) -> tuple[Schedule, list[ScheduleRow]]:
+    """Per year: what is due, what was repaid, and whether the year waits for a measurement."""
+    schedule = agreement_schedule(agreement=agreement)
+    repaid = repaid_by_year(application=agreement.application, agreement=agreement)
+    pending = set(schedule.pending_years())
+    due = schedule.by_year()
+    years = sorted(set(due) | set(repaid))
+    return schedule, [ScheduleRow(y, due.get(y, ZERO), repaid.get(y, ZERO), y in pending) for y in years]
+
+
+@dataclass(frozen=True)
+class InvestmentFigures:
+    granted: Decimal
+    planned: Decimal
+    approved: Decimal
+    paid: Decimal
+    repaid: Decimal
+    outstanding: Decimal
+
+    @property
+    def unplanned(self) -> Decimal:
+        return self.granted - self.planned - self.approved - self.paid
+
+
+def investment_figures(application: Any, granted: Decimal) -> InvestmentFigures:
+    by_status = dict(
+        Disbursement.objects.filter(application=application)
+        .order_by()
+        .values_list("status")
+        .annotate(s=Sum("amount"))
+    )
+    return InvestmentFigures(
+        granted=granted,
+        planned=by_status.get(Disbursement.Status.PLANNED, ZERO),
+        approved=by_status.get(Disbursement.Status.APPROVED, ZERO),
+        paid=sum(paid_by_year(application=application).values(), ZERO),
+        repaid=sum(repaid_by_year(application=application).values(), ZERO),
+        outstanding=outstanding_investment(application=application),
+    )
+
+
+def non_cancelled_total(application: Any, *, statuses: tuple[str, ...] | None = None) -> Decimal:
+    qs = Disbursement.objects.filter(application=application).exclude(status=Disbursement.Status.CANCELLED)
+    if statuses is not None:
+        qs = qs.filter(status__in=statuses)
+    return qs.aggregate(s=Sum("amount"))["s"] or ZERO
+
+
+def disbursements_of(application: Any) -> QuerySet[Disbursement]:
+    return Disbursement.objects.filter(application=application).select_related("approved_by", "paid_entry")
+
+
+def agreements_of(application: Any) -> QuerySet[RepaymentAgreement]:
+    return (
+        RepaymentAgreement.objects.filter(application=application)
+        .select_related("unit", "application")
+        .prefetch_related("versions__approved_by")
+        .order_by("unit__name")
+    )
+
+
+def journal(
+    fund: Any, *, kind: str | None = None, year: int | None = None, application: Any = None
+) -> QuerySet[LedgerEntry]:
+    """The fund's entries, newest first, each with its ``amount`` (Σ debit) and ``is_reversed``."""
+    qs = LedgerEntry.objects.filter(fund=fund)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if year:
+        qs = qs.filter(budget_year=year)
+    if application is not None:
+        qs = qs.filter(application=application)
+    return (
+        qs.select_related("created_by", "application", "unit", "reverses")
+        .annotate(
+            amount=Sum("lines__debit"),
+            is_reversed=Exists(LedgerEntry.objects.filter(reverses=OuterRef("pk"))),
+        )
+        .order_by("-entry_date", "-id")
+    )
+
+
+def disbursements_awaiting_approval(user: Any) -> QuerySet[Disbursement]:
+    """Planned disbursements in the funds the user administers, oldest year first."""
+    from socialinvest.applications.permissions import Access
+    from socialinvest.organisations.models import Role
+
+    access = Access.of(user)
+    admin = [m for m in access.memberships if m.role == Role.FUND_ADMIN]
+    fund_ids = sorted({m.fund_id for m in admin if m.fund_id})
+    org_ids = sorted({m.organisation_id for m in admin if m.organisation_id})
+    if not fund_ids and not org_ids:
+        return Disbursement.objects.none()
+    return (
+        Disbursement.objects.filter(status=Disbursement.Status.PLANNED)
+        .filter(Q(fund_id__in=fund_ids) | Q(fund__owner_id__in=org_ids))
+        .select_related("application", "fund")
+        .order_by("year", F("quarter").asc(nulls_first=True), "id")
+    )
