@@ -1,0 +1,33 @@
+"""Fixtures for the follow-up services: a granted application with a project lead and a completed plan."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "browser"))
+
+from browser_builders import application_in
+from followup_builders import plan_rows
+
+from socialinvest.followup import actions
+
+
+@pytest.fixture
+def granted(world: Any) -> Any:
+    """The worked example granted (11.6 Mkr, 2025–2027), the school applicant as project lead."""
+    app = application_in(world, "granted")
+    return actions.do_assign_project_lead(application=app, user=world.applicant, acting_user=world.fund_admin)
+
+
+@pytest.fixture
+def planned(world: Any, granted: Any) -> Any:
+    """``granted`` with its follow-up plan completed (:func:`plan_rows`)."""
+    actions.do_complete_followup_plan(
+        application=granted, indicators=plan_rows(), acting_user=world.fund_admin
+    )
+    granted.refresh_from_db()
+    return granted
