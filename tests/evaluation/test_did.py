@@ -304,6 +304,13 @@ def test_bad_means_are_reported():
     assert fields == ["treated_before.n", "treated_after.mean", "comparison_before.sd", "comparison_after.sd"]
 
 
+def test_huge_means_are_refused():
+    with pytest.raises(EvaluationError) as info:
+        before_after_mean(before=MeanCell(10, 1e300, 1.0), after=MeanCell(10, 1.0, 2e12))
+    found = [(p.field, p.code) for p in info.value.problems]
+    assert found == [("before.mean", "too_large"), ("after.sd", "too_large")]
+
+
 def test_wrong_types_are_refused():
     with pytest.raises(EvaluationError) as info:
         before_after_proportion(before=ProportionCell(True, 0), after=ProportionCell(10, 2.5))  # type: ignore[arg-type]

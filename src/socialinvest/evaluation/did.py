@@ -146,8 +146,21 @@ def _is_int(x: object) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
+MAX_MAGNITUDE = 1e12
+"""Means and sds larger than this in size are refused: typing mistakes, and they would overflow."""
+
+
 def _is_finite_number(x: object) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _number_problem(x: object) -> tuple[str, str] | None:
+    if not _is_finite_number(x):
+        return f"must be a finite number, got {x!r}", "not_finite"
+    assert isinstance(x, int | float)
+    if abs(x) > MAX_MAGNITUDE:
+        return f"must be at most {MAX_MAGNITUDE:g} in size, got {x!r}", "too_large"
+    return None
 
 
 def _check_cell(name: str, cell: object, kind: Kind) -> list[Problem]:
@@ -171,13 +184,11 @@ def _check_cell(name: str, cell: object, kind: Kind) -> list[Problem]:
         elif _is_int(n) and n >= 1 and events > n:
             problems.append(Problem(f"{name}.events", f"{events} is more than n {n}", "events_above_n"))
     else:
-        if not _is_finite_number(cell.mean):
-            problems.append(
-                Problem(f"{name}.mean", f"must be a finite number, got {cell.mean!r}", "not_finite")
-            )
-        if not _is_finite_number(cell.sd):
-            problems.append(Problem(f"{name}.sd", f"must be a finite number, got {cell.sd!r}", "not_finite"))
-        elif cell.sd < 0:
+        for attribute in ("mean", "sd"):
+            wrong = _number_problem(getattr(cell, attribute))
+            if wrong:
+                problems.append(Problem(f"{name}.{attribute}", *wrong))
+        if not _number_problem(cell.sd) and cell.sd < 0:
             problems.append(Problem(f"{name}.sd", f"must be at least 0, got {cell.sd}", "negative"))
     return problems
 
@@ -207,7 +218,7 @@ def _relative(
     ratio = after / c
     relative = ratio - 1.0
     # Written with ratio = after/C so that no power of a tiny C underflows to zero.
-    variance = (var_after + ratio**2 * var_counterfactual) / c**2 if c**2 > 0 else math.inf
+    variance = (var_after + ratio * ratio * var_counterfactual) / (c * c) if c * c > 0 else math.inf
     if not (math.isfinite(relative) and math.isfinite(variance)):
         return None, None, f"counterfactual {c:.6g} is too close to 0: a relative change is undefined"
     return relative, math.sqrt(variance), None
@@ -534,5 +545,6 @@ def effect_for_outcome(estimate: Estimate, *, indicator_direction: Direction) ->
         message = f"counterfactual complement risk {k:.6g} is not positive: the effect is undefined"
         raise EvaluationError([Problem("relative_change", message, "undefined")])
     effect = (after.value - estimate.counterfactual) / k
-    variance = (after.variance + ((1.0 - after.value) / k) ** 2 * var_cf) / k**2
+    scaled = (1.0 - after.value) / k
+    variance = (after.variance + scaled * scaled * var_cf) / (k * k)
     return effect, math.sqrt(variance)
