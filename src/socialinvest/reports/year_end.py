@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -31,7 +31,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from socialinvest.finance.statement import Block, YearEndStatement
 
-__all__ = ["CSV_HEADERS", "EntryRow", "statement_csv", "statement_xlsx"]
+__all__ = ["CSV_HEADERS", "EntryRow", "statement_csv", "statement_xlsx", "table_csv"]
 
 SUMMARY = "Sammanfattning"
 INVESTMENTS = "Per investering"
@@ -101,22 +101,32 @@ def _levels(s: YearEndStatement) -> list[tuple[str, Block]]:
     ]
 
 
-def statement_csv(statement: YearEndStatement, *, swedish_excel: bool = True) -> str:
-    """The statement as one CSV table (see the module docstring for the two dialects).
+def table_csv(headers: Sequence[str], rows: Iterable[Sequence[object]], *, swedish_excel: bool = True) -> str:
+    """Any table as CSV in one of the two dialects (see the module docstring).
 
-    Returns text; encode it as UTF-8.  With ``swedish_excel`` it starts with a BOM.
+    ``Decimal`` cells are written with two decimals (decimal comma for Swedish
+    Excel); other cells as text.  Returns text: encode it as UTF-8.  With
+    ``swedish_excel`` it starts with a byte-order mark.
     """
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if swedish_excel else ",", lineterminator="\r\n")
-    writer.writerow(CSV_HEADERS)
+    writer.writerow(headers)
 
-    def num(d: Decimal) -> str:
-        text = f"{d:.2f}"
-        return text.replace(".", ",") if swedish_excel else text
+    def cell(v: object) -> object:
+        if isinstance(v, Decimal):
+            text = f"{v:.2f}"
+            return text.replace(".", ",") if swedish_excel else text
+        return v
 
-    for level, block in _levels(statement):
-        writer.writerow([statement.year, level, block.label, *(num(x) for x in _figures(block))])
+    for row in rows:
+        writer.writerow([cell(v) for v in row])
     return ("\ufeff" if swedish_excel else "") + out.getvalue()
+
+
+def statement_csv(statement: YearEndStatement, *, swedish_excel: bool = True) -> str:
+    """The statement as one CSV table: a row for the fund, each investment, unit and party."""
+    rows = ([statement.year, level, b.label, *_figures(b)] for level, b in _levels(statement))
+    return table_csv(CSV_HEADERS, rows, swedish_excel=swedish_excel)
 
 
 class _Sheet:

@@ -1,0 +1,115 @@
+"""The fund economy's pages: who sees them, what they show, the downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from report_data import M, history, pay
+from socialinvest.ledger.models import FundParty
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["ledger:economy", "ledger:accounting", "ledger:frame_cuts", "ledger:year_end"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_pages_for_roles_and_auditors_only(client: Any, world: Any, granted: Any, name: str) -> None:
+    history(world, granted)
+    url = reverse(name, args=[world.fund.pk])
+    for user in (world.fund_admin, world.auditor, world.decision_maker):
+        client.force_login(user)
+        assert client.get(url).status_code == 200, (name, user)
+    for user in (world.outsider, world.applicant):
+        client.force_login(user)
+        assert client.get(url).status_code == 403, (name, user)
+
+
+def test_economy_page(client: Any, world: Any, granted: Any) -> None:
+    history(world, granted)
+    client.force_login(world.auditor)
+    html = client.get(reverse("ledger:economy", args=[world.fund.pk])).content.decode()
+    assert "45 000 000 kr" in html  # capital injected
+    assert "Prognos år för år" in html and "chart-spec-projection" in html
+    assert "Varning" not in html
+
+
+def test_economy_page_warns(client: Any, world: Any, granted: Any) -> None:
+    pay(world.fund, granted, world.social, 39 * M, 2026)
+    client.force_login(world.fund_admin)
+    html = client.get(reverse("ledger:economy", args=[world.fund.pk])).content.decode()
+    assert "Varning: fondens saldo blir negativt" in html
+
+
+def test_index_redirects_to_the_only_fund(client: Any, world: Any) -> None:
+    client.force_login(world.fund_admin)
+    response = client.get(reverse("ledger:economy_index"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("ledger:economy", args=[world.fund.pk])
+    client.force_login(world.outsider)
+    assert "Du har ingen roll" in client.get(reverse("ledger:economy_index")).content.decode()
+
+
+def test_accounting_example_page(client: Any, world: Any) -> None:
+    client.force_login(world.applicant)
+    html = client.get(reverse("ledger:accounting_example")).content.decode()
+    assert "får en kostnad inte redovisas som en investering" in html
+    assert "10 000 000" in html and "8 000 000" in html
+
+
+def test_frame_cuts_page_and_csv(client: Any, world: Any, granted: Any) -> None:
+    history(world, granted)
+    client.force_login(world.fund_admin)
+    url = reverse("ledger:frame_cuts", args=[world.fund.pk])
+    html = client.get(url, {"year": 2027}).content.decode()
+    assert "Budgetår 2027" in html and "Socialnämnden" in html and "Budgetår 2028" not in html
+    response = client.get(url, {"format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][:4] == ["Budgetår", "Nämnd", "Investering", "Belopp (kr)"]
+    assert rows[1][:2] == ["2026", "Socialnämnden"] and rows[1][3] == "2000000,00"
+    assert len(rows) == 6
+    plain = client.get(url, {"format": "csv", "dialect": "plain", "year": 2027}).content.decode()
+    assert list(csv.reader(io.StringIO(plain)))[1][3] == "2000000.00"
+    assert client.get(url, {"year": "x"}).status_code == 404
+
+
+def test_year_end_page_and_downloads(client: Any, world: Any, granted: Any) -> None:
+    history(world, granted)
+    client.force_login(world.auditor)
+    html = client.get(reverse("ledger:year_end", args=[world.fund.pk]), {"year": 2026}).content.decode()
+    assert "Årsbokslut 2026" in html and "40 000 000,00" in html and "−1 000 000,00" in html
+    data = client.get(reverse("ledger:year_end_xlsx", args=[world.fund.pk, 2026])).content
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    summary = {r[0]: r[1] for r in wb["Sammanfattning"].iter_rows(values_only=True) if r[0]}
+    assert summary["Ingående saldo"] == 36_000_000 and summary["Utgående saldo"] == 40_000_000
+    entries = list(wb["Verifikationer"].iter_rows(values_only=True))[3:]
+    assert len(entries) == 5  # 2026: two payments, a reversal, a repayment, capital
+    text = client.get(reverse("ledger:year_end_csv", args=[world.fund.pk, 2026])).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[1][:4] == ["2026", "Fond", "Fonden", "36000000,00"]
+
+
+def test_year_end_per_party(client: Any, world: Any, granted: Any) -> None:
+    FundParty.objects.create(
+        fund=world.fund, name="Kommunen", capital_contribution=30 * M, cost_key=1, repayment_key=1
+    )
+    FundParty.objects.create(
+        fund=world.fund, name="Region Öst", capital_contribution=10 * M, cost_key=0, repayment_key=0
+    )
+    client.force_login(world.fund_admin)
+    html = client.get(reverse("ledger:year_end", args=[world.fund.pk]), {"year": 2024}).content.decode()
+    assert "Per part" in html and "Region Öst" in html
+    url = reverse("ledger:year_end_xlsx", args=[world.fund.pk, 2024])
+    response = client.get(url, {"party": "Region Öst"})
+    assert "region-ost" in response["Content-Disposition"]
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    summary = {r[0]: r[1] for r in wb["Sammanfattning"].iter_rows(values_only=True) if r[0]}
+    assert summary["Utgående saldo"] == 10_000_000
+    assert client.get(url, {"party": "Ingen"}).status_code == 404
