@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from report_data import D, M, agreement, history, inject, pay, repay
 
-from report_data import M, D, agreement, history, inject, pay, repay
 from socialinvest.ledger import reporting
 from socialinvest.ledger.models import FundParty
 

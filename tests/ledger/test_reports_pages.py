@@ -9,8 +9,8 @@ from typing import Any
 import openpyxl
 import pytest
 from django.urls import reverse
-
 from report_data import M, history, pay
+
 from socialinvest.ledger.models import FundParty
 
 pytestmark = pytest.mark.django_db
