@@ -5,9 +5,11 @@ message), then runs in one transaction with its audit event, checking its
 permission with the same Verdicts the pages show.
 """
 
+from .adopt import do_adopt_expost_calculation
 from .attachments import do_add_measurement_attachment
 from .closing import do_record_closing_decision
 from .evidence import do_update_evidence_grade
+from .expost import do_run_expost_calculation
 from .measurement import do_save_measurement
 from .plan import (
     do_assign_project_lead,
@@ -21,11 +23,13 @@ from .upload import do_upload_measurement_csv
 
 __all__ = [
     "do_add_measurement_attachment",
+    "do_adopt_expost_calculation",
     "do_approve_measurement",
     "do_assign_project_lead",
     "do_complete_followup_plan",
     "do_record_closing_decision",
     "do_return_measurement",
+    "do_run_expost_calculation",
     "do_save_followup_plan",
     "do_save_measurement",
     "do_submit_measurement",

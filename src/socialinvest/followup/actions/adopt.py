@@ -1,0 +1,103 @@
+"""Adopt an ex-post calculation: its measured savings become what the repayment agreements read.
+
+For every benefiting unit — the fund owner's units whose ``actor_id`` has flows in the
+ex-post calculation, and every unit with a repayment agreement for the investment — the
+cashable benefits of the ex-post result (``finance.savings.forecast_savings``) are
+written as :class:`~..models.MeasuredSaving` for each *measured* year: the calendar
+years that have ended by the end of the last approved follow-up period
+(``ExPostCalculation.measured_through``).  Later years stay unmeasured.  A unit with an
+agreement but no flows in the calculation measured no savings: 0 for those years.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from socialinvest.engine import Result
+from socialinvest.finance.savings import forecast_savings
+from socialinvest.ledger.models import RepaymentAgreement
+from socialinvest.organisations.models import Unit
+
+from ..models import ExPostCalculation, MeasuredSaving
+from ..permissions import can_adopt_expost
+from ._common import audit, lock_application
+
+
+def measured_years(expost: ExPostCalculation) -> list[int]:
+    """The calculation's years that ended on or before ``measured_through``."""
+    through = expost.measured_through
+    if through is None:
+        return []
+    last = through.year if (through.month, through.day) == (12, 31) else through.year - 1
+    return [int(y) for y in expost.result["base"]["years"] if int(y) <= last]
+
+
+def savings_by_unit(expost: ExPostCalculation) -> dict[Unit, dict[int, Decimal]]:
+    """Each benefiting unit's cashable savings by year in the ex-post result (all years)."""
+    application = expost.application
+    result = Result.model_validate({**expost.result, "scenario": expost.scenario})
+    flows = result.base.flows
+    units = set(Unit.objects.filter(organisation_id=application.fund.owner_id, actor_id__in=sorted(flows)))
+    agreed = RepaymentAgreement.objects.filter(application=application).select_related("unit")
+    units |= {a.unit for a in agreed}
+    zero = {int(y): Decimal("0.00") for y in result.base.years}
+    return {
+        unit: forecast_savings(result, unit.actor_id) if unit.actor_id in flows else dict(zero)
+        for unit in sorted(units, key=lambda u: u.pk)
+    }
+
+
+def do_adopt_expost_calculation(*, expost: ExPostCalculation, acting_user: Any) -> ExPostCalculation:
+    """The fund administrator adopts the ex-post calculation; its measured savings are written."""
+    with transaction.atomic():
+        application = lock_application(expost.application_id)
+        can_adopt_expost(acting_user, application).require()
+        locked = ExPostCalculation.objects.select_for_update().get(pk=expost.pk)
+        locked.application = application
+        if locked.adopted_at is not None:
+            raise ValidationError({"expost": _("Efterkalkylen är redan fastställd.")})
+        years = measured_years(locked)
+        if not years:
+            raise ValidationError(
+                {
+                    "expost": _(
+                        "Inget helt kalenderår är mätt än, så det finns inga mätta besparingar "
+                        "att fastställa."
+                    )
+                }
+            )
+        rows = []
+        for unit, by_year in savings_by_unit(locked).items():
+            rows += [
+                MeasuredSaving(
+                    application=application,
+                    unit=unit,
+                    year=y,
+                    amount=by_year.get(y, Decimal(0)),
+                    expost=locked,
+                )
+                for y in years
+            ]
+        MeasuredSaving.objects.bulk_create(rows)
+        locked.adopted_by = acting_user
+        locked.adopted_at = timezone.now()
+        locked.save(update_fields=["adopted_by", "adopted_at"])
+        audit(
+            application,
+            acting_user,
+            "followup.expost_adopted",
+            locked,
+            _("Efterkalkyl %(n)d fastställd: mätta besparingar %(first)d–%(last)d")
+            % {"n": locked.number, "first": years[0], "last": years[-1]},
+            data={
+                "years": years,
+                "savings": {f"{r.unit_id}:{r.year}": str(r.amount) for r in rows},
+            },
+        )
+    return locked

@@ -1,0 +1,134 @@
+"""The ex-post calculation (efterkalkyl): the decided scenario with measured effects and actual costs.
+
+Effects come from the evaluations of the indicators that name a calculation outcome
+(``evaluation.did.effect_for_outcome``: ``normal(estimate, se)`` of the relative change);
+actual costs from the ledger's paid disbursements by year.  The scenario is built with
+``evaluation.expost.expost_scenario``, calculated with the engine (Monte Carlo included)
+and stored immutably with the attribution of the difference by parameter
+(``evaluation.expost.explain_difference``) and a record of every input used.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from socialinvest.applications.models import Application
+from socialinvest.engine import ScenarioError, parse_scenario, run
+from socialinvest.engine.scenario import DEFAULT_DRAWS
+from socialinvest.evaluation.did import EvaluationError
+from socialinvest.evaluation.expost import explain_difference, expost_scenario
+from socialinvest.ledger.selectors import paid_by_year
+
+from .. import selectors
+from ..models import ExPostCalculation
+from ..permissions import can_run_expost
+from ._common import audit, lock_application
+
+
+def _effects(application: Application) -> tuple[dict[str, tuple[float, float]], list[dict[str, Any]]]:
+    """The measured effect of each linked outcome, and the record of what each came from (or why not)."""
+    effects: dict[str, tuple[float, float]] = {}
+    used: list[dict[str, Any]] = []
+    for e in selectors.evaluations(application):
+        if not e.indicator.outcome_name:
+            continue
+        row: dict[str, Any] = {"indicator": e.indicator.name, "outcome": e.indicator.outcome_name}
+        if e.estimate is None or e.effect is None:
+            row["skipped"] = e.problem or e.effect_problem
+        else:
+            assert e.baseline is not None and e.followup is not None
+            effects[e.indicator.outcome_name] = e.effect
+            row.update(
+                baseline_measurement=e.baseline.pk,
+                baseline_period=e.baseline.scheduled.label,
+                followup_measurement=e.followup.pk,
+                followup_period=e.followup.scheduled.label,
+                design=e.estimate.design,
+                weaker_evidence=e.estimate.weaker_evidence,
+                estimate=e.estimate.estimate,
+                se=e.estimate.se,
+                relative_change=e.estimate.relative_change,
+                effect_mean=e.effect[0],
+                effect_sd=e.effect[1],
+            )
+        used.append(row)
+    return effects, used
+
+
+def do_run_expost_calculation(*, application: Application, acting_user: Any) -> ExPostCalculation:
+    """Build and calculate the ex-post scenario; store it with its inputs and attribution (fund admin)."""
+    can_run_expost(acting_user, application).require()  # before the engine's work; again under the lock
+    forecast = selectors.decided_calculation(application)
+    if forecast is None:
+        raise ValidationError({"expost": _("Ansökan har ingen beslutad kalkyl att jämföra med.")})
+    decided = parse_scenario(forecast.scenario)
+    effects, used = _effects(application)
+    paid: dict[int, Decimal] = paid_by_year(application=application)
+    if not effects and not paid:
+        raise ValidationError(
+            {
+                "expost": _(
+                    "Det finns ännu inga godkända mätningar som skattar ett utfall i kalkylen och inga "
+                    "utbetalningar: efterkalkylen skulle bli densamma som förkalkylen."
+                )
+            }
+        )
+    try:
+        scenario = expost_scenario(
+            decided, effects=effects, actual_costs={y: float(a) for y, a in paid.items()}
+        )
+    except (EvaluationError, ScenarioError) as exc:
+        raise ValidationError(
+            {"expost": _("Efterkalkylen kan inte byggas: %(why)s") % {"why": exc}}
+        ) from None
+    draws = scenario.draws or DEFAULT_DRAWS
+    result = run(scenario, draws=draws).result  # outside the transaction: the engine touches no database
+    attribution = explain_difference(decided, scenario).model_dump(mode="json")
+    through = selectors.measured_through(application)
+    inputs = {
+        "forecast_calculation": forecast.number,
+        "effects": used,
+        "actual_costs": {str(y): str(a) for y, a in sorted(paid.items())},
+        "draws": draws,
+        "measured_through": through.isoformat() if through else None,
+    }
+    with transaction.atomic():
+        locked = lock_application(application)
+        can_run_expost(acting_user, locked).require()
+        number = (
+            ExPostCalculation.objects.filter(application=locked).aggregate(n=Max("number"))["n"] or 0
+        ) + 1
+        mc = result.monte_carlo
+        expost = ExPostCalculation.objects.create(
+            application=locked,
+            number=number,
+            forecast=forecast,
+            scenario=result.scenario,
+            input_sha256=result.input_sha256,
+            engine_version=result.engine_version,
+            seed=result.seed,
+            result=result.model_dump(mode="json", exclude={"scenario"}),
+            npv=result.base.npv,
+            bcr=result.base.bcr,
+            probability_positive_npv=mc.probability_positive_npv if mc else None,
+            inputs=inputs,
+            attribution=attribution,
+            measured_through=through,
+            created_by=acting_user,
+        )
+        audit(
+            locked,
+            acting_user,
+            "followup.expost_run",
+            expost,
+            _("Efterkalkyl %(n)d: nettonuvärde %(npv).0f kr (förkalkyl %(forecast).0f kr)")
+            % {"n": number, "npv": result.base.npv, "forecast": forecast.npv},
+            data={"input_sha256": result.input_sha256, "engine_version": result.engine_version, **inputs},
+        )
+    return expost

@@ -1,0 +1,173 @@
+"""The ex-post calculation end to end: approved measurements and ledger costs → engine → adoption →
+measured savings → the ledger's measured-share repayment schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from followup_builders import MEAN, PLACEMENTS, PROPORTION, WELFARE, approve, proportions, snapshot
+
+from socialinvest.engine import Result
+from socialinvest.finance.savings import forecast_savings
+from socialinvest.followup import actions, selectors
+from socialinvest.followup.models import ExPostCalculation, MeasuredSaving
+from socialinvest.ledger import actions as ledger
+from socialinvest.ledger.models import Disbursement
+from socialinvest.ledger.selectors import agreement_schedule, paid_by_year
+
+D = Decimal
+
+
+def pay(w: Any, application: Any, amount: str, year: int) -> Disbursement:
+    rows = [
+        {"year": d.year, "quarter": d.quarter, "amount": d.amount}
+        for d in Disbursement.objects.filter(application=application, status="planned")
+    ]
+    planned = ledger.do_plan_disbursements(
+        application=application, rows=[*rows, {"year": year, "amount": amount}], acting_user=w.fund_admin
+    )
+    new = next(d for d in planned if d.amount == D(amount) and d.year == year)
+    ledger.do_approve_disbursement(disbursement=new, acting_user=w.fund_admin)
+    return ledger.do_pay_disbursement(
+        disbursement=new, paid_on=dt.date(year, 6, 30), budget_year=year, acting_user=w.fund_admin
+    )
+
+
+@pytest.fixture
+def measured(world: Any, planned: Any) -> Any:
+    """Paid 3.9 Mkr in 2025; welfare share 30 % → 20 % against 30 % → 27.8 %; placements 12 → 10 days."""
+    pay(world, planned, "3900000", 2025)
+    approve(world, planned, PROPORTION, "2024", proportions(200, 60, 180, 54))
+    approve(world, planned, PROPORTION, "2025", proportions(200, 50, 180, 52))
+    approve(world, planned, PROPORTION, "2026", proportions(200, 40, 180, 50))
+    approve(
+        world, planned, MEAN, "2024", {"intervention_n": 40, "intervention_mean": 12, "intervention_sd": 4}
+    )
+    approve(
+        world, planned, MEAN, "2025", {"intervention_n": 40, "intervention_mean": 10, "intervention_sd": 5}
+    )
+    return planned
+
+
+def test_expost_uses_measured_effects_and_ledger_costs(world: Any, measured: Any) -> None:
+    assert paid_by_year(application=measured) == {2025: D("3900000.00")}
+    expost = actions.do_run_expost_calculation(application=measured, acting_user=world.fund_admin)
+    assert expost.number == 1 and expost.adopted_at is None
+    assert expost.forecast == measured.decision.calculation
+    outcomes = {o["name"]: o for o in expost.scenario["outcomes"]}
+    welfare, placements = outcomes[WELFARE]["effect"], outcomes[PLACEMENTS]["effect"]
+    assert welfare["dist"] == "normal" and welfare["mean"] == pytest.approx(0.28)  # DiD: −0.0778 / 0.2778
+    assert placements["mean"] == pytest.approx(2 / 12)  # before/after: 12 → 10
+    year0 = [c for c in expost.scenario["costs"] if c.get("year") == 0]
+    assert sum(c["amount"] for c in year0) == pytest.approx(3_900_000)  # the ledger's 2025 payment
+    assert expost.inputs["actual_costs"] == {"2025": "3900000.00"}
+    assert expost.inputs["measured_through"] == "2026-12-31"
+    used = {row["outcome"]: row for row in expost.inputs["effects"]}
+    assert used[WELFARE]["design"] == "did" and used[WELFARE]["followup_period"] == "2026"
+    assert used[PLACEMENTS]["weaker_evidence"] is True
+    assert expost.result["monte_carlo"]["draws"] > 0
+    attribution = expost.attribution
+    assert attribution["forecast"]["npv"] == pytest.approx(expost.forecast.npv)
+    assert attribution["expost"]["npv"] == pytest.approx(expost.npv)
+    parts = sum(p["contribution"] for p in attribution["parts"])
+    assert parts == pytest.approx(expost.npv - expost.forecast.npv)
+    assert {p["parameter"] for p in attribution["parts"]} >= {
+        "outcomes[0].effect",
+        "outcomes[1].effect",
+        "costs",
+    }
+
+
+def test_forecast_against_outcome(world: Any, measured: Any) -> None:
+    assert selectors.forecast_vs_outcome(measured) is None
+    expost = actions.do_run_expost_calculation(application=measured, acting_user=world.fund_admin)
+    view = selectors.forecast_vs_outcome(measured)
+    assert view is not None and view.expost == expost
+    assert view.npv.difference == pytest.approx(expost.npv - expost.forecast.npv)
+    assert {a.key for a in view.actors} == {
+        "kommun.socialtjanst",
+        "kommun.utbildning",
+        "stat.forsakringskassan",
+    }
+    social = next(a for a in view.actors if a.key == "kommun.socialtjanst")
+    assert social.label == "Socialnämnden"
+    assert social.outcome == pytest.approx(expost.result["base"]["by_actor"]["kommun.socialtjanst"]["npv"])
+    assert [y.year for y in view.years] == list(range(2025, 2033))
+    assert view.years[0].outcome_costs == pytest.approx(3_900_000)
+    assert view.attribution == expost.attribution
+
+
+def test_adoption_writes_measured_savings_for_the_measured_years(world: Any, measured: Any) -> None:
+    expost = actions.do_run_expost_calculation(application=measured, acting_user=world.fund_admin)
+    assert selectors.measured_savings(application=measured, unit=world.social) == {}  # not adopted yet
+    with pytest.raises(PermissionDenied):
+        actions.do_adopt_expost_calculation(expost=expost, acting_user=world.applicant)
+    actions.do_adopt_expost_calculation(expost=expost, acting_user=world.fund_admin)
+    result = Result.model_validate({**expost.result, "scenario": expost.scenario})
+    for unit, actor in ((world.social, "kommun.socialtjanst"), (world.school, "kommun.utbildning")):
+        expected = forecast_savings(result, actor)
+        got = selectors.measured_savings(application=measured, unit=unit)
+        assert got == {2025: expected[2025], 2026: expected[2026]}  # 2027– not measured yet
+    social = selectors.measured_savings(application=measured, unit=world.social)
+    assert social[2025] == D("0.00")  # every outcome lags at least a year
+    assert social[2026] > 0  # placements avoided from the second year
+    assert selectors.measured_savings(application=measured, unit=world.labour) == {}  # no flows
+    with pytest.raises(ValidationError):
+        actions.do_adopt_expost_calculation(expost=expost, acting_user=world.fund_admin)
+
+
+def test_measured_savings_feed_a_measured_share_agreement(world: Any, measured: Any) -> None:
+    terms = {
+        "model": "measured_share",
+        "share": "0.5",
+        "cap": "100000000",
+        "first_year": 2025,
+        "last_year": 2028,
+    }
+    agreement = ledger.do_create_repayment_agreement(
+        application=measured,
+        unit=world.social,
+        terms=terms,
+        reason="Hälften av de mätta besparingarna.",
+        approver=world.decision_maker,
+        acting_user=world.fund_admin,
+    )
+    before = agreement_schedule(agreement=agreement)
+    assert before.pending_years() == [2025, 2026, 2027, 2028]
+    expost = actions.do_run_expost_calculation(application=measured, acting_user=world.fund_admin)
+    actions.do_adopt_expost_calculation(expost=expost, acting_user=world.fund_admin)
+    saved = selectors.measured_savings(application=measured, unit=world.social)
+    schedule = agreement_schedule(agreement=agreement)
+    assert schedule.pending_years() == [2027, 2028]
+    due = {line.year: line.amount for line in schedule.lines}
+    assert due[2026] == (saved[2026] / 2).quantize(D("0.01"))
+
+
+def test_expost_needs_something_measured(world: Any, planned: Any) -> None:
+    before = snapshot()
+    with pytest.raises(ValidationError) as exc:
+        actions.do_run_expost_calculation(application=planned, acting_user=world.fund_admin)
+    assert "expost" in exc.value.message_dict
+    assert snapshot() == before
+
+
+def test_only_the_fund_admin_runs_expost(world: Any, measured: Any) -> None:
+    for user in (world.applicant, world.auditor, world.decision_maker):
+        with pytest.raises(PermissionDenied):
+            actions.do_run_expost_calculation(application=measured, acting_user=user)
+    assert not ExPostCalculation.objects.exists()
+
+
+def test_adopting_with_nothing_measured_writes_nothing(world: Any, planned: Any) -> None:
+    pay(world, planned, "1000000", 2025)
+    expost = actions.do_run_expost_calculation(application=planned, acting_user=world.fund_admin)
+    assert expost.measured_through is None
+    before = snapshot()
+    with pytest.raises(ValidationError):
+        actions.do_adopt_expost_calculation(expost=expost, acting_user=world.fund_admin)
+    assert snapshot() == before
+    assert not MeasuredSaving.objects.exists()
