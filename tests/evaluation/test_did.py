@@ -354,6 +354,19 @@ def test_complement_effect_by_simulated_delta_method():
     assert sd == pytest.approx(effects.std(), rel=0.08)
 
 
+def test_relative_change_se_by_simulation():
+    """The delta-method SE of the relative change agrees with its spread over many samples."""
+    rng = np.random.default_rng(11)
+    n, p = 1500, np.array([0.30, 0.20, 0.32, 0.30])
+    events = rng.binomial(n, p, size=(4000, 4)) / n
+    relative = events[:, 1] / (events[:, 0] + events[:, 3] - events[:, 2]) - 1
+    e = prop_did(*((n, int(x)) for x in np.round(n * p)))
+    assert e.relative_change == pytest.approx(0.20 / 0.28 - 1, rel=1e-12)
+    assert e.relative_se == pytest.approx(relative.std(), rel=0.08)
+    mean, sd = effect_for_outcome(e, indicator_direction="decrease")
+    assert mean == pytest.approx(1 - 0.20 / 0.28, rel=1e-12) and sd == e.relative_se
+
+
 def test_increase_for_a_mean_is_refused():
     e = mean_did((30, 40.0, 12.0), (28, 30.0, 10.0), (35, 42.0, 14.0), (33, 38.0, 11.0))
     with pytest.raises(EvaluationError, match="complement"):
