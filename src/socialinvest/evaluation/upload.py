@@ -73,6 +73,7 @@ GROUPS: dict[str, Group] = {
     "jamforelsegrupp": "comparison",
 }
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -187,9 +188,9 @@ def _decode(data: str | bytes) -> str:
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             raise _fail("not_utf8", "the file is not UTF-8 text (save it as CSV UTF-8)", line) from None
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+    if _SURROGATE.search(text):
         raise _fail("not_utf8", "the file is not UTF-8 text (save it as CSV UTF-8)")
-    text = text.removeprefix("\ufeff")
+    text = unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
     if "\x00" in text:
         raise _fail("malformed", "the file holds NUL characters: it is not a CSV text file")
     if not text.strip():
@@ -283,6 +284,8 @@ def aggregate_upload(data: str | bytes, *, kind: UploadKind) -> Aggregates:
     first_line = next((x for x in text.splitlines() if x.strip()), "")
     semicolon = first_line.count(";") > first_line.count(",")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if semicolon else ",", strict=True)
+    # A personnummer lies within one field, so a file with none anywhere needs no check per field.
+    screen = find_personnummer(text) is not None
     problems = _Problems()
     values: dict[tuple[Group, str], list[float]] = defaultdict(list)
     ids: dict[tuple[Group, str], set[str]] = defaultdict(set)
@@ -297,7 +300,7 @@ def aggregate_upload(data: str | bytes, *, kind: UploadKind) -> Aggregates:
                 rows += 1
                 if rows > MAX_ROWS:
                     raise _fail("too_many_rows", f"the file has more than {MAX_ROWS} rows", line)
-            if any(find_personnummer(field) for field in row):
+            if screen and any(find_personnummer(field) for field in row):
                 column = _personnummer_column(row, index)
                 message = "resembles a personal identity number: the file is refused"
                 if index is None:
@@ -332,9 +335,9 @@ def _read_row(
     if len(row) != len(COLUMNS):
         problems.add(line, None, "field_count", f"has {len(row)} fields, expected {len(COLUMNS)}")
         return
-    fields = {c: unicodedata.normalize("NFC", row[i]).strip() for c, i in index.items()}
+    fields = {c: row[i].strip() for c, i in index.items()}
     ok = True
-    for column in ("id", "group", "period", "value"):
+    for column in COLUMNS:
         if not fields[column]:
             problems.add(line, column, "empty_field", "is empty")
             ok = False
