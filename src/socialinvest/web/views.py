@@ -7,10 +7,12 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 
 from socialinvest.applications.selectors import PendingAction, pending_actions
 from socialinvest.applications.views.common import DECISION_OUTCOMES, pk_url
+from socialinvest.followup.selectors import FollowupPending, followup_pending
 from socialinvest.funds.selectors import funds_visible_to
 
 from . import throttle
@@ -56,15 +58,32 @@ def _pending_rows(pending: list[PendingAction]) -> list[tuple[PendingAction, str
     return rows
 
 
+def _followup_rows(items: list[FollowupPending]) -> list[tuple[FollowupPending, str, str]]:
+    """Each due, overdue or submitted measurement with its application's URL and its period page."""
+    detail = pk_url("applications:detail")
+    try:
+        period = pk_url("followup:period")
+    except NoReverseMatch:  # the follow-up pages are not installed
+        period = None
+    rows = []
+    for item in items:
+        url = detail(item.application.pk)
+        rows.append((item, url, period(item.scheduled.pk) if period else url))
+    return rows
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """ "What needs me": the user's pending actions, each linked to where it is done."""
     pending = pending_actions(request.user)
+    followup = followup_pending(request.user)
     return render(
         request,
         "web/home.html",
         {
             "pending": _pending_rows(pending),
             "pending_count": len(pending),
+            "followup": _followup_rows(followup),
+            "followup_count": len(followup),
             "funds": funds_visible_to(request.user).order_by("name"),
         },
     )
@@ -72,7 +91,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def pending_count(request: HttpRequest) -> HttpResponse:
     """The nav badge (loaded by htmx after the page, so no page waits for it)."""
-    return render(request, "web/_pending_badge.html", {"pending_count": len(pending_actions(request.user))})
+    count = len(pending_actions(request.user)) + len(followup_pending(request.user))
+    return render(request, "web/_pending_badge.html", {"pending_count": count})
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
