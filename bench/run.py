@@ -321,6 +321,19 @@ def run_web_benchmarks() -> int:
     return subprocess.run([sys.executable, str(BENCH / "web_perf.py")], check=False).returncode
 
 
+def run_ledger_benchmarks() -> int:
+    """Hook: the revolving fund's report benchmarks (bench/ledger_bench.py), in their own process.
+
+    Skipped with ``--only`` or ``SOCIALINVEST_BENCH_LEDGER=0``.
+    """
+    only = any(a == "--only" or a.startswith("--only=") for a in sys.argv[1:])
+    if only or os.environ.get("SOCIALINVEST_BENCH_LEDGER") == "0":
+        return 0
+    print("\n" + "=" * 78 + "\n", flush=True)
+    return subprocess.run([sys.executable, str(BENCH / "ledger_bench.py")], check=False).returncode
+
+
 if __name__ == "__main__":
     status = main()
-    sys.exit(run_web_benchmarks() or status)
+    web_status = run_web_benchmarks()
+    sys.exit(run_ledger_benchmarks() or web_status or status)

@@ -292,54 +292,76 @@ class ExpectedRepayment:
 
 def received_by_agreement(fund: Any) -> dict[tuple[int, int], Decimal]:
     """Repayments received (principal and return, net of corrections) per (agreement, budget year)."""
+    versions = dict(
+        RepaymentAgreementVersion.objects.filter(agreement__application__fund=fund).values_list(
+            "pk", "agreement_id"
+        )
+    )
     qs = (
         LedgerLine.objects.filter(fund=fund, account=Account.CASH)
         .filter(
             Q(entry__kind=EntryKind.REPAYMENT)
             | Q(entry__kind=EntryKind.REVERSAL, entry__reverses__kind=EntryKind.REPAYMENT)
         )
-        .filter(
-            Q(entry__agreement_version__isnull=False) | Q(entry__reverses__agreement_version__isnull=False)
-        )
         .order_by()
-        .values(
-            "entry__agreement_version__agreement_id",
-            "entry__reverses__agreement_version__agreement_id",
-            "budget_year",
-        )
+        .values("entry__agreement_version_id", "entry__reverses__agreement_version_id", "budget_year")
         .annotate(d=Sum("debit"), c=Sum("credit"))
     )
     out: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
     for r in qs:
-        agreement = (
-            r["entry__agreement_version__agreement_id"]
-            or r["entry__reverses__agreement_version__agreement_id"]
-        )
-        out[(agreement, r["budget_year"])] += r["d"] - r["c"]
+        version = r["entry__agreement_version_id"] or r["entry__reverses__agreement_version_id"]
+        if version in versions:
+            out[(versions[version], r["budget_year"])] += r["d"] - r["c"]
     return dict(out)
 
 
+def _measured_applications(fund: Any) -> set[int] | None:
+    """Investments with an adopted ex-post calculation (the only ones with measured savings);
+    ``None`` if the follow-up app cannot say (then every agreement asks)."""
+    try:
+        from socialinvest.followup.models import ExPostCalculation
+    except ImportError:  # pragma: no cover - the follow-up app is part of the project
+        return None
+    return set(
+        ExPostCalculation.objects.filter(application__fund=fund, adopted_at__isnull=False).values_list(
+            "application_id", flat=True
+        )
+    )
+
+
 def expected_by_agreement(fund: Any) -> list[ExpectedRepayment]:
-    """Every agreement's schedule (current version) per year, estimates flagged, with what was received."""
+    """Every agreement's schedule (current version) per year, estimates flagged, with what was received.
+
+    Years with no measurement yet are estimated from the forecast stored on the version
+    (:func:`~socialinvest.finance.projection.expected_repayments`).
+    """
     agreements = list(
         RepaymentAgreement.objects.filter(application__fund=fund).select_related("application", "unit")
     )
     versions: dict[int, RepaymentAgreementVersion] = {}
-    for v in RepaymentAgreementVersion.objects.filter(agreement__in=agreements).order_by(
+    for v in RepaymentAgreementVersion.objects.filter(agreement__application__fund=fund).order_by(
         "agreement_id", "-number"
     ):
         versions.setdefault(v.agreement_id, v)
     received = received_by_agreement(fund)
+    received_years: dict[int, set[int]] = defaultdict(set)
+    for agreement_id, year in received:
+        received_years[agreement_id].add(year)
+    measured_apps = _measured_applications(fund)
     out: list[ExpectedRepayment] = []
     for a in agreements:
         version = versions.get(a.pk)
         if version is None:
             continue
-        measured = measured_savings(a) if version.model in ("measured_share", "outcome_contract") else {}
+        measured: dict[int, Decimal | None] = {}
+        if version.model in ("measured_share", "outcome_contract") and (
+            measured_apps is None or a.application_id in measured_apps
+        ):
+            measured = measured_savings(a)
         flows = expected_repayments(version.terms, forecast=version_forecast(version), measured=measured)
         label = f"{a.application.reference} {a.application.title}"
         years = {f.year: f for f in flows}
-        for year in sorted(set(years) | {y for (ag, y) in received if ag == a.pk}):
+        for year in sorted(set(years) | received_years[a.pk]):
             f = years.get(year)
             out.append(
                 ExpectedRepayment(
