@@ -153,3 +153,7 @@ def history(w: Any, app: Any) -> dict[str, Any]:
     disbursement(app, 2026, 3 * M, Disbursement.Status.PAID, user, e2)
     disbursement(app, 2027, 2 * M, Disbursement.Status.PLANNED, user)
     return {"version": v}
+
+
+def key() -> str:
+    return str(uuid.uuid4())

@@ -138,3 +138,34 @@ def test_party_statements_sum_to_the_fund(world: Any, granted: Any) -> None:
     assert (k.net.repaid, r.net.repaid) == (D("700000.01"), D("300000.00"))
     for attr in ("opening_balance", "closing_balance", "closing_investments"):
         assert getattr(k, attr) + getattr(r, attr) == getattr(s.fund, attr)
+
+
+def test_statement_reads_the_services_postings(world: Any, granted: Any) -> None:
+    """Repayment, its reversal and a write-off posted by the ledger's own services."""
+    from report_data import key
+
+    from socialinvest.ledger.actions.record_repayment import do_record_repayment
+    from socialinvest.ledger.actions.reverse_entry import do_reverse_entry
+    from socialinvest.ledger.actions.write_off import do_write_off_investment
+
+    admin = world.fund_admin
+    v = agreement(
+        granted,
+        world.social,
+        {"model": "fixed_schedule", "principal": "4000000", "years": 4, "first_year": 2026},
+        admin,
+    )
+    pay(world.fund, granted, world.social, 4 * M, 2026)
+    repayment = do_record_repayment(
+        agreement=v.agreement, budget_year=2026, amount=D(1_000_000), idempotency_key=key(), acting_user=admin
+    )
+    do_reverse_entry(entry=repayment, reason="Fel nämnd", idempotency_key=key(), acting_user=admin)
+    do_write_off_investment(
+        application=granted, reason="Avslutad", idempotency_key=key(), acting_user=admin, budget_year=2026
+    )
+    f = reporting.fund_year_end(world.fund, 2026).fund
+    assert (f.gross.repaid, f.corrections.repaid, f.net.repaid) == (1 * M, -1 * M, 0)
+    assert (f.net.paid, f.net.written_off, f.closing_investments) == (4 * M, 4 * M, 0)
+    assert f.closing_balance == 36 * M
+    [cut] = reporting.frame_cuts(world.fund, year=2026)
+    assert (cut.total, cut.received) == (1 * M, 0)  # the reversed repayment is not counted as received
