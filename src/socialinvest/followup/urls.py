@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+"""The follow-up pages: one investment's overview, plan, measurements, evaluation and forecast
+against outcome; one period's report; the fund's list of submitted and overdue measurements."""
+
+from .views import evaluation, fund, measurements, overview, plan
 
 app_name = "followup"
 
-urlpatterns: list = []
+urlpatterns = [
+    *overview.urlpatterns,
+    *plan.urlpatterns,
+    *measurements.urlpatterns,
+    *evaluation.urlpatterns,
+    *fund.urlpatterns,
+]

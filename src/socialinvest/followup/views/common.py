@@ -12,10 +12,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from socialinvest.applications.models import Application
-from socialinvest.applications.permissions import can_view
 from socialinvest.applications.selectors import application_for_page
 from socialinvest.core.permissions import Verdict
 from socialinvest.funds.permissions import can_view_fund
+
+from ..permissions import can_view_followup
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def require(verdict: Verdict) -> None:
 
 def viewable_investment(request: HttpRequest, pk: int) -> Application:
     application = application_for_page(pk)
-    require(can_view(request.user, application))
+    require(can_view_followup(request.user, application))
     return application
 
 

@@ -1,0 +1,111 @@
+"""The evaluation page (estimates per indicator; run and adopt the ex-post calculation) and
+forecast against outcome (the decided calculation beside the ex-post one)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from socialinvest.applications.calculation_charts import bundle_version, swedish_format_locale
+
+from .. import actions
+from ..permissions import can_adopt_expost, can_run_expost
+from ..selectors import (
+    decided_calculation,
+    evaluations,
+    forecast_vs_outcome,
+    latest_adopted_expost,
+    latest_expost,
+)
+from . import presentation
+from .common import followup_context, require, viewable_investment
+
+
+def evaluation(request: HttpRequest, pk: int, *, expost_error: str = "", status: int = 200) -> HttpResponse:
+    application = viewable_investment(request, pk)
+    latest = latest_expost(application)
+    context = followup_context(
+        request,
+        application,
+        "evaluation",
+        rows=[presentation.evaluation_row(e) for e in evaluations(application)],
+        forecast=decided_calculation(application),
+        latest=latest,
+        adopted=latest_adopted_expost(application),
+        run_verdict=can_run_expost(request.user, application),
+        adopt_verdict=can_adopt_expost(request.user, application),
+        effects=presentation.expost_effects(latest) if latest else [],
+        expost_error=expost_error,
+    )
+    return render(request, "followup/evaluation.html", context, status=status)
+
+
+@require_POST
+def run_expost(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run the ex-post calculation (efterkalkyl) from the approved measurements and the paid costs."""
+    application = viewable_investment(request, pk)
+    require(can_run_expost(request.user, application))
+    try:
+        expost = actions.do_run_expost_calculation(application=application, acting_user=request.user)
+    except ValidationError as exc:
+        return evaluation(request, pk, expost_error=" ".join(exc.messages), status=400)
+    messages.success(request, _("Efterkalkyl %(n)d är beräknad.") % {"n": expost.number})
+    return redirect("followup:forecast", pk=pk)
+
+
+@require_POST
+def adopt_expost(request: HttpRequest, pk: int) -> HttpResponse:
+    """Adopt the latest ex-post calculation: its measured savings feed the repayment agreements."""
+    application = viewable_investment(request, pk)
+    require(can_adopt_expost(request.user, application))
+    expost = latest_expost(application)
+    if expost is None:
+        return evaluation(
+            request, pk, expost_error=_("Det finns ingen efterkalkyl att fastställa."), status=400
+        )
+    try:
+        actions.do_adopt_expost_calculation(expost=expost, acting_user=request.user)
+    except ValidationError as exc:
+        return evaluation(request, pk, expost_error=" ".join(exc.messages), status=400)
+    messages.success(
+        request,
+        _("Efterkalkyl %(n)d är fastställd. De mätta besparingarna används nu i återföringen.")
+        % {"n": expost.number},
+    )
+    return redirect("followup:evaluation", pk=pk)
+
+
+def forecast(request: HttpRequest, pk: int) -> HttpResponse:
+    application = viewable_investment(request, pk)
+    comparison = forecast_vs_outcome(application)
+    extra = {}
+    if comparison is not None:
+        extra = {
+            "attribution": presentation.attribution_rows(comparison.attribution or {}),
+            "bcr": presentation.bcr_pair(comparison),
+            "chart_spec": presentation.flows_chart_spec(comparison),
+            "chart_locale": swedish_format_locale(),
+            "bundle_url": reverse("applications:vega_bundle", args=[bundle_version()]),
+        }
+    context = followup_context(
+        request,
+        application,
+        "forecast",
+        comparison=comparison,
+        run_verdict=can_run_expost(request.user, application),
+        **extra,
+    )
+    return render(request, "followup/forecast.html", context)
+
+
+urlpatterns = [
+    path("<int:pk>/evaluation/", evaluation, name="evaluation"),
+    path("<int:pk>/evaluation/expost/", run_expost, name="run_expost"),
+    path("<int:pk>/evaluation/adopt/", adopt_expost, name="adopt_expost"),
+    path("<int:pk>/forecast/", forecast, name="forecast"),
+]
