@@ -73,9 +73,9 @@ class Indicator(models.Model):
     direction = models.CharField(
         _("önskad riktning"), max_length=20, choices=Direction.choices, default=Direction.DECREASE
     )
-    baseline_value = models.DecimalField(_("utgångsvärde"), **VALUE)  # type: ignore[arg-type]
+    baseline_value = models.DecimalField(_("utgångsvärde"), **VALUE)
     baseline_date = models.DateField(_("utgångsvärdets datum"), null=True, blank=True)
-    target_value = models.DecimalField(_("målvärde"), **VALUE)  # type: ignore[arg-type]
+    target_value = models.DecimalField(_("målvärde"), **VALUE)
     target_date = models.DateField(_("måldatum"), null=True, blank=True)
     data_source = models.TextField(_("datakälla"), **TEXT)
     has_comparison = models.BooleanField(_("jämförelsegrupp mäts"), default=False)

@@ -158,7 +158,7 @@ def evaluate_indicator(indicator: Indicator, schedule: list[ScheduledMeasurement
     effect, effect_problem = None, ""
     if indicator.outcome_name:
         try:
-            effect = did.effect_for_outcome(estimate, indicator_direction=indicator.direction)  # type: ignore[arg-type]
+            effect = did.effect_for_outcome(estimate, indicator_direction=indicator.direction)
         except did.EvaluationError as exc:
             effect_problem = _("Effekten på utfallet kan inte beräknas: %(why)s") % {"why": exc}
     return IndicatorEvaluation(indicator, baseline, followup, estimate, "", effect, effect_problem)

@@ -13,12 +13,15 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from socialinvest.evaluation.did import MAX_MAGNITUDE  # the statistics refuse larger means and sds
+
 from ..models import Indicator, Measurement, ScheduledMeasurement
 from ..permissions import can_report
 from ..states import MeasurementStatus
 from ._common import Errors, audit, blank, integer, lock_application, real, text
 
 GROUPS = ("intervention", "comparison")
+MAX_COUNT = 10**9  # persons in a group; far below the database's integer limit
 PROPORTION_FIELDS = ("n", "events")
 MEAN_FIELDS = ("n", "mean", "sd")
 
@@ -64,6 +67,12 @@ def clean_values(indicator: Indicator, values: Mapping[str, Any], errors: Errors
         mean = out[f"{group}_mean"]
         if mean is not None and indicator.kind == Indicator.Kind.COUNT and mean < 0:
             errors.add(f"{group}_mean", _("Ett medelantal kan inte vara negativt."))
+        for f in ("n", "events"):
+            if (out[f"{group}_{f}"] or 0) > MAX_COUNT:
+                errors.add(f"{group}_{f}", _("Antalet är orimligt stort."))
+        for f in ("mean", "sd"):
+            if abs(out[f"{group}_{f}"] or 0.0) > MAX_MAGNITUDE:
+                errors.add(f"{group}_{f}", _("Värdet är orimligt stort."))
     return out
 
 

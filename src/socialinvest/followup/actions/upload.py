@@ -64,7 +64,7 @@ def _message(problem: UploadProblem) -> str:
 def _values(indicator: Indicator, aggregates: Aggregates, period: str, errors: Errors) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for group in ("intervention", "comparison"):
-        cell = aggregates.cell(group, period)  # type: ignore[arg-type]
+        cell = aggregates.cell(group, period)
         if cell is None:
             if group == "intervention" or indicator.has_comparison:
                 errors.add(
@@ -96,7 +96,7 @@ def do_upload_measurement_csv(
 ) -> list[Measurement]:
     """Aggregate the file and fill the draft measurement of each period it names (the rows are not kept)."""
     try:
-        aggregates = aggregate_upload(data, kind=indicator.kind)  # type: ignore[arg-type]
+        aggregates = aggregate_upload(data, kind=indicator.kind)
     except UploadError as exc:
         raise ValidationError({"file": [_message(p) for p in exc.problems]}) from None
     with transaction.atomic():
