@@ -332,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from socialinvest.ledger import reporting
+        from socialinvest.ledger import report_forecast, reporting
         from socialinvest.ledger.models import LedgerEntry, LedgerLine
         from socialinvest.reports.year_end import statement_csv, statement_xlsx
 
@@ -348,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         today = dt.date(2026, 6, 1)
 
         def projection() -> Any:
-            return reporting.fund_projection(fund, today=today)
+            return report_forecast.fund_projection(fund, today=today)
 
         def statement() -> Any:
             return reporting.fund_year_end(fund, 2026)

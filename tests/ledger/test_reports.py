@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from report_data import D, M, agreement, history, inject, pay, repay
 
-from socialinvest.ledger import reporting
+from socialinvest.ledger import report_forecast, reporting
 from socialinvest.ledger.models import FundParty
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_economy_now(world: Any, granted: Any) -> None:
 
 def test_projection_hand_computed(world: Any, granted: Any) -> None:
     history(world, granted)
-    p = reporting.fund_projection(world.fund, today=dt.date(2026, 6, 1))
+    p = report_forecast.fund_projection(world.fund, today=dt.date(2026, 6, 1))
     # Unscheduled: 11.6 − (4 + 3 + 2) = 2.6 Mkr over what is left of 2025–2027: 1.3 in 2026 and 2027.
     # Repayments: 2 Mkr a year 2026–2030, 2026's already received.
     rows = [(r.year, r.opening, r.total_in, r.total_out, r.closing) for r in p.rows]
@@ -82,17 +82,17 @@ def test_projection_estimates_pending_measured_lines(world: Any, granted: Any) -
         "last_year": 2028,
     }
     agreement(granted, world.school, terms, world.fund_admin, forecast={"2027": "1000000", "2028": "2000000"})
-    p = reporting.fund_projection(world.fund, today=dt.date(2026, 6, 1))
+    p = report_forecast.fund_projection(world.fund, today=dt.date(2026, 6, 1))
     by_year = {r.year: r for r in p.rows}
     assert by_year[2027].repayments == by_year[2027].repayments_estimated == D(500_000)
     assert by_year[2028].repayments_estimated == D(500_000)  # capped: 1 Mkr in all
-    cuts = reporting.frame_cuts(world.fund, year=2027)
+    cuts = report_forecast.frame_cuts(world.fund, year=2027)
     assert [(c.unit, c.total, c.estimated) for c in cuts] == [("Utbildningsnämnden", D(500_000), D(500_000))]
 
 
 def test_projection_warns_when_negative(world: Any, granted: Any) -> None:
     pay(world.fund, granted, world.social, 39 * M, 2026)
-    p = reporting.fund_projection(world.fund, today=dt.date(2026, 6, 1))
+    p = report_forecast.fund_projection(world.fund, today=dt.date(2026, 6, 1))
     # 1 Mkr left, 11.6 − 0 scheduled → 5.8 Mkr in each of 2026 and 2027.
     assert p.rows[0].closing == 1 * M - D("5800000")
     assert p.first_negative_year == 2026
@@ -100,7 +100,7 @@ def test_projection_warns_when_negative(world: Any, granted: Any) -> None:
 
 def test_frame_cuts(world: Any, granted: Any) -> None:
     history(world, granted)
-    cuts = reporting.frame_cuts(world.fund)
+    cuts = report_forecast.frame_cuts(world.fund)
     assert [(c.year, c.unit, c.total, c.received) for c in cuts] == [
         (2026, "Socialnämnden", 2 * M, 2 * M),
         (2027, "Socialnämnden", 2 * M, 0),
@@ -109,6 +109,10 @@ def test_frame_cuts(world: Any, granted: Any) -> None:
         (2030, "Socialnämnden", 2 * M, 0),
     ]
     assert cuts[0].lines[0].application == f"{granted.reference} {granted.title}"
+    summary = report_forecast.frame_cut_summary(cuts)
+    assert summary.years == [2026, 2027, 2028, 2029, 2030]
+    assert summary.rows == [("Socialnämnden", [2 * M] * 5, 10 * M)]
+    assert summary.totals == [2 * M] * 5 and summary.grand_total == 10 * M
 
 
 def test_party_statements_sum_to_the_fund(world: Any, granted: Any) -> None:
@@ -167,5 +171,5 @@ def test_statement_reads_the_services_postings(world: Any, granted: Any) -> None
     assert (f.gross.repaid, f.corrections.repaid, f.net.repaid) == (1 * M, -1 * M, 0)
     assert (f.net.paid, f.net.written_off, f.closing_investments) == (4 * M, 4 * M, 0)
     assert f.closing_balance == 36 * M
-    [cut] = reporting.frame_cuts(world.fund, year=2026)
+    [cut] = report_forecast.frame_cuts(world.fund, year=2026)
     assert (cut.total, cut.received) == (1 * M, 0)  # the reversed repayment is not counted as received

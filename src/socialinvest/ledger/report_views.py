@@ -26,7 +26,7 @@ from socialinvest.funds.models import Fund
 from socialinvest.funds.selectors import funds_visible_to
 from socialinvest.reports.year_end import statement_csv, statement_xlsx, table_csv
 
-from . import reporting
+from . import report_forecast, reporting
 from .permissions import can_view_ledger
 
 CHART_DATA = "projection"
@@ -99,7 +99,7 @@ def projection_chart_spec(projection: Projection) -> dict[str, Any]:
 
 def economy(request: HttpRequest, fund_pk: int) -> HttpResponse:
     fund = _fund_for(request, fund_pk)
-    projection = reporting.fund_projection(fund)
+    projection = report_forecast.fund_projection(fund)
     return render(
         request,
         "ledger/report_economy.html",
@@ -150,7 +150,7 @@ FRAME_CUT_HEADERS = ["Budgetår", "Nämnd", "Investering", "Belopp (kr)", "Uppsk
 def frame_cuts(request: HttpRequest, fund_pk: int) -> HttpResponse:
     fund = _fund_for(request, fund_pk)
     year = _year(request)
-    every = reporting.frame_cuts(fund)
+    every = report_forecast.frame_cuts(fund)
     cuts = [c for c in every if year is None or c.year == year]
     if request.GET.get("format") == "csv":
         swedish = request.GET.get("dialect") != "plain"
@@ -175,7 +175,14 @@ def frame_cuts(request: HttpRequest, fund_pk: int) -> HttpResponse:
     return render(
         request,
         "ledger/report_frame_cuts.html",
-        {"fund": fund, "cuts": cuts, "year": year, "years": years, "current": "frame_cuts"},
+        {
+            "fund": fund,
+            "cuts": cuts,
+            "summary": report_forecast.frame_cut_summary(cuts),
+            "year": year,
+            "years": years,
+            "current": "frame_cuts",
+        },
     )
 
 

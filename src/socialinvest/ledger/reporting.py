@@ -17,38 +17,28 @@ return          repayment                     returned = credit − debit
 ==============  ============================  =====================
 
 The cash and write-off accounts are the other side of the same entries and are
-not read twice.
+not read twice.  Expected repayments, the projection and the frame cuts are in
+:mod:`.report_forecast`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from socialinvest.finance.accounting import AccountingViews, YearFlows, accounting_views
 from socialinvest.finance.money import ZERO
-from socialinvest.finance.projection import Commitment, Flow, Projection, expected_repayments, project_fund
 from socialinvest.finance.statement import Movement, PartyKeys, YearEndStatement, year_end_statement
 from socialinvest.reports.year_end import EntryRow
 
-from .models import (
-    Account,
-    Disbursement,
-    EntryKind,
-    FundParty,
-    LedgerEntry,
-    LedgerLine,
-    RepaymentAgreement,
-    RepaymentAgreementVersion,
-)
-from .selectors import cash, committed, measured_savings, unposted_opening, version_forecast
+from .models import Account, EntryKind, FundParty, LedgerEntry, LedgerLine
+from .selectors import cash, committed, unposted_opening
 
 _KIND = {
     (Account.FUND_CAPITAL, EntryKind.CAPITAL_INJECTION): ("capital", -1),
@@ -269,206 +259,3 @@ def fund_economy(fund: Any) -> FundEconomy:
         granted=granted_total(fund),
         overdraft_limit=getattr(fund, "overdraft_limit", ZERO) or ZERO,
     )
-
-
-@dataclass(frozen=True)
-class ExpectedRepayment:
-    """What one agreement is expected to repay in one budget year, and what has come in."""
-
-    agreement_id: int
-    application_id: int
-    application: str
-    unit_id: int
-    unit: str
-    year: int
-    amount: Decimal
-    estimate: bool
-    received: Decimal
-
-    @property
-    def remaining(self) -> Decimal:
-        return max(self.amount - self.received, ZERO)
-
-
-def received_by_agreement(fund: Any) -> dict[tuple[int, int], Decimal]:
-    """Repayments received (principal and return, net of corrections) per (agreement, budget year)."""
-    versions = dict(
-        RepaymentAgreementVersion.objects.filter(agreement__application__fund=fund).values_list(
-            "pk", "agreement_id"
-        )
-    )
-    qs = (
-        LedgerLine.objects.filter(fund=fund, account=Account.CASH)
-        .filter(
-            Q(entry__kind=EntryKind.REPAYMENT)
-            | Q(entry__kind=EntryKind.REVERSAL, entry__reverses__kind=EntryKind.REPAYMENT)
-        )
-        .order_by()
-        .values("entry__agreement_version_id", "entry__reverses__agreement_version_id", "budget_year")
-        .annotate(d=Sum("debit"), c=Sum("credit"))
-    )
-    out: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
-    for r in qs:
-        version = r["entry__agreement_version_id"] or r["entry__reverses__agreement_version_id"]
-        if version in versions:
-            out[(versions[version], r["budget_year"])] += r["d"] - r["c"]
-    return dict(out)
-
-
-def _measured_applications(fund: Any) -> set[int] | None:
-    """Investments with an adopted ex-post calculation (the only ones with measured savings);
-    ``None`` if the follow-up app cannot say (then every agreement asks)."""
-    try:
-        from socialinvest.followup.models import ExPostCalculation
-    except ImportError:  # pragma: no cover - the follow-up app is part of the project
-        return None
-    return set(
-        ExPostCalculation.objects.filter(application__fund=fund, adopted_at__isnull=False).values_list(
-            "application_id", flat=True
-        )
-    )
-
-
-def expected_by_agreement(fund: Any) -> list[ExpectedRepayment]:
-    """Every agreement's schedule (current version) per year, estimates flagged, with what was received.
-
-    Years with no measurement yet are estimated from the forecast stored on the version
-    (:func:`~socialinvest.finance.projection.expected_repayments`).
-    """
-    agreements = list(
-        RepaymentAgreement.objects.filter(application__fund=fund).select_related("application", "unit")
-    )
-    versions: dict[int, RepaymentAgreementVersion] = {}
-    for v in RepaymentAgreementVersion.objects.filter(agreement__application__fund=fund).order_by(
-        "agreement_id", "-number"
-    ):
-        versions.setdefault(v.agreement_id, v)
-    received = received_by_agreement(fund)
-    received_years: dict[int, set[int]] = defaultdict(set)
-    for agreement_id, year in received:
-        received_years[agreement_id].add(year)
-    measured_apps = _measured_applications(fund)
-    out: list[ExpectedRepayment] = []
-    for a in agreements:
-        version = versions.get(a.pk)
-        if version is None:
-            continue
-        measured: dict[int, Decimal | None] = {}
-        if version.model in ("measured_share", "outcome_contract") and (
-            measured_apps is None or a.application_id in measured_apps
-        ):
-            measured = measured_savings(a)
-        flows = expected_repayments(version.terms, forecast=version_forecast(version), measured=measured)
-        label = f"{a.application.reference} {a.application.title}"
-        years = {f.year: f for f in flows}
-        for year in sorted(set(years) | received_years[a.pk]):
-            f = years.get(year)
-            out.append(
-                ExpectedRepayment(
-                    agreement_id=a.pk,
-                    application_id=a.application_id,
-                    application=label,
-                    unit_id=a.unit_id,
-                    unit=a.unit.name,
-                    year=year,
-                    amount=f.amount if f else ZERO,
-                    estimate=f.estimate if f else False,
-                    received=received.get((a.pk, year), ZERO),
-                )
-            )
-    return out
-
-
-def _period_years(start: dt.date | None, end: dt.date | None, fallback: int) -> tuple[int, int]:
-    first = start.year if start else fallback
-    last = end.year if end else first
-    return first, max(first, last)
-
-
-def fund_projection(fund: Any, *, today: dt.date | None = None) -> Projection:
-    """The fund's cash projected from this year: disbursements not paid, grants not yet
-    scheduled (over the decision's period), repayments still expected.
-
-    Repayments of past years not received are not projected (they show in the
-    frame-cut list); this year's expected repayment counts what is left of it.
-    """
-    from socialinvest.applications.models import Decision
-
-    year = (today or timezone.localdate()).year
-    disbursements = [
-        Flow(year=y, amount=a)
-        for y, a in Disbursement.objects.filter(
-            fund=fund, status__in=[Disbursement.Status.PLANNED, Disbursement.Status.APPROVED]
-        ).values_list("year", "amount")
-    ]
-    scheduled = dict(
-        Disbursement.objects.filter(fund=fund)
-        .exclude(status=Disbursement.Status.CANCELLED)
-        .order_by()
-        .values_list("application_id")
-        .annotate(s=Sum("amount"))
-    )
-    commitments = []
-    for app_id, amount, ds, de, aps, ape in Decision.objects.filter(
-        application__fund=fund, outcome=Decision.Outcome.GRANTED
-    ).values_list(
-        "application_id",
-        "amount",
-        "period_start",
-        "period_end",
-        "application__period_start",
-        "application__period_end",
-    ):
-        rest = amount - scheduled.get(app_id, ZERO)
-        if rest > 0:
-            first, last = _period_years(ds or aps, de or ape, year)
-            commitments.append(Commitment(amount=rest, first_year=first, last_year=last))
-    repayments = [
-        Flow(year=e.year, amount=e.remaining, estimate=e.estimate)
-        for e in expected_by_agreement(fund)
-        if e.year >= year and e.remaining > 0
-    ]
-    return project_fund(
-        opening_cash=cash(fund),
-        first_year=year,
-        disbursements=disbursements,
-        commitments=commitments,
-        repayments=repayments,
-    )
-
-
-# ------------------------------------------------------------------------------ frame cuts
-
-
-@dataclass(frozen=True)
-class FrameCut:
-    """What one committee repays the fund in one budget year (ramminskning), and why."""
-
-    year: int
-    unit_id: int
-    unit: str
-    lines: tuple[ExpectedRepayment, ...]
-
-    @property
-    def total(self) -> Decimal:
-        return sum((x.amount for x in self.lines), ZERO)
-
-    @property
-    def estimated(self) -> Decimal:
-        return sum((x.amount for x in self.lines if x.estimate), ZERO)
-
-    @property
-    def received(self) -> Decimal:
-        return sum((x.received for x in self.lines), ZERO)
-
-
-def frame_cuts(fund: Any, *, year: int | None = None) -> list[FrameCut]:
-    """Per budget year and committee, what it repays the fund, with the investments behind each amount."""
-    groups: dict[tuple[int, str, int], list[ExpectedRepayment]] = defaultdict(list)
-    for e in expected_by_agreement(fund):
-        if (year is None or e.year == year) and (e.amount or e.received or e.estimate):
-            groups[(e.year, e.unit, e.unit_id)].append(e)
-    return [
-        FrameCut(year=y, unit_id=uid, unit=name, lines=tuple(sorted(lines, key=lambda x: x.application)))
-        for (y, name, uid), lines in sorted(groups.items())
-    ]
