@@ -11,6 +11,7 @@ from django.urls import path
 
 from socialinvest.funds.models import Fund
 from socialinvest.funds.permissions import can_view_fund
+from socialinvest.funds.selectors import funds_visible_to
 
 from ..forms import ApproveForm, ReturnForm
 from ..models import Measurement
@@ -59,4 +60,16 @@ def fund_measurements(request: HttpRequest, pk: int) -> HttpResponse:
     return render_fund_list(request, fund)
 
 
-urlpatterns = [path("fund/<int:pk>/measurements/", fund_measurements, name="fund_measurements")]
+def index(request: HttpRequest) -> HttpResponse:
+    """The funds the user has a role in, each with how many measurements wait for approval or are late."""
+    rows = []
+    for fund in funds_visible_to(request.user).order_by("name"):
+        due = due_measurements_for_fund(fund)
+        rows.append((fund, submitted_in_fund(fund).count(), sum(d.overdue for d in due), len(due)))
+    return render(request, "followup/index.html", {"rows": rows})
+
+
+urlpatterns = [
+    path("", index, name="index"),
+    path("fund/<int:pk>/measurements/", fund_measurements, name="fund_measurements"),
+]

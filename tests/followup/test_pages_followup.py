@@ -356,3 +356,25 @@ def test_status_report_closing_and_grade_forms(world: Any, client: Any, planned:
         reverse("followup:evidence_grade", args=[planned.pk]), {"grade-grade": "1", "grade-rationale": "x"}
     )
     assert response.status_code == 403
+
+
+def test_application_page_links_to_followup_when_granted(world: Any, client: Any, granted: Any) -> None:
+    client.force_login(world.applicant)
+    page = text(client.get(reverse("applications:detail", args=[granted.pk])))
+    assert 'id="followup-links"' in page
+    assert reverse("followup:overview", args=[granted.pk]) in page
+    assert reverse("followup:index") in page  # the main menu's "Uppföljning"
+
+
+def test_index_lists_the_users_funds_with_counts(world: Any, client: Any, planned: Any) -> None:
+    period = slot(planned, PROPORTION, "2025")
+    m = actions.do_save_measurement(
+        scheduled=period, values=proportions(100, 20, 100, 28), acting_user=world.applicant
+    )
+    actions.do_submit_measurement(measurement=m, acting_user=world.applicant)
+    client.force_login(world.fund_admin)
+    page = text(client.get(reverse("followup:index")))
+    assert world.fund.name in page and reverse("followup:fund_measurements", args=[world.fund.pk]) in page
+    assert re.search(r'<td class="num">1</td>', page)  # one to approve
+    client.force_login(world.outsider)
+    assert "Du har ingen roll i någon fond." in text(client.get(reverse("followup:index")))
