@@ -80,6 +80,16 @@ def test_frame_cuts_page_and_csv(client: Any, world: Any, granted: Any) -> None:
     assert client.get(url, {"year": "x"}).status_code == 404
 
 
+def test_frame_cuts_show_what_is_overdue(client: Any, world: Any, granted: Any) -> None:
+    from report_data import agreement
+
+    terms = {"model": "fixed_schedule", "principal": "3000000", "years": 3, "first_year": 2024}
+    agreement(granted, world.school, terms, world.fund_admin)
+    client.force_login(world.fund_admin)
+    html = client.get(reverse("ledger:frame_cuts", args=[world.fund.pk]), {"year": 2024}).content.decode()
+    assert "1 000 000 kr ej återfört" in html
+
+
 def test_year_end_page_and_downloads(client: Any, world: Any, granted: Any) -> None:
     history(world, granted)
     client.force_login(world.auditor)

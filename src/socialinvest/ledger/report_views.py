@@ -179,6 +179,7 @@ def frame_cuts(request: HttpRequest, fund_pk: int) -> HttpResponse:
             "fund": fund,
             "cuts": cuts,
             "summary": report_forecast.frame_cut_summary(cuts),
+            "this_year": timezone.localdate().year,
             "year": year,
             "years": years,
             "current": "frame_cuts",
