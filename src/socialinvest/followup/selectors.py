@@ -1,5 +1,8 @@
 """Reads about follow-up: the plan, evaluations, what is due, measured savings, forecast against outcome.
 
+What is due lives in :mod:`.due`, forecast against outcome in :mod:`.forecast`; both are
+re-exported here, so callers import every read from this module.
+
 :func:`measured_savings` is the contract the ledger's repayment models 4 and 5 read
 (see ``docs/design/revolving-fund-and-follow-up.md``).
 """
@@ -7,20 +10,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from socialinvest.applications.models import Application, BudgetLine, CalculationVersion, Decision
-from socialinvest.applications.permissions import Access
-from socialinvest.applications.states import Status
 from socialinvest.evaluation import did
-from socialinvest.organisations.models import Role
 
+from .due import (
+    REMIND_DAYS,
+    DueMeasurement,
+    FollowupPending,
+    admin_fund_ids,
+    awaiting_approval,
+    due_measurements_for_fund,
+    due_measurements_for_user,
+    followup_pending,
+    reminders_due,
+    reporter_condition,
+)
+from .forecast import ForecastVsOutcome, Side, YearFlows, forecast_vs_outcome, latest_expost
 from .models import (
     ClosingDecision,
     EvidenceGradeUpdate,
@@ -30,14 +43,10 @@ from .models import (
     MeasuredSaving,
     Measurement,
     MeasurementStatusChange,
-    ReminderSent,
     ScheduledMeasurement,
     StatusReport,
 )
-from .states import EDITABLE, MeasurementStatus
-
-REMIND_DAYS = 7  # a measurement is "due" this many days before its due date
-
+from .states import MeasurementStatus
 
 # ------------------------------------------------------------------ the plan
 
@@ -187,155 +196,6 @@ def measured_through(application: Application) -> dt.date | None:
     return last
 
 
-# ------------------------------------------------------------------ what is due
-
-
-@dataclass(frozen=True)
-class DueMeasurement:
-    scheduled: ScheduledMeasurement
-    overdue: bool
-    measurement: Measurement | None = None
-
-    @property
-    def application(self) -> Application:
-        return self.scheduled.indicator.plan.application
-
-    @property
-    def status_label(self) -> str:
-        return self.measurement.get_status_display() if self.measurement else _("Ej påbörjad")
-
-
-def _open_schedule() -> QuerySet[ScheduledMeasurement]:
-    """Periods still waiting for their reporter: no measurement, a draft or a returned one."""
-    return (
-        ScheduledMeasurement.objects.filter(
-            indicator__plan__status=FollowUpPlan.Status.COMPLETE,
-            indicator__plan__application__status=Status.GRANTED,
-        )
-        .filter(Q(measurement__isnull=True) | Q(measurement__status__in=sorted(EDITABLE)))
-        .select_related("indicator__plan__application__fund", "reporter", "measurement")
-        .order_by("due_date", "id")
-    )
-
-
-def _due_rows(qs: QuerySet[ScheduledMeasurement], today: dt.date, within_days: int) -> list[DueMeasurement]:
-    rows = qs.filter(due_date__lte=today + dt.timedelta(days=within_days))
-    return [DueMeasurement(s, s.due_date < today, getattr(s, "measurement", None)) for s in rows]
-
-
-def reporter_condition(user: Any) -> Q:
-    """The periods ``user`` reports: named on the schedule, or the project lead when none is named."""
-    return Q(reporter=user) | Q(reporter__isnull=True, indicator__plan__application__project_lead=user)
-
-
-def due_measurements_for_user(
-    user: Any, *, today: dt.date | None = None, within_days: int = REMIND_DAYS
-) -> list[DueMeasurement]:
-    """The user's measurements due within ``within_days`` days, and those overdue."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    today = today or dt.date.today()
-    return _due_rows(_open_schedule().filter(reporter_condition(user)), today, within_days)
-
-
-def due_measurements_for_fund(
-    fund: Any, *, today: dt.date | None = None, within_days: int = REMIND_DAYS
-) -> list[DueMeasurement]:
-    """The fund's measurements due within ``within_days`` days, and those overdue (the dashboard)."""
-    today = today or dt.date.today()
-    return _due_rows(_open_schedule().filter(indicator__plan__application__fund=fund), today, within_days)
-
-
-def reminders_due(*, today: dt.date, within_days: int = REMIND_DAYS) -> list[DueMeasurement]:
-    """Open measurements due within ``within_days`` days or overdue, not yet reminded about today."""
-    reminded = ReminderSent.objects.filter(scheduled=OuterRef("pk"), sent_on=today)
-    qs = (
-        _open_schedule()
-        .exclude(Exists(reminded))
-        .select_related("indicator__plan__application__project_lead")
-    )
-    return _due_rows(qs, today, within_days)
-
-
-def admin_fund_ids(user: Any) -> list[int]:
-    """Funds the user administers (directly or through the owner organisation)."""
-    from socialinvest.funds.models import Fund
-
-    access = Access.of(user)
-    fund_ids = {m.fund_id for m in access.memberships if m.role == Role.FUND_ADMIN and m.fund_id}
-    orgs = {m.organisation_id for m in access.memberships if m.role == Role.FUND_ADMIN and m.organisation_id}
-    if orgs:
-        fund_ids |= set(Fund.objects.filter(owner_id__in=orgs).values_list("pk", flat=True))
-    return sorted(fund_ids)
-
-
-def awaiting_approval(user: Any) -> QuerySet[Measurement]:
-    """Submitted measurements in the funds the user administers (not ones they submitted)."""
-    return (
-        Measurement.objects.filter(
-            status=MeasurementStatus.SUBMITTED,
-            scheduled__indicator__plan__application__fund_id__in=admin_fund_ids(user),
-        )
-        .exclude(submitted_by=user)
-        .select_related("scheduled__indicator__plan__application__fund")
-        .order_by("submitted_at", "id")
-    )
-
-
-@dataclass(frozen=True)
-class FollowupPending:
-    """One follow-up item in "what needs me": report (reporter) or check/approve (fund admin)."""
-
-    application: Application
-    label: str
-    scheduled: ScheduledMeasurement
-    overdue: bool = False
-    approve: bool = False
-
-
-def followup_pending(user: Any, *, today: dt.date | None = None) -> list[FollowupPending]:
-    """Due and overdue measurements for their reporter and for the fund admin, and those to approve."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    today = today or dt.date.today()
-    out: list[FollowupPending] = []
-    seen: set[int] = set()
-    for row in due_measurements_for_user(user, today=today):
-        seen.add(row.scheduled.pk)
-        out.append(FollowupPending(row.application, _label(row, report=True), row.scheduled, row.overdue))
-    funds = admin_fund_ids(user)
-    if funds:
-        qs = _open_schedule().filter(indicator__plan__application__fund_id__in=funds)
-        for row in _due_rows(qs, today, REMIND_DAYS):
-            if row.scheduled.pk not in seen:
-                out.append(
-                    FollowupPending(row.application, _label(row, report=False), row.scheduled, row.overdue)
-                )
-        for m in awaiting_approval(user):
-            app = m.scheduled.indicator.plan.application
-            label = _("Granska mätning: %(indicator)s, %(period)s") % {
-                "indicator": m.scheduled.indicator.name,
-                "period": m.scheduled.label,
-            }
-            out.append(FollowupPending(app, label, m.scheduled, approve=True))
-    return out
-
-
-def _label(row: DueMeasurement, *, report: bool) -> str:
-    values = {
-        "indicator": row.scheduled.indicator.name,
-        "period": row.scheduled.label,
-        "date": row.scheduled.due_date.isoformat(),
-    }
-    if report:
-        if row.overdue:
-            return _("Rapportera mätning (försenad sedan %(date)s): %(indicator)s, %(period)s") % values
-        return _("Rapportera mätning senast %(date)s: %(indicator)s, %(period)s") % values
-    if row.overdue:
-        return _("Mätning försenad sedan %(date)s: %(indicator)s, %(period)s") % values
-    return _("Mätning ska rapporteras senast %(date)s: %(indicator)s, %(period)s") % values
-
-
 # ------------------------------------------------------------------ savings, reports, grade
 
 
@@ -410,104 +270,40 @@ def current_evidence_grade(application: Application) -> int | None:
     return opinion.evidence_grade if opinion is not None else None
 
 
-# ------------------------------------------------------------------ forecast against outcome
-
-
-def latest_expost(application: Application) -> ExPostCalculation | None:
-    return ExPostCalculation.objects.filter(application=application).order_by("-number").first()
-
-
-@dataclass(frozen=True)
-class Side:
-    """A number from the decided calculation beside the ex-post one (``key``: e.g. the actor id)."""
-
-    label: str
-    forecast: float | None
-    outcome: float | None
-    key: str = ""
-
-    @property
-    def difference(self) -> float | None:
-        if self.forecast is None or self.outcome is None:
-            return None
-        return self.outcome - self.forecast
-
-
-@dataclass(frozen=True)
-class YearFlows:
-    year: int
-    forecast_costs: float | None
-    outcome_costs: float | None
-    forecast_benefits: float | None
-    outcome_benefits: float | None
-    forecast_net: float | None
-    outcome_net: float | None
-
-
-@dataclass(frozen=True)
-class ForecastVsOutcome:
-    forecast: CalculationVersion
-    expost: ExPostCalculation
-    npv: Side
-    probability_positive_npv: Side
-    actors: list[Side] = field(default_factory=list)
-    years: list[YearFlows] = field(default_factory=list)
-    attribution: Any = None
-
-
-def _yearly(result: dict[str, Any]) -> dict[int, tuple[float, float, float]]:
-    base = result["base"]
-    out: dict[int, tuple[float, float, float]] = {}
-    for t, year in enumerate(base["years"]):
-        costs = sum(f["costs"][t] for f in base["flows"].values())
-        benefits = sum(f["benefits"][t] for f in base["flows"].values())
-        out[int(year)] = (costs, benefits, base["net_flow"][t])
-    return out
-
-
-def forecast_vs_outcome(application: Application) -> ForecastVsOutcome | None:
-    """The decided calculation beside the latest ex-post one: NPV, per actor, yearly flows, attribution."""
-    expost = latest_expost(application)
-    if expost is None:
-        return None
-    forecast = expost.forecast
-    f_res, o_res = forecast.result, expost.result
-    f_actors, o_actors = f_res["base"]["by_actor"], o_res["base"]["by_actor"]
-    names = {**{a: a for a in f_actors}, **{a["id"]: a["name"] for a in forecast.scenario.get("actors", [])}}
-    actors = [
-        Side(
-            names.get(a, a),
-            f_actors[a]["npv"] if a in f_actors else None,
-            o_actors[a]["npv"] if a in o_actors else None,
-            a,
-        )
-        for a in sorted(set(f_actors) | set(o_actors))
-    ]
-    fy, oy = _yearly(f_res), _yearly(o_res)
-    years = []
-    for year in sorted(set(fy) | set(oy)):
-        f, o = fy.get(year), oy.get(year)
-        years.append(
-            YearFlows(
-                year,
-                f[0] if f else None,
-                o[0] if o else None,
-                f[1] if f else None,
-                o[1] if o else None,
-                f[2] if f else None,
-                o[2] if o else None,
-            )
-        )
-    return ForecastVsOutcome(
-        forecast=forecast,
-        expost=expost,
-        npv=Side(_("Nettonuvärde"), forecast.npv, expost.npv),
-        probability_positive_npv=Side(
-            _("Sannolikhet för positivt nettonuvärde"),
-            forecast.probability_positive_npv,
-            expost.probability_positive_npv,
-        ),
-        actors=actors,
-        years=years,
-        attribution=expost.attribution,
-    )
+__all__ = [
+    "REMIND_DAYS",
+    "CostYear",
+    "DueMeasurement",
+    "FollowupPending",
+    "ForecastVsOutcome",
+    "IndicatorEvaluation",
+    "Side",
+    "YearFlows",
+    "admin_fund_ids",
+    "awaiting_approval",
+    "closing_decision_of",
+    "costs_against_budget",
+    "current_evidence_grade",
+    "decided_calculation",
+    "decided_outcome_names",
+    "due_measurements_for_fund",
+    "due_measurements_for_user",
+    "estimate_for",
+    "evaluate_indicator",
+    "evaluations",
+    "evidence_grade_history",
+    "followup_pending",
+    "forecast_vs_outcome",
+    "indicators_of",
+    "latest_adopted_expost",
+    "latest_expost",
+    "measured_savings",
+    "measured_through",
+    "measurement_history",
+    "measurement_of",
+    "plan_of",
+    "reminders_due",
+    "reporter_condition",
+    "scheduled_for_page",
+    "status_reports_of",
+]

@@ -17,6 +17,7 @@ from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from socialinvest.followup.models import ReminderSent
 from socialinvest.followup.selectors import REMIND_DAYS, DueMeasurement, reminders_due
@@ -81,7 +82,11 @@ class Command(BaseCommand):
                 )
                 sent, measurements, overdue = sent + 1, measurements + len(rows), overdue + late
                 continue
-            subject = _("Socialinvest: %(n)d mätningar att rapportera") % {"n": len(rows)}
+            subject = ngettext(
+                "Socialinvest: %(n)d mätning att rapportera",
+                "Socialinvest: %(n)d mätningar att rapportera",
+                len(rows),
+            ) % {"n": len(rows)}
             try:
                 with transaction.atomic():
                     ReminderSent.objects.bulk_create(

@@ -1,0 +1,112 @@
+"""Forecast against outcome: the decided calculation beside the latest ex-post one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from socialinvest.applications.models import Application, CalculationVersion
+
+from .models import ExPostCalculation
+
+
+def latest_expost(application: Application) -> ExPostCalculation | None:
+    return ExPostCalculation.objects.filter(application=application).order_by("-number").first()
+
+
+@dataclass(frozen=True)
+class Side:
+    """A number from the decided calculation beside the ex-post one (``key``: e.g. the actor id)."""
+
+    label: str
+    forecast: float | None
+    outcome: float | None
+    key: str = ""
+
+    @property
+    def difference(self) -> float | None:
+        if self.forecast is None or self.outcome is None:
+            return None
+        return self.outcome - self.forecast
+
+
+@dataclass(frozen=True)
+class YearFlows:
+    year: int
+    forecast_costs: float | None
+    outcome_costs: float | None
+    forecast_benefits: float | None
+    outcome_benefits: float | None
+    forecast_net: float | None
+    outcome_net: float | None
+
+
+@dataclass(frozen=True)
+class ForecastVsOutcome:
+    forecast: CalculationVersion
+    expost: ExPostCalculation
+    npv: Side
+    probability_positive_npv: Side
+    actors: list[Side] = field(default_factory=list)
+    years: list[YearFlows] = field(default_factory=list)
+    attribution: Any = None
+
+
+def _yearly(result: dict[str, Any]) -> dict[int, tuple[float, float, float]]:
+    base = result["base"]
+    out: dict[int, tuple[float, float, float]] = {}
+    for t, year in enumerate(base["years"]):
+        costs = sum(f["costs"][t] for f in base["flows"].values())
+        benefits = sum(f["benefits"][t] for f in base["flows"].values())
+        out[int(year)] = (costs, benefits, base["net_flow"][t])
+    return out
+
+
+def forecast_vs_outcome(application: Application) -> ForecastVsOutcome | None:
+    """The decided calculation beside the latest ex-post one: NPV, per actor, yearly flows, attribution."""
+    expost = latest_expost(application)
+    if expost is None:
+        return None
+    forecast = expost.forecast
+    f_res, o_res = forecast.result, expost.result
+    f_actors, o_actors = f_res["base"]["by_actor"], o_res["base"]["by_actor"]
+    names = {**{a: a for a in f_actors}, **{a["id"]: a["name"] for a in forecast.scenario.get("actors", [])}}
+    actors = [
+        Side(
+            names.get(a, a),
+            f_actors[a]["npv"] if a in f_actors else None,
+            o_actors[a]["npv"] if a in o_actors else None,
+            a,
+        )
+        for a in sorted(set(f_actors) | set(o_actors))
+    ]
+    fy, oy = _yearly(f_res), _yearly(o_res)
+    years = []
+    for year in sorted(set(fy) | set(oy)):
+        f, o = fy.get(year), oy.get(year)
+        years.append(
+            YearFlows(
+                year,
+                f[0] if f else None,
+                o[0] if o else None,
+                f[1] if f else None,
+                o[1] if o else None,
+                f[2] if f else None,
+                o[2] if o else None,
+            )
+        )
+    return ForecastVsOutcome(
+        forecast=forecast,
+        expost=expost,
+        npv=Side(_("Nettonuvärde"), forecast.npv, expost.npv),
+        probability_positive_npv=Side(
+            _("Sannolikhet för positivt nettonuvärde"),
+            forecast.probability_positive_npv,
+            expost.probability_positive_npv,
+        ),
+        actors=actors,
+        years=years,
+        attribution=expost.attribution,
+    )
