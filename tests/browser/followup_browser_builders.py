@@ -63,8 +63,10 @@ def slot(app: Application, label: str) -> ScheduledMeasurement:
     )
 
 
-def report(w: Any, app: Application, label: str, values: dict[str, Any], *, approve: bool = True) -> Measurement:
-    """The project lead reports and submits a period; the fund admin approves it (unless ``approve=False``)."""
+def report(
+    w: Any, app: Application, label: str, values: dict[str, Any], *, approve: bool = True
+) -> Measurement:
+    """The project lead reports and submits a period; the fund admin approves it (unless ``approve``)."""
     m = actions.do_save_measurement(scheduled=slot(app, label), values=values, acting_user=w.applicant)
     m = actions.do_submit_measurement(measurement=m, acting_user=w.applicant)
     if approve:

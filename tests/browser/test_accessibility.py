@@ -314,3 +314,72 @@ def test_calculation_editor_by_keyboard(world, page_as):
     expect(rows).to_have_count(3)
     expect(page.locator("#calc-form fieldset#row-participants-2")).to_be_visible()
     page.wait_for_function("document.getElementById('row-participants-2').contains(document.activeElement)")
+
+
+# -- The follow-up pages -------------------------------------------------------------
+
+
+def test_followup_pages(world, page_as):
+    """Every follow-up page passes axe for the role that acts on it, forms with errors included."""
+    from followup_browser_builders import BASELINE, planned_investment, report, slot
+
+    from socialinvest.followup import actions as followup
+
+    app = planned_investment(world)
+    report(world, app, "2024", BASELINE)
+    report(world, app, "2025", {**BASELINE, "intervention_events": 20, "comparison_events": 28})
+    followup.do_run_expost_calculation(application=app, acting_user=world.fund_admin)
+    admin = page_as(world.fund_admin)
+    for name in ("overview", "plan", "measurements", "evaluation", "forecast"):
+        admin.goto(reverse(f"followup:{name}", args=[app.pk]))
+        expect(admin.locator("#page-heading")).to_be_visible()
+        assert_accessible(admin, f"follow-up {name} (fund admin)")
+    for url in (reverse("followup:index"), reverse("followup:fund_measurements", args=[world.fund.pk])):
+        admin.goto(url)
+        assert_accessible(admin, url)
+    # The overview's forms with errors: the closing decision and the evidence grade, sent empty.
+    admin.goto(reverse("followup:overview", args=[app.pk]))
+    admin.get_by_role("button", name="Registrera slutbeslutet").click()
+    expect(admin.locator("#id_closing-rationale-error")).to_be_visible()
+    assert_accessible(admin, "closing decision with errors")
+
+    # The plan form (a new investment's plan, pre-filled from the application) with an error.
+    draft = application_in(world, "granted")
+    admin.goto(reverse("followup:plan", args=[draft.pk]))
+    expect(admin.locator("#plan-form")).to_be_visible()
+    assert_accessible(admin, "plan form (pre-filled)")
+    admin.get_by_role("button", name="Spara och fastställ planen").click()
+    expect(admin.locator(".error-summary")).to_be_visible()
+    assert_accessible(admin, "plan form with errors")
+
+    # The project lead's measurement form (a returned period shows its reason), and the status report.
+    lead = page_as(world.applicant)
+    lead.goto(reverse("followup:period", args=[slot(app, "2025").pk]))
+    assert_accessible(lead, "approved period (project lead)")
+    lead.goto(reverse("followup:overview", args=[app.pk]))
+    lead.get_by_role("button", name="Skicka in lägesrapporten").click()
+    expect(lead.locator("#id_report-narrative-error")).to_be_visible()
+    assert_accessible(lead, "status report with an error")
+
+
+def test_followup_measurement_by_keyboard(world, page_as):
+    """The project lead fills in and submits a period's values with the keyboard alone."""
+    from followup_browser_builders import planned_investment, slot
+
+    app = planned_investment(world)
+    lead = page_as(world.applicant)
+    lead.goto(reverse("followup:period", args=[slot(app, "2024").pk]))
+    tab_until(lead, lambda f: f["id"] == "id_intervention_n")
+    for value, field in (
+        ("100", "id_intervention_events"),
+        ("30", "id_comparison_n"),
+        ("100", "id_comparison_events"),
+    ):
+        lead.keyboard.type(value)
+        lead.keyboard.press("Tab")
+        assert focused(lead)["id"] == field
+    lead.keyboard.type("29")
+    _tab_to(lead, "Skicka in mätningen")
+    lead.keyboard.press("Enter")
+    expect(lead.locator(".messages")).to_contain_text("Mätningen är inskickad för granskning.")
+    expect(lead.locator("#measurement-status")).to_have_text("Inskickad")
