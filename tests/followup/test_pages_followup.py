@@ -378,3 +378,53 @@ def test_index_lists_the_users_funds_with_counts(world: Any, client: Any, planne
     assert re.search(r'<td class="num">1</td>', page)  # one to approve
     client.force_login(world.outsider)
     assert "Du har ingen roll i någon fond." in text(client.get(reverse("followup:index")))
+
+
+def test_pages_of_an_application_not_granted_say_why(world: Any, client: Any) -> None:
+    from browser_builders import application_in
+
+    app = application_in(world, "submitted")
+    client.force_login(world.fund_admin)
+    for name, url in pages(app).items():
+        assert client.get(url).status_code == 200, name
+    page = text(client.get(reverse("followup:plan", args=[app.pk])))
+    assert "Uppföljning gäller beviljade ansökningar." in page
+    page = text(client.get(reverse("followup:evaluation", args=[app.pk])))
+    assert "Ej tillgängligt – Uppföljning gäller beviljade ansökningar." in page
+    response = client.post(reverse("followup:run_expost", args=[app.pk]))
+    assert response.status_code == 403
+
+
+def test_only_the_reporter_reports(world: Any, client: Any, planned: Any) -> None:
+    period = slot(planned, PROPORTION, "2025")
+    client.force_login(world.auditor)
+    url = reverse("followup:period", args=[period.pk])
+    page = text(client.get(url))
+    assert 'id="measurement-form"' not in page
+    assert "Endast rapportören för perioden (annars projektledaren) rapporterar mätningen." in page
+    before = snapshot()
+    response = client.post(url, {**_values(), "action": "submit"})
+    assert response.status_code == 403
+    response = client.post(reverse("followup:period_upload", args=[period.pk]), {})
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
+def test_attachment_added_and_downloaded(world: Any, client: Any, planned: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    period = slot(planned, PROPORTION, "2025")
+    client.force_login(world.applicant)
+    url = reverse("followup:period_attachment", args=[period.pk])
+    response = client.post(url, {"file": SimpleUploadedFile("underlag.txt", b"Sammanfattning.")})
+    assert response.status_code == 400
+    assert field_error(response, "id_file") == "Spara mätningen som utkast innan du lägger till bilagor."
+    client.post(reverse("followup:period", args=[period.pk]), {**_values(), "action": "save"})
+    response = client.post(url, {"file": SimpleUploadedFile("underlag.txt", b"Sammanfattning.")})
+    assert response.status_code == 302
+    attachment = Measurement.objects.get(scheduled=period).attachments.get()
+    client.force_login(world.auditor)
+    response = client.get(reverse("followup:attachment", args=[attachment.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"Sammanfattning."
+    client.force_login(world.outsider)
+    assert client.get(reverse("followup:attachment", args=[attachment.pk])).status_code == 403

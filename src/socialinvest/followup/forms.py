@@ -154,7 +154,7 @@ class IndicatorForm(_Form):
         current = self.initial.get("outcome_name")
         if current and current not in (outcomes or []):
             choices.append((current, _("%(name)s (finns inte i den beslutade kalkylen)") % {"name": current}))
-        self.fields["outcome_name"].choices = choices  # type: ignore[attr-defined]
+        self.fields["outcome_name"].choices = choices
 
 
 def reporter_choices(application: Application) -> Any:
@@ -189,7 +189,7 @@ class ScheduleRowForm(_Form):
     def __init__(self, *args: Any, reporters: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if reporters is not None:
-            self.fields["reporter"].queryset = reporters  # type: ignore[attr-defined]
+            self.fields["reporter"].queryset = reporters
 
 
 ROWS_EXTRA = 1
@@ -370,6 +370,6 @@ def apply_plan_errors(
 
 
 def _add_non_form(formset: forms.BaseFormSet, messages: list[str]) -> None:
-    formset._non_form_errors = formset.error_class(  # type: ignore[attr-defined]
+    formset._non_form_errors = formset.error_class(
         [*formset.non_form_errors(), *messages]
     )
