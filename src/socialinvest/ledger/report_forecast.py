@@ -29,7 +29,7 @@ from .models import (
     RepaymentAgreement,
     RepaymentAgreementVersion,
 )
-from .selectors import cash, measured_savings, version_forecast
+from .selectors import cash, measured_savings
 
 
 @dataclass(frozen=True)
@@ -97,13 +97,19 @@ def expected_by_agreement(fund: Any) -> list[ExpectedRepayment]:
     (:func:`~socialinvest.finance.projection.expected_repayments`).
     """
     agreements = list(
-        RepaymentAgreement.objects.filter(application__fund=fund).select_related("application", "unit")
+        RepaymentAgreement.objects.filter(application__fund=fund)
+        .order_by("id")
+        .values(
+            "pk", "application_id", "application__reference", "application__title", "unit_id", "unit__name"
+        )
     )
-    versions: dict[int, RepaymentAgreementVersion] = {}
-    for v in RepaymentAgreementVersion.objects.filter(agreement__application__fund=fund).order_by(
-        "agreement_id", "-number"
+    versions: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+    for agreement_id, terms, forecast in (
+        RepaymentAgreementVersion.objects.filter(agreement__application__fund=fund)
+        .order_by("agreement_id", "-number")
+        .values_list("agreement_id", "terms", "forecast")
     ):
-        versions.setdefault(v.agreement_id, v)
+        versions.setdefault(agreement_id, (terms, forecast or {}))
     received = received_by_agreement(fund)
     received_years: dict[int, set[int]] = defaultdict(set)
     for agreement_id, year in received:
@@ -111,30 +117,33 @@ def expected_by_agreement(fund: Any) -> list[ExpectedRepayment]:
     measured_apps = _measured_applications(fund)
     out: list[ExpectedRepayment] = []
     for a in agreements:
-        version = versions.get(a.pk)
-        if version is None:
+        if a["pk"] not in versions:
             continue
+        terms, stored_forecast = versions[a["pk"]]
         measured: dict[int, Decimal | None] = {}
-        if version.model in ("measured_share", "outcome_contract") and (
-            measured_apps is None or a.application_id in measured_apps
+        if terms.get("model") in ("measured_share", "outcome_contract") and (
+            measured_apps is None or a["application_id"] in measured_apps
         ):
-            measured = measured_savings(a)
-        flows = expected_repayments(version.terms, forecast=version_forecast(version), measured=measured)
-        label = f"{a.application.reference} {a.application.title}"
+            measured = measured_savings(
+                RepaymentAgreement.objects.select_related("application", "unit").get(pk=a["pk"])
+            )
+        forecast = {int(y): Decimal(str(v)) for y, v in stored_forecast.items()}
+        flows = expected_repayments(terms, forecast=forecast, measured=measured)
+        label = f"{a['application__reference']} {a['application__title']}"
         years = {f.year: f for f in flows}
-        for year in sorted(set(years) | received_years[a.pk]):
+        for year in sorted(set(years) | received_years[a["pk"]]):
             f = years.get(year)
             out.append(
                 ExpectedRepayment(
-                    agreement_id=a.pk,
-                    application_id=a.application_id,
+                    agreement_id=a["pk"],
+                    application_id=a["application_id"],
                     application=label,
-                    unit_id=a.unit_id,
-                    unit=a.unit.name,
+                    unit_id=a["unit_id"],
+                    unit=a["unit__name"],
                     year=year,
                     amount=f.amount if f else ZERO,
                     estimate=f.estimate if f else False,
-                    received=received.get((a.pk, year), ZERO),
+                    received=received.get((a["pk"], year), ZERO),
                 )
             )
     return out
