@@ -248,11 +248,7 @@ class MeasurementForm(_Form):
 class UploadForm(_Form):
     file = forms.FileField(
         label=_("Fil med pseudonymiserade individdata (CSV)"),
-        help_text=_(
-            "Kolumnerna id, group, period, value. Raderna räknas ihop till antal och andel eller "
-            "medelvärde per grupp och period när filen laddas upp; själva raderna sparas inte. "
-            "En fil med något som liknar ett personnummer tas inte emot."
-        ),
+        help_text=_("CSV i UTF-8 med kolumnerna id, group, period, value. Raderna sparas inte."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
