@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "browser"))
 
-from browser_builders import application_in  # noqa: E402
+from browser_builders import application_in
 
 
 @pytest.fixture

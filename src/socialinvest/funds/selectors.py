@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from .models import Fund
 
@@ -27,9 +27,10 @@ def committed_capital(fund: Fund) -> Decimal:
 class CapitalPosition:
     """What a new grant may use, from the ledger and the decisions.
 
-    ``injected`` is the capital posted to the fund (opening capital and later
-    injections, net of corrections), plus ``Fund.capital`` while the opening capital
-    is not yet posted; ``repaid`` is repayments received (principal and return);
+    ``injected`` is the opening capital — ``Fund.capital``, which the opening entry
+    posts (:func:`socialinvest.funds.actions.do_create_fund`) — plus every later
+    capital injection in the journal, net of corrections (a reversal of the opening
+    entry counts too); ``repaid`` is repayments received (principal and return);
     ``granted`` is every grant.  Write-offs are not subtracted again: the grant
     already holds them.
     """
@@ -46,7 +47,7 @@ class CapitalPosition:
 def capital_position(fund: Fund) -> CapitalPosition:
     """One query: capital injected and repayments received (journal lines) and granted (decisions)."""
     from socialinvest.applications.models import Decision
-    from socialinvest.ledger.models import Account, EntryKind, LedgerEntry, LedgerLine
+    from socialinvest.ledger.models import Account, EntryKind, LedgerLine
     from socialinvest.ledger.posting import OPENING_KEY
     from socialinvest.ledger.selectors import of_kind
 
@@ -57,12 +58,14 @@ def capital_position(fund: Fund) -> CapitalPosition:
     row = (
         Fund.objects.filter(pk=fund.pk)
         .annotate(
-            injected=net(lines.filter(account=Account.FUND_CAPITAL), F("credit") - F("debit")),
+            injected=net(
+                lines.filter(account=Account.FUND_CAPITAL).exclude(entry__idempotency_key=OPENING_KEY),
+                F("credit") - F("debit"),
+            ),
             repaid=net(
                 lines.filter(account=Account.CASH).filter(of_kind(EntryKind.REPAYMENT)),
                 F("debit") - F("credit"),
             ),
-            opening=Exists(LedgerEntry.objects.filter(fund=OuterRef("pk"), idempotency_key=OPENING_KEY)),
             granted=Subquery(
                 Decision.objects.filter(application__fund=OuterRef("pk"), outcome=Decision.Outcome.GRANTED)
                 .order_by()
@@ -72,12 +75,10 @@ def capital_position(fund: Fund) -> CapitalPosition:
                 output_field=MONEY,
             ),
         )
-        .values("capital", "injected", "repaid", "opening", "granted")
+        .values("capital", "injected", "repaid", "granted")
         .get()
     )
-    injected = Decimal(row["injected"] or 0)
-    if not row["opening"] and row["capital"] > 0:
-        injected += row["capital"]
+    injected = Decimal(row["capital"]) + Decimal(row["injected"] or 0)
     return CapitalPosition(
         injected=injected, repaid=Decimal(row["repaid"] or 0), granted=Decimal(row["granted"] or 0)
     )

@@ -14,7 +14,7 @@ from socialinvest.finance.money import ZERO
 from ..models import Account, Disbursement, EntryKind, LedgerEntry
 from ..permissions import can_reverse_entry
 from ..posting import Line, post_entry
-from ..selectors import available
+from ..selectors import available, outstanding_investment
 from .cancel_disbursement import cancel
 from .common import lock_fund, money_text, require_reason
 
@@ -31,7 +31,8 @@ def do_reverse_entry(
 
     An entry is reversed once; a reversal is not itself reversed.  A reversal that takes
     money out of the fund (of a capital injection or a repayment) must fit in what is
-    available + the overdraft limit.  Reversing a disbursement's payment cancels the
+    available + the overdraft limit; one that takes principal off an investment (of a
+    payment) must not leave it below zero.  Reversing a disbursement's payment cancels the
     disbursement (plan a new one if the money is to be paid after all).
     """
     errors: dict[str, str] = {}
@@ -56,6 +57,23 @@ def do_reverse_entry(
                     {
                         "reason": _("Rättelsen tar %(out)s ur fonden men bara %(room)s är tillgängligt.")
                         % {"out": money_text(-cash_change), "room": money_text(room)}
+                    }
+                )
+        for application_id in {x.application_id for x in lines if x.account == Account.INVESTMENTS}:
+            change = sum(
+                (
+                    x.credit - x.debit
+                    for x in lines
+                    if x.account == Account.INVESTMENTS and x.application_id == application_id
+                ),
+                ZERO,
+            )
+            if change < 0 and outstanding_investment(application=application_id) + change < 0:
+                raise ValidationError(
+                    {
+                        "reason": _(
+                            "Investeringen är redan återbetald eller nedskriven; rätta först de posterna."
+                        )
                     }
                 )
         reversal = post_entry(
