@@ -428,3 +428,14 @@ def test_attachment_added_and_downloaded(world: Any, client: Any, planned: Any) 
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"Sammanfattning."
     client.force_login(world.outsider)
     assert client.get(reverse("followup:attachment", args=[attachment.pk])).status_code == 403
+
+
+def test_pages_in_english(world: Any, client: Any, planned: Any, settings: Any) -> None:
+    approve(world, planned, PROPORTION, "2024", proportions(100, 30, 100, 30))
+    approve(world, planned, PROPORTION, "2025", proportions(100, 20, 100, 28))
+    client.force_login(world.fund_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = text(client.get(reverse("followup:evaluation", args=[planned.pk])))
+    assert "Difference in differences (DiD) against the comparison group" in page
+    assert "−8,0 percentage points" in page  # numbers stay in Swedish format
+    assert "Run ex-post calculation" in page
