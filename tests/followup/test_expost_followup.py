@@ -171,3 +171,29 @@ def test_adopting_with_nothing_measured_writes_nothing(world: Any, planned: Any)
         actions.do_adopt_expost_calculation(expost=expost, acting_user=world.fund_admin)
     assert snapshot() == before
     assert not MeasuredSaving.objects.exists()
+
+
+def test_a_later_adopted_expost_supersedes_the_earlier(world: Any, planned: Any) -> None:
+    pay(world, planned, "3900000", 2025)
+    approve(world, planned, PROPORTION, "2024", proportions(200, 60, 180, 54))
+    approve(world, planned, PROPORTION, "2025", proportions(200, 50, 180, 52))
+    approve(
+        world, planned, MEAN, "2024", {"intervention_n": 40, "intervention_mean": 12, "intervention_sd": 4}
+    )
+    approve(
+        world, planned, MEAN, "2025", {"intervention_n": 40, "intervention_mean": 10, "intervention_sd": 5}
+    )
+    first = actions.do_run_expost_calculation(application=planned, acting_user=world.fund_admin)
+    actions.do_adopt_expost_calculation(expost=first, acting_user=world.fund_admin)
+    assert set(selectors.measured_savings(application=planned, unit=world.social)) == {2025}
+    # A year later 2026 is approved too: the second ex-post measures through 2026 with a new welfare effect.
+    approve(world, planned, PROPORTION, "2026", proportions(200, 40, 180, 50))
+    second = actions.do_run_expost_calculation(application=planned, acting_user=world.fund_admin)
+    assert second.number == 2
+    assert second.scenario["outcomes"][0]["effect"] != first.scenario["outcomes"][0]["effect"]
+    actions.do_adopt_expost_calculation(expost=second, acting_user=world.fund_admin)
+    assert selectors.latest_adopted_expost(planned) == second
+    assert set(selectors.measured_savings(application=planned, unit=world.social)) == {2025, 2026}
+    assert (
+        MeasuredSaving.objects.filter(expost=first).count() == 2
+    )  # the first adoption's rows stay as history

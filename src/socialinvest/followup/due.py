@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socialinvest.applications.models import Application
@@ -68,7 +69,7 @@ def due_measurements_for_user(
     """The user's measurements due within ``within_days`` days, and those overdue."""
     if not getattr(user, "is_authenticated", False):
         return []
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     return _due_rows(_open_schedule().filter(reporter_condition(user)), today, within_days)
 
 
@@ -76,7 +77,7 @@ def due_measurements_for_fund(
     fund: Any, *, today: dt.date | None = None, within_days: int = REMIND_DAYS
 ) -> list[DueMeasurement]:
     """The fund's measurements due within ``within_days`` days, and those overdue (the dashboard)."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     return _due_rows(_open_schedule().filter(indicator__plan__application__fund=fund), today, within_days)
 
 
@@ -131,7 +132,7 @@ def followup_pending(user: Any, *, today: dt.date | None = None) -> list[Followu
     """Due and overdue measurements for their reporter and for the fund admin, and those to approve."""
     if not getattr(user, "is_authenticated", False):
         return []
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     out: list[FollowupPending] = []
     seen: set[int] = set()
     for row in due_measurements_for_user(user, today=today):

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -63,7 +64,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="list what would be sent; send nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today: dt.date = options["today"] or dt.date.today()
+        today: dt.date = options["today"] or timezone.localdate()
         dry_run: bool = options["dry_run"]
         by_recipient: dict[Any, list[DueMeasurement]] = defaultdict(list)
         no_address = 0
