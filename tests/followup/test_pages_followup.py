@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from followup_builders import PROPORTION, WELFARE, approve, proportions, slot, snapshot
 
 from socialinvest.followup import actions
@@ -435,7 +436,8 @@ def test_pages_in_english(world: Any, client: Any, planned: Any, settings: Any) 
     approve(world, planned, PROPORTION, "2025", proportions(100, 20, 100, 28))
     client.force_login(world.fund_admin)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    page = text(client.get(reverse("followup:evaluation", args=[planned.pk])))
+    with translation.override("sv"):  # the middleware activates English in this thread: not beyond the test
+        page = text(client.get(reverse("followup:evaluation", args=[planned.pk])))
     assert "Difference in differences (DiD) against the comparison group" in page
     assert "−8,0 percentage points" in page  # numbers stay in Swedish format
     assert "Run ex-post calculation" in page
