@@ -441,3 +441,21 @@ def test_pages_in_english(world: Any, client: Any, planned: Any, settings: Any) 
     assert "Difference in differences (DiD) against the comparison group" in page
     assert "−8,0 percentage points" in page  # numbers stay in Swedish format
     assert "Run ex-post calculation" in page
+
+
+def test_before_after_is_marked_as_weaker_evidence(world: Any, client: Any, planned: Any) -> None:
+    mean = "Placeringsdygn per elev"
+    approve(
+        world, planned, mean, "2024", {"intervention_n": 40, "intervention_mean": 12, "intervention_sd": 4}
+    )
+    approve(
+        world, planned, mean, "2025", {"intervention_n": 40, "intervention_mean": 10, "intervention_sd": 5}
+    )
+    client.force_login(world.auditor)
+    page = text(client.get(reverse("followup:evaluation", args=[planned.pk])))
+    assert "Före och efter, utan jämförelsegrupp – svagare evidens" in page
+    assert 'class="warning weaker-evidence"' in page
+    # Mean difference 10 − 12 = −2 dygn; se = √(16/40 + 25/40) = 1.01
+    assert "−2,00 dygn" in page and "1,01 dygn" in page
+    page = text(client.get(reverse("followup:overview", args=[planned.pk])))
+    assert "Före och efter (svagare evidens)" in page
