@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "browser"))
 
@@ -14,6 +15,13 @@ from browser_builders import application_in
 from followup_builders import plan_rows
 
 from socialinvest.followup import actions
+
+
+@pytest.fixture(autouse=True)
+def swedish() -> Any:
+    """Every test in Swedish, the source language (a page test's request may leave English active)."""
+    with translation.override("sv"):
+        yield
 
 
 @pytest.fixture
