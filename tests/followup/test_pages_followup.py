@@ -459,3 +459,27 @@ def test_before_after_is_marked_as_weaker_evidence(world: Any, client: Any, plan
     assert "−2,00 dygn" in page and "1,01 dygn" in page
     page = text(client.get(reverse("followup:overview", args=[planned.pk])))
     assert "Före och efter (svagare evidens)" in page
+
+
+def test_fund_list_queries_do_not_grow_with_rows(world: Any, client: Any, planned: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def submit(indicator: str, label: str, values: dict[str, Any]) -> None:
+        s = slot(planned, indicator, label)
+        m = actions.do_save_measurement(scheduled=s, values=values, acting_user=world.applicant)
+        actions.do_submit_measurement(measurement=m, acting_user=world.applicant)
+
+    url = reverse("followup:fund_measurements", args=[world.fund.pk])
+    client.force_login(world.fund_admin)
+    submit(PROPORTION, "2024", proportions(100, 30, 100, 30))
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    submit(PROPORTION, "2025", proportions(100, 20, 100, 28))
+    mean = {"intervention_n": 40, "intervention_mean": 12, "intervention_sd": 4}
+    submit("Placeringsdygn per elev", "2024", mean)
+    with CaptureQueriesContext(connection) as three:
+        page = text(client.get(url))
+    assert page.count('id="submitted-') == 3
+    assert len(three) == len(one)

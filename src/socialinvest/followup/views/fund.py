@@ -28,6 +28,7 @@ def submitted_in_fund(fund: Fund) -> QuerySet[Measurement]:
             status=MeasurementStatus.SUBMITTED, scheduled__indicator__plan__application__fund=fund
         )
         .select_related("scheduled__indicator__plan__application__fund", "submitted_by")
+        .prefetch_related("scheduled__indicator__plan__application__applicant_units")  # for the jäv check
         .order_by("submitted_at", "id")
     )
 
