@@ -4,7 +4,6 @@ in the world's fund of 40 Mkr whose opening capital is posted."""
 from __future__ import annotations
 
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,3 @@ from browser_builders import application_in
 @pytest.fixture
 def granted(world: Any) -> Any:
     return application_in(world, "granted")
-
-
-def key() -> str:
-    """A fresh idempotency token, as a form renders one."""
-    return str(uuid.uuid4())

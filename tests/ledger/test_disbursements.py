@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from helpers import D, pay_out, written
+from ledger_helpers import D, key, pay_out, written
 
-from conftest import key
 from socialinvest.ledger import actions
 from socialinvest.ledger.models import Disbursement, LedgerEntry
 from socialinvest.ledger.selectors import (

@@ -7,9 +7,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from helpers import D, agreement, pay_out, repay, written
+from ledger_helpers import D, agreement, key, pay_out, repay, written
 
-from conftest import key
 from factories import FundFactory, OrganisationFactory, UserFactory
 from socialinvest.funds.actions import do_create_fund
 from socialinvest.funds.selectors import uncommitted_capital

@@ -15,11 +15,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from helpers import D, agreement, written
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ledger_helpers import D, agreement, key, written
 
-from conftest import key
 from socialinvest.ledger import actions
 from socialinvest.ledger.models import DEBIT_NORMAL, Disbursement, LedgerEntry, LedgerLine
 from socialinvest.ledger.selectors import (

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from helpers import D, agreement, pay_out, repay
+from ledger_helpers import D, agreement, pay_out, repay
 
 from socialinvest.applications.models import CalculationVersion
 from socialinvest.finance.savings import forecast_savings

@@ -359,3 +359,12 @@ class RepaymentAgreementVersion(AppendOnlyModel):
     @property
     def model(self) -> str:
         return str(self.terms.get("model", ""))
+
+    @property
+    def model_label(self) -> str:
+        from socialinvest.funds.models import RepaymentModel
+
+        try:
+            return str(RepaymentModel(self.model).label)
+        except ValueError:
+            return self.model

@@ -254,6 +254,14 @@ def journal(
     )
 
 
+def administers_a_fund(user: Any) -> bool:
+    """Whether the user is a fund administrator anywhere (from the memberships already loaded)."""
+    from socialinvest.applications.permissions import Access
+    from socialinvest.organisations.models import Role
+
+    return any(m.role == Role.FUND_ADMIN for m in Access.of(user).memberships)
+
+
 def disbursements_awaiting_approval(user: Any) -> QuerySet[Disbursement]:
     """Planned disbursements in the funds the user administers, oldest year first."""
     from socialinvest.applications.permissions import Access

@@ -1,3 +1,21 @@
-from django.urls import path  # noqa: F401
+"""The ledger's pages that write: disbursements, agreements, repayments, corrections; and the journal."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import agreements, investment, journal
+
+urlpatterns: list = [
+    path("investments/<int:pk>/", investment.investment, name="investment"),
+    path("investments/<int:pk>/plan/", investment.plan, name="plan"),
+    path("investments/<int:pk>/write-off/", investment.write_off, name="write_off"),
+    path("investments/<int:pk>/agreements/new/", agreements.agreement_new, name="agreement_new"),
+    path("disbursements/<int:pk>/approve/", investment.approve, name="approve"),
+    path("disbursements/<int:pk>/pay/", investment.pay, name="pay"),
+    path("disbursements/<int:pk>/cancel/", investment.cancel, name="cancel"),
+    path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
+    path("agreements/<int:pk>/revise/", agreements.agreement_revise, name="agreement_revise"),
+    path("agreements/<int:pk>/repay/", agreements.repay, name="repay"),
+    path("funds/<int:fund_pk>/journal/", journal.journal, name="journal"),
+    path("entries/<int:pk>/reverse/", journal.reverse_entry, name="reverse"),
+    path("awaiting-approval/", journal.awaiting, name="awaiting"),
+]

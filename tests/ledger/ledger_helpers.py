@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
-from conftest import key
 from socialinvest.core.models import AuditEvent
 from socialinvest.ledger import actions
 from socialinvest.ledger.models import Disbursement, LedgerEntry, LedgerLine, RepaymentAgreementVersion
 
 D = Decimal
+
+
+def key() -> str:
+    """A fresh idempotency token, as a form renders one."""
+    return str(uuid.uuid4())
 
 
 def pay_out(w: Any, application: Any, amount: str, year: int = 2025) -> Disbursement:

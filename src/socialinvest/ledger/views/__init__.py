@@ -1,0 +1,1 @@
+"""The ledger's write pages: disbursements, agreements, repayments, corrections and the journal."""

@@ -1,0 +1,90 @@
+"""The fund's journal (entries, paginated, filtered by kind and year) and the reversal of an entry."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from socialinvest.funds.models import Fund
+
+from ..actions import do_reverse_entry
+from ..models import LedgerEntry
+from ..permissions import can_manage_ledger, can_reverse_entry, can_view_investment, can_view_ledger
+from ..selectors import disbursements_awaiting_approval
+from ..selectors import journal as journal_of
+from .common import require
+from .forms import JournalFilterForm, TokenReasonForm, apply_errors
+
+PAGE_SIZE = 50
+
+
+def journal(request: HttpRequest, fund_pk: int) -> HttpResponse:
+    fund = get_object_or_404(Fund, pk=fund_pk)
+    require(can_view_ledger(request.user, fund))
+    filters = JournalFilterForm(request.GET or None)
+    kind = year = None
+    if filters.is_valid():
+        kind, year = filters.cleaned_data["kind"] or None, filters.cleaned_data["year"]
+    page = Paginator(journal_of(fund, kind=kind, year=year), PAGE_SIZE).get_page(request.GET.get("page"))
+    manage = can_manage_ledger(request.user, fund)
+    for entry in page.object_list:
+        entry.fund = fund
+        entry.reverse_verdict = can_reverse_entry(request.user, entry) if manage else manage
+    return render(
+        request,
+        "ledger/journal.html",
+        {"fund": fund, "filters": filters, "page": page, "manage": manage},
+    )
+
+
+def _back(entry: LedgerEntry) -> str:
+    if entry.application_id:
+        return reverse("ledger:investment", args=[entry.application_id])
+    return reverse("ledger:journal", args=[entry.fund_id])
+
+
+def reverse_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm the reversal of one entry with a reason (GET shows the form)."""
+    entry = get_object_or_404(
+        LedgerEntry.objects.select_related("fund", "application", "created_by", "unit"), pk=pk
+    )
+    if entry.application is not None:
+        require(can_view_investment(request.user, entry.application))
+    else:
+        require(can_view_ledger(request.user, entry.fund))
+    require(can_reverse_entry(request.user, entry))
+    form = TokenReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reversal = do_reverse_entry(
+                entry=entry,
+                reason=form.cleaned_data["reason"],
+                idempotency_key=form.cleaned_data["token"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc, default="reason")
+        else:
+            messages.success(
+                request,
+                _("Verifikation %(id)s är rättad med verifikation %(new)s.")
+                % {"id": entry.pk, "new": reversal.pk},
+            )
+            return redirect(_back(entry))
+    lines = entry.lines.select_related("unit", "party")
+    return render(
+        request,
+        "ledger/reverse.html",
+        {"entry": entry, "lines": lines, "form": form, "back": _back(entry)},
+    )
+
+
+def awaiting(request: HttpRequest) -> HttpResponse:
+    """The home page's "disbursements to approve" (loaded by htmx after the page)."""
+    rows = list(disbursements_awaiting_approval(request.user)[:50])
+    return render(request, "ledger/_awaiting.html", {"disbursements": rows})
