@@ -36,7 +36,9 @@ def do_approve_disbursement(*, disbursement: Disbursement, acting_user: Any) -> 
     with transaction.atomic():
         fund = lock_fund(disbursement.fund_id, acting_user)
         locked = (
-            Disbursement.objects.select_for_update().select_related("application").get(pk=disbursement.pk)
+            Disbursement.objects.select_for_update(of=("self",))
+            .select_related("application")
+            .get(pk=disbursement.pk)
         )
         locked.fund = fund
         can_approve_disbursement(acting_user, locked).require()

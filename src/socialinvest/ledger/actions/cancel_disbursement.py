@@ -24,7 +24,9 @@ def do_cancel_disbursement(*, disbursement: Disbursement, reason: str, acting_us
     with transaction.atomic():
         fund = lock_fund(disbursement.fund_id, acting_user)
         locked = (
-            Disbursement.objects.select_for_update().select_related("application").get(pk=disbursement.pk)
+            Disbursement.objects.select_for_update(of=("self",))
+            .select_related("application")
+            .get(pk=disbursement.pk)
         )
         locked.fund = fund
         can_cancel_disbursement(acting_user, locked).require()

@@ -31,7 +31,9 @@ def do_pay_disbursement(
     with transaction.atomic():
         fund = lock_fund(disbursement.fund_id, acting_user)
         locked = (
-            Disbursement.objects.select_for_update().select_related("application").get(pk=disbursement.pk)
+            Disbursement.objects.select_for_update(of=("self",))
+            .select_related("application")
+            .get(pk=disbursement.pk)
         )
         locked.fund = fund
         if locked.status == Disbursement.Status.PAID:

@@ -109,7 +109,11 @@ def do_reverse_entry(
             and paid is not None
             and paid.status == Disbursement.Status.PAID
         ):
-            locked = Disbursement.objects.select_for_update().select_related("application").get(pk=paid.pk)
+            locked = (
+                Disbursement.objects.select_for_update(of=("self",))
+                .select_related("application")
+                .get(pk=paid.pk)
+            )
             locked.fund = fund
             cancel(locked, _("Utbetalningen rättad: %(reason)s") % {"reason": text}, acting_user)
     return reversal
