@@ -300,3 +300,21 @@ def test_a_payment_already_written_off_cannot_be_reversed(world, granted):
             entry=d.paid_entry, reason="Fel", idempotency_key=key(), acting_user=world.fund_admin
         )
     assert written() == before
+
+
+def test_a_partys_repayment_carries_the_party(world, granted):
+    parties = actions.do_set_fund_parties(
+        fund=world.fund,
+        parties=[
+            {"name": "Kommunen", "unit": world.social.pk, "cost_key": "0.6", "repayment_key": "0.6"},
+            {"name": "Regionen", "unit": world.region.pk, "cost_key": "0.4", "repayment_key": "0.4"},
+        ],
+        acting_user=world.fund_admin,
+    )
+    pay_out(world, granted, "1000000")
+    a = agreement(
+        world, granted, {"model": "fixed_schedule", "principal": "500000", "years": 1, "first_year": 2026}
+    )
+    entry = repay(world, a, 2026)
+    assert entry.party == parties[0]
+    assert set(entry.lines.values_list("party", flat=True)) == {parties[0].pk}

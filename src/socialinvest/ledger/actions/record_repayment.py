@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from socialinvest.finance.money import ZERO
 
-from ..models import Account, EntryKind, LedgerEntry, RepaymentAgreement
+from ..models import Account, EntryKind, FundParty, LedgerEntry, RepaymentAgreement
 from ..permissions import can_manage_ledger
 from ..posting import credit, debit, post_entry
 from ..selectors import agreement_schedule, current_version, outstanding_investment, repaid_by_year
@@ -41,7 +41,8 @@ def do_record_repayment(
 ) -> LedgerEntry:
     """Record a repayment for one budget year (``amount`` defaults to what is still due).
 
-    A retried request (same key) returns the entry already posted.
+    A retried request (same key) returns the entry already posted.  In a multi-party fund
+    the lines carry the party whose unit repays.
     """
     application = agreement.application
     fund = application.fund
@@ -82,6 +83,7 @@ def do_record_repayment(
             lines.append(credit(Account.INVESTMENTS, principal))
         if value > principal:
             lines.append(credit(Account.RETURN, value - principal))
+        party = FundParty.objects.filter(fund=locked, unit=agreement.unit).first()
         return post_entry(
             fund=locked,
             kind=EntryKind.REPAYMENT,
@@ -94,5 +96,6 @@ def do_record_repayment(
             budget_year=year,
             application=application,
             unit=agreement.unit,
+            party=party,
             agreement_version=current_version(agreement),
         )
