@@ -237,3 +237,22 @@ def test_units_of_other_organisations_cannot_get_agreements(world, client, grant
     html = client.get(reverse("ledger:agreement_new", args=[granted.pk])).content.decode()
     assert "Annan kommuns nämnd" not in html
     assert stranger.pk
+
+
+def test_versions_show_the_terms_in_swedish(world, client, granted):
+    a = agreement(
+        world,
+        granted,
+        {
+            "model": "outcome_contract",
+            "principal": "10000000",
+            "guaranteed_share": "0.4",
+            "years": 4,
+            "first_year": 2026,
+            "conditional_share_of_savings": "1",
+            "return_cap": "0.125",
+        },
+    )
+    html = page(client, world.auditor, "agreement", a.pk)
+    for text in ("Belopp: 10 000 000 kr", "Garanterad andel: 40 %", "villkorad del): 100 %", "avkastning: 12,5 %"):
+        assert text in html

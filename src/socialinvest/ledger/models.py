@@ -325,6 +325,19 @@ class RepaymentAgreement(models.Model):
         return self.versions.order_by("-number").first()
 
 
+TERM_LABELS = {
+    "principal": (_("Belopp"), "kr"),
+    "years": (_("Antal år"), ""),
+    "first_year": (_("Första år"), ""),
+    "last_year": (_("Sista år"), ""),
+    "share": (_("Andel av besparingarna"), "%"),
+    "cap": (_("Tak"), "kr"),
+    "guaranteed_share": (_("Garanterad andel"), "%"),
+    "conditional_share_of_savings": (_("Andel av uppmätta besparingar (villkorad del)"), "%"),
+    "return_cap": (_("Tak för avkastning"), "%"),
+}
+
+
 class RepaymentAgreementVersion(AppendOnlyModel):
     """One version of an agreement's terms (``finance.repayment`` terms as JSON), immutable.
 
@@ -359,6 +372,24 @@ class RepaymentAgreementVersion(AppendOnlyModel):
     @property
     def model(self) -> str:
         return str(self.terms.get("model", ""))
+
+    def terms_rows(self) -> list[tuple[str, str]]:
+        """The terms for people: Swedish names, kronor and percentages (the model itself left out)."""
+        from .actions.common import money_text
+
+        rows = []
+        for key, value in self.terms.items():
+            if key == "model":
+                continue
+            label, kind = TERM_LABELS.get(key, (key, ""))
+            if kind == "kr":
+                text = money_text(Decimal(str(value)))
+            elif kind == "%":
+                text = format((Decimal(str(value)) * 100).normalize(), "f").replace(".", ",") + " %"
+            else:
+                text = str(value)
+            rows.append((str(label), text))
+        return rows
 
     @property
     def model_label(self) -> str:
