@@ -254,5 +254,29 @@ def test_versions_show_the_terms_in_swedish(world, client, granted):
         },
     )
     html = page(client, world.auditor, "agreement", a.pk)
-    for text in ("Belopp: 10 000 000 kr", "Garanterad andel: 40 %", "villkorad del): 100 %", "avkastning: 12,5 %"):
+    for text in (
+        "Belopp: 10 000 000 kr",
+        "Garanterad andel: 40 %",
+        "villkorad del): 100 %",
+        "avkastning: 12,5 %",
+    ):
         assert text in html
+
+
+def test_capital_page_posts_once_and_only_for_the_fund_admin(world, client, granted):
+    from socialinvest.ledger.selectors import account_balances
+
+    url = reverse("ledger:add_capital", args=[world.fund.pk])
+    page(client, world.auditor, "add_capital", world.fund.pk, status=403)
+    assert client.post(url, {"amount": "1", "description": "x", "token": key()}).status_code == 403
+    html = page(client, world.fund_admin, "journal", world.fund.pk)
+    assert url in html
+    html = client.post(
+        url, {"amount": "1,005", "description": "KF 2026-02-01", "token": key()}
+    ).content.decode()
+    assert 'id="id_amount-error"' in html
+    token = key()
+    for _ in range(2):
+        response = client.post(url, {"amount": "2 000 000", "description": "KF 2026-02-01", "token": token})
+        assert response.status_code == 302
+    assert account_balances(world.fund)["fund_capital"] == D("42000000")

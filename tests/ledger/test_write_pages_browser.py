@@ -80,6 +80,10 @@ def test_write_pages_are_accessible_and_the_buttons_work(world: Any, granted: An
 
     page.goto(reverse("ledger:journal", args=[world.fund.pk]))
     assert_accessible(page, "journal")
+    page.goto(reverse("ledger:add_capital", args=[world.fund.pk]))
+    page.get_by_role("button", name="Bokför tillskottet").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert_accessible(page, "capital with errors")
     entry = LedgerEntry.objects.filter(kind="repayment").get()
     page.goto(reverse("ledger:reverse", args=[entry.pk]))
     assert_accessible(page, "reverse")

@@ -16,6 +16,7 @@ urlpatterns: list = [
     path("agreements/<int:pk>/revise/", agreements.agreement_revise, name="agreement_revise"),
     path("agreements/<int:pk>/repay/", agreements.repay, name="repay"),
     path("funds/<int:fund_pk>/journal/", journal.journal, name="journal"),
+    path("funds/<int:fund_pk>/capital/", journal.add_capital, name="add_capital"),
     path("entries/<int:pk>/reverse/", journal.reverse_entry, name="reverse"),
     path("awaiting-approval/", journal.awaiting, name="awaiting"),
 ]

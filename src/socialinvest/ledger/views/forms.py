@@ -211,3 +211,20 @@ class JournalFilterForm(forms.Form):
         label=_("Typ"), required=False, choices=[("", _("Alla typer")), *EntryKind.choices]
     )
     year = forms.IntegerField(label=_("Budgetår"), required=False, min_value=1900, max_value=2200)
+
+
+class CapitalForm(TokenForm):
+    amount = money(_("Belopp (kr)"))
+    description = text(_("Beskrivning"), help_text=_("Till exempel fullmäktiges beslut om tillskottet."))
+    party = forms.ModelChoiceField(
+        label=_("Part"), queryset=None, required=False, empty_label=_("Ingen särskild part")
+    )
+    budget_year = forms.IntegerField(
+        label=_("Budgetår"), required=False, min_value=1900, max_value=2200, help_text=_("Tomt: i år.")
+    )
+
+    def __init__(self, *args: Any, parties: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = parties
+        if not parties.exists():
+            del self.fields["party"]

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 
 from socialinvest.funds.models import Fund
 
-from ..actions import do_reverse_entry
-from ..models import LedgerEntry
+from ..actions import do_add_capital, do_reverse_entry
+from ..models import FundParty, LedgerEntry
 from ..permissions import can_manage_ledger, can_reverse_entry, can_view_investment, can_view_ledger
 from ..selectors import disbursements_awaiting_approval
 from ..selectors import journal as journal_of
 from .common import require
-from .forms import JournalFilterForm, TokenReasonForm, apply_errors
+from .forms import CapitalForm, JournalFilterForm, TokenReasonForm, apply_errors
 
 PAGE_SIZE = 50
 
@@ -88,3 +88,31 @@ def awaiting(request: HttpRequest) -> HttpResponse:
     """The home page's "disbursements to approve" (loaded by htmx after the page)."""
     rows = list(disbursements_awaiting_approval(request.user)[:50])
     return render(request, "ledger/_awaiting.html", {"disbursements": rows})
+
+
+def add_capital(request: HttpRequest, fund_pk: int) -> HttpResponse:
+    """A capital injection (optionally one party's), posted once whatever the retries."""
+    fund = get_object_or_404(Fund, pk=fund_pk)
+    require(can_view_ledger(request.user, fund))
+    require(can_manage_ledger(request.user, fund))
+    form = CapitalForm(request.POST or None, parties=FundParty.objects.filter(fund=fund))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = do_add_capital(
+                fund=fund,
+                amount=data["amount"],
+                description=data["description"],
+                party=data.get("party"),
+                budget_year=data["budget_year"],
+                idempotency_key=data["token"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc, default="amount")
+        else:
+            messages.success(
+                request, _("Kapitaltillskottet är bokfört (verifikation %(id)s).") % {"id": entry.pk}
+            )
+            return redirect("ledger:journal", fund_pk=fund.pk)
+    return render(request, "ledger/capital.html", {"fund": fund, "form": form})
