@@ -183,3 +183,17 @@ def test_the_same_repayment_form_submitted_in_parallel_posts_once(world, granted
 
     assert together([post] * 4) == ["302"] * 4
     assert LedgerEntry.objects.filter(kind="repayment").count() == 1
+
+
+def test_parallel_reversals_of_one_entry_reverse_it_once(world):
+    opening = LedgerEntry.objects.get(fund=world.fund, idempotency_key="opening")
+
+    def reverse_it() -> None:
+        actions.do_reverse_entry(
+            entry=opening, reason="Dubbelt", idempotency_key=key(), acting_user=admin(world)
+        )
+
+    results = together([reverse_it] * 4)
+    assert sorted(results) == ["ok"] + ["refused"] * 3
+    assert LedgerEntry.objects.filter(reverses=opening).count() == 1
+    assert account_balances(world.fund)["cash"] == 0
