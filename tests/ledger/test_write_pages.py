@@ -280,3 +280,18 @@ def test_capital_page_posts_once_and_only_for_the_fund_admin(world, client, gran
         response = client.post(url, {"amount": "2 000 000", "description": "KF 2026-02-01", "token": token})
         assert response.status_code == 302
     assert account_balances(world.fund)["fund_capital"] == D("42000000")
+
+
+def test_the_investment_page_in_english(world, client, granted):
+    pay_out(world, granted, "1000000")
+    client.force_login(world.fund_admin)
+    html = client.get(
+        reverse("ledger:investment", args=[granted.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    for text in (
+        "disbursements and repayment",
+        "Change the disbursement plan",
+        "Outstanding investment",
+        "Paid",
+    ):
+        assert text in html
