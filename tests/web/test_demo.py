@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from io import StringIO
 
@@ -23,8 +24,26 @@ from socialinvest.applications.models import (
 from socialinvest.applications.states import Status
 from socialinvest.core.models import AuditEvent
 from socialinvest.engine import load_scenario
+from socialinvest.followup.models import (
+    ExPostCalculation,
+    FollowUpPlan,
+    Indicator,
+    MeasuredSaving,
+    Measurement,
+    ScheduledMeasurement,
+    StatusReport,
+)
+from socialinvest.followup.selectors import due_measurements_for_user
 from socialinvest.funds.models import Criterion, Fund
 from socialinvest.funds.selectors import uncommitted_capital
+from socialinvest.ledger import selectors as ledger
+from socialinvest.ledger.models import (
+    Disbursement,
+    LedgerEntry,
+    LedgerLine,
+    RepaymentAgreement,
+    RepaymentAgreementVersion,
+)
 from socialinvest.organisations.models import Membership, Organisation, Role, Unit
 from socialinvest.web import demo_content
 from socialinvest.web.demo import DEMO_PASSWORD, examples_dir, load_demo
@@ -48,6 +67,18 @@ MODELS = [
     CouncilOpinion,
     Decision,
     AuditEvent,
+    LedgerEntry,
+    LedgerLine,
+    Disbursement,
+    RepaymentAgreement,
+    RepaymentAgreementVersion,
+    FollowUpPlan,
+    Indicator,
+    ScheduledMeasurement,
+    Measurement,
+    StatusReport,
+    ExPostCalculation,
+    MeasuredSaving,
 ]
 
 
@@ -84,7 +115,8 @@ def test_alla_barn_i_skolan_is_granted_with_its_calculation():
     assert app.reviews.filter(submitted_at__isnull=False).count() == 2
     assert CouncilOpinion.objects.filter(application=app).exists()
     assert app.project_lead.username == "projektledare"
-    assert uncommitted_capital(app.fund) == Decimal("40000000") - Decimal("11600000")
+    # The revolving fund: the 2026 frame cut from Socialnämnden (1.16 Mkr) can be granted again.
+    assert uncommitted_capital(app.fund) == Decimal("40000000") + Decimal("1160000") - Decimal("11600000")
     # The real history: every step by the role that takes it, each with its audit event.
     verbs = set(AuditEvent.objects.filter(application=app).values_list("verb", flat=True))
     assert {"application.created", "calculation.saved", "review.submitted", "council.opinion"} <= verbs
@@ -180,3 +212,29 @@ def test_falls_back_to_the_worked_example_when_a_scenario_file_is_missing(tmp_pa
     app = Application.objects.get(fund__slug="sif", title="Alla barn i skolan")
     assert app.status == Status.GRANTED
     assert app.decision.calculation.scenario["name"] == "Worked example"
+
+
+def test_the_granted_investment_has_its_money_and_follow_up():
+    load_demo()
+    app = Application.objects.get(fund__slug="sif", title="Alla barn i skolan")
+    fund = app.fund
+    # Opening 40 Mkr, paid 3.6 + 4.0 Mkr, repaid 1.16 Mkr; 4.0 Mkr approved for 2027.
+    assert ledger.paid_by_year(application=app) == {2025: Decimal("3600000"), 2026: Decimal("4000000")}
+    balances = ledger.account_balances(fund)
+    assert balances["cash"] == Decimal("40000000") - Decimal("7600000") + Decimal("1160000")
+    assert balances["investments"] == Decimal("7600000") - Decimal("1160000")
+    assert ledger.committed(fund) == Decimal("4000000")
+    units = set(app.repayment_agreements.values_list("unit__name", flat=True))
+    assert units == {"Socialnämnden", "Region Exempel"}
+    # Follow-up: baseline and the first year approved, a half-year due, the ex-post adopted.
+    statuses = dict(
+        Measurement.objects.filter(scheduled__indicator__plan__application=app).values_list(
+            "scheduled__label", "status"
+        )
+    )
+    assert statuses == {"2024": "approved", "2025": "approved"}
+    assert ExPostCalculation.objects.get(application=app).adopted_at is not None
+    assert MeasuredSaving.objects.filter(application=app, year=2025).exists()
+    lead = get_user_model().objects.get(username="projektledare")
+    due = due_measurements_for_user(lead, today=dt.date(2026, 11, 23))
+    assert [row.scheduled.label for row in due] == ["VT 2026"]

@@ -33,6 +33,7 @@ from socialinvest.funds.models import Criterion, Fund
 from socialinvest.organisations.models import Membership, Organisation, Role, Unit
 
 from . import demo_content as content
+from .demo_economy import load_economy
 
 DEMO_PASSWORD = content.DEMO_PASSWORD
 FALLBACK_EXAMPLE = "worked-example.yaml"
@@ -322,6 +323,7 @@ def load_demo(*, stdout: TextIO | None = None) -> DemoSummary:
         loader.users_and_roles(org, fund)
         for spec in content.APPLICATIONS:
             loader.application(fund, spec)
+        load_economy(users=loader.users, units=loader.units, say=loader.say)
     for app in Application.objects.filter(fund=fund).order_by("reference"):
         summary.applications.append((app.reference, app.title, str(app.get_status_display())))
     if not summary.created_anything:
