@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from ledger_helpers import D, agreement, key, pay_out
 
 from factories import MembershipFactory, UnitFactory, UserFactory
@@ -285,9 +286,9 @@ def test_capital_page_posts_once_and_only_for_the_fund_admin(world, client, gran
 def test_the_investment_page_in_english(world, client, granted):
     pay_out(world, granted, "1000000")
     client.force_login(world.fund_admin)
-    html = client.get(
-        reverse("ledger:investment", args=[granted.pk]), HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
+    with translation.override("sv"):  # the request activates English; later tests get Swedish back
+        response = client.get(reverse("ledger:investment", args=[granted.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
     for text in (
         "disbursements and repayment",
         "Change the disbursement plan",
