@@ -11,12 +11,13 @@ from socialinvest.organisations.models import Role
 
 from .models import Fund, RepaymentModel
 from .permissions import can_view_fund
-from .selectors import committed_capital, criteria_of, funds_visible_to, grants, status_counts
+from .selectors import capital_position, criteria_of, funds_visible_to, grants, status_counts
 
 
 def fund_list(request: HttpRequest) -> HttpResponse:
-    funds = [(f, committed_capital(f)) for f in funds_visible_to(request.user).order_by("name")]
-    return render(request, "funds/list.html", {"funds": [(f, c, f.capital - c) for f, c in funds]})
+    # The same figures as the decision's check: capital injected + repaid − granted.
+    funds = [(f, capital_position(f)) for f in funds_visible_to(request.user).order_by("name")]
+    return render(request, "funds/list.html", {"funds": funds})
 
 
 def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -24,15 +25,14 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     verdict = can_view_fund(request.user, fund)
     if not verdict:
         raise PermissionDenied(verdict.reason)
-    committed = committed_capital(fund)
+    position = capital_position(fund)
     roles = sorted(str(Role(r).label) for r in Access.of(request.user).fund_roles(fund))
     return render(
         request,
         "funds/detail.html",
         {
             "fund": fund,
-            "committed": committed,
-            "uncommitted": fund.capital - committed,
+            "position": position,
             "criteria": criteria_of(fund),
             "counts": status_counts(fund),
             "grants": grants(fund)[:100],
