@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from socialinvest.applications.models import (
     Application,
@@ -36,9 +37,11 @@ from socialinvest.followup.models import (
 from socialinvest.followup.selectors import due_measurements_for_user
 from socialinvest.funds.models import Criterion, Fund
 from socialinvest.funds.selectors import uncommitted_capital
+from socialinvest.ledger import reporting
 from socialinvest.ledger import selectors as ledger
 from socialinvest.ledger.models import (
     Disbursement,
+    FundParty,
     LedgerEntry,
     LedgerLine,
     RepaymentAgreement,
@@ -79,6 +82,7 @@ MODELS = [
     StatusReport,
     ExPostCalculation,
     MeasuredSaving,
+    FundParty,
 ]
 
 
@@ -98,7 +102,7 @@ def test_loading_twice_changes_nothing():
     assert "nothing changed" in out.getvalue()
     assert second.logins == first.logins
     assert before["Application"] == len(demo_content.APPLICATIONS)
-    assert before["Organisation"] == 1 and before["Fund"] == 1 and before["Criterion"] == 6
+    assert before["Organisation"] == 1 and before["Fund"] == 2 and before["Criterion"] == 6
 
 
 def test_alla_barn_i_skolan_is_granted_with_its_calculation():
@@ -238,3 +242,37 @@ def test_the_granted_investment_has_its_money_and_follow_up():
     lead = get_user_model().objects.get(username="projektledare")
     due = due_measurements_for_user(lead, today=dt.date(2026, 11, 23))
     assert [row.scheduled.label for row in due] == ["VT 2026"]
+
+
+def test_the_multi_party_fund_has_four_parties_and_their_capital(client):
+    load_demo()
+    fund = Fund.objects.get(slug="gemensam")
+    assert fund.name == "Gemensamma fonden för unga vuxna" and fund.owner.slug == "exempelstad"
+    parties = list(FundParty.objects.filter(fund=fund).order_by("id"))
+    assert [p.name for p in parties] == [
+        "Exempelstads kommun",
+        "Region Exempel",
+        "Försäkringskassan",
+        "Arbetsförmedlingen",
+    ]
+    assert parties[0].unit is None and parties[1].unit.name == "Region Exempel"
+    assert sum(p.cost_key for p in parties) == 1 and sum(p.repayment_key for p in parties) == 1
+    assert {p.cost_key for p in parties} == {p.repayment_key for p in parties} == {Decimal("0.25")}
+    # 4 × 2 Mkr in the journal, each injection the party's own.
+    assert ledger.account_balances(fund)["cash"] == Decimal("8000000")
+    injections = LedgerEntry.objects.filter(fund=fund, kind="capital_injection")
+    assert sorted(injections.values_list("party__name", flat=True)) == sorted(p.name for p in parties)
+    assert uncommitted_capital(fund) == Decimal("8000000")
+    statement = reporting.fund_year_end(fund, 2026)
+    assert statement.fund.net.capital == Decimal("8000000")
+    own = {b.label: b.net.capital for b in statement.parties}
+    assert own == {p.name: Decimal("2000000") for p in parties}
+    # The first fund's roles hold here too, so its pages show for them.
+    for username in ("ekonom", "beredare", "radet", "beslut", "revisor"):
+        client.force_login(get_user_model().objects.get(username=username))
+        html = client.get(reverse("ledger:parties", args=[fund.pk])).content.decode()
+        assert "Försäkringskassan" in html and "25 %" in html, username
+    # A second load changes nothing in the second fund either.
+    before = counts()
+    load_demo()
+    assert counts() == before

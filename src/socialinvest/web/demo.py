@@ -34,6 +34,7 @@ from socialinvest.organisations.models import Membership, Organisation, Role, Un
 
 from . import demo_content as content
 from .demo_economy import load_economy
+from .demo_parties import load_parties_fund
 
 DEMO_PASSWORD = content.DEMO_PASSWORD
 FALLBACK_EXAMPLE = "worked-example.yaml"
@@ -324,6 +325,7 @@ def load_demo(*, stdout: TextIO | None = None) -> DemoSummary:
         for spec in content.APPLICATIONS:
             loader.application(fund, spec)
         load_economy(users=loader.users, units=loader.units, say=loader.say)
+        load_parties_fund(org=org, units=loader.units, users=loader.users, say=loader.say)
     for app in Application.objects.filter(fund=fund).order_by("reference"):
         summary.applications.append((app.reference, app.title, str(app.get_status_display())))
     if not summary.created_anything:
