@@ -483,3 +483,33 @@ def test_fund_list_queries_do_not_grow_with_rows(world: Any, client: Any, planne
         page = text(client.get(url))
     assert page.count('id="submitted-') == 3
     assert len(three) == len(one)
+
+
+def test_every_page_renders_with_the_demo_data(client: Any) -> None:
+    """The demo's granted investment (payments, an adopted ex-post, a status report) on every page."""
+    from socialinvest.followup.models import ExPostCalculation
+    from socialinvest.organisations.models import Membership, Role
+    from socialinvest.web.demo import load_demo
+
+    load_demo()
+    expost = ExPostCalculation.objects.select_related("application__fund").first()
+    assert expost is not None
+    app = expost.application
+    admin = Membership.objects.filter(role=Role.FUND_ADMIN, fund=app.fund).first().user
+    for user in (admin, app.project_lead):
+        client.force_login(user)
+        for name, url in pages(app).items():
+            response = client.get(url)
+            assert response.status_code == 200, (user, name)
+        for s in slot_all(app):
+            assert client.get(reverse("followup:period", args=[s.pk])).status_code == 200
+    client.force_login(admin)
+    page = text(client.get(reverse("followup:forecast", args=[app.pk])))
+    assert "Insatsens kostnader (odiskonterad summa)" in page  # actual payments differ from the budget
+    assert client.get(reverse("followup:fund_measurements", args=[app.fund.pk])).status_code == 200
+
+
+def slot_all(app: Any) -> list[Any]:
+    from socialinvest.followup.models import ScheduledMeasurement
+
+    return list(ScheduledMeasurement.objects.filter(indicator__plan__application=app))
