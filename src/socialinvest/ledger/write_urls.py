@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import agreements, investment, journal
+from .views import agreements, investment, journal, parties
 
 urlpatterns: list = [
     path("investments/<int:pk>/", investment.investment, name="investment"),
@@ -17,6 +17,7 @@ urlpatterns: list = [
     path("agreements/<int:pk>/repay/", agreements.repay, name="repay"),
     path("funds/<int:fund_pk>/journal/", journal.journal, name="journal"),
     path("funds/<int:fund_pk>/capital/", journal.add_capital, name="add_capital"),
+    path("funds/<int:fund_pk>/parties/", parties.parties, name="parties"),
     path("entries/<int:pk>/reverse/", journal.reverse_entry, name="reverse"),
     path("awaiting-approval/", journal.awaiting, name="awaiting"),
 ]

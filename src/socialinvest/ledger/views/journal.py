@@ -95,7 +95,11 @@ def add_capital(request: HttpRequest, fund_pk: int) -> HttpResponse:
     fund = get_object_or_404(Fund, pk=fund_pk)
     require(can_view_ledger(request.user, fund))
     require(can_manage_ledger(request.user, fund))
-    form = CapitalForm(request.POST or None, parties=FundParty.objects.filter(fund=fund))
+    parties = FundParty.objects.filter(fund=fund)
+    # ?party=<pk> (the parties page's per-party link) preselects that party.
+    chosen = request.GET.get("party", "")
+    initial = {"party": int(chosen)} if chosen.isdigit() else {}
+    form = CapitalForm(request.POST or None, parties=parties, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
