@@ -121,8 +121,8 @@ def parties(request: HttpRequest, fund_pk: int) -> HttpResponse:
         require(manage)
     current = list(FundParty.objects.filter(fund=fund).select_related("unit").order_by("id"))
     for p in current:
-        p.cost_percent = percent_text(p.cost_key)  # type: ignore[attr-defined]
-        p.repayment_percent = percent_text(p.repayment_key)  # type: ignore[attr-defined]
+        p.cost_percent = percent_text(p.cost_key)
+        p.repayment_percent = percent_text(p.repayment_key)
     formset = None
     general: list[str] = []
     if manage:

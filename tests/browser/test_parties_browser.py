@@ -3,8 +3,6 @@ saved table; saving by the button."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,15 +11,6 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from socialinvest.ledger.models import FundParty
-
-# The browser fixtures (browser, new_context, page_as) from tests/browser, under another module name.
-_spec = importlib.util.spec_from_file_location(
-    "browser_fixtures_parties", Path(__file__).parents[1] / "browser" / "conftest.py"
-)
-assert _spec is not None and _spec.loader is not None
-_fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_fixtures)
-browser, new_context, page_as = _fixtures.browser, _fixtures.new_context, _fixtures.page_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:No directory at")]
 
