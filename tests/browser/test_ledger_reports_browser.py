@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,16 +10,10 @@ import pytest
 from browserkit import assert_accessible
 from django.urls import reverse
 from playwright.sync_api import expect
-from report_data import M, history, pay
 
-# The browser fixtures (browser, new_context, page_as) from tests/browser, under another module name.
-_spec = importlib.util.spec_from_file_location(
-    "browser_fixtures", Path(__file__).parents[1] / "browser" / "conftest.py"
-)
-assert _spec is not None and _spec.loader is not None
-_fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_fixtures)
-browser, new_context, page_as = _fixtures.browser, _fixtures.new_context, _fixtures.page_as
+sys.path.insert(0, str(Path(__file__).parents[1] / "ledger"))
+
+from report_data import M, history, pay
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:No directory at")]
 
@@ -61,3 +55,11 @@ def test_negative_warning_is_accessible(world: Any, granted: Any, page_as: Any) 
     page.goto(reverse("ledger:economy", args=[world.fund.pk]))
     expect(page.get_by_role("alert")).to_contain_text("negativt")
     assert_accessible(page, "fund economy, negative")
+
+
+@pytest.fixture
+def granted(world: Any) -> Any:
+    """As tests/ledger/conftest.py: the worked example granted, 11.6 Mkr, 2025–2027."""
+    from browser_builders import application_in
+
+    return application_in(world, "granted")

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from browserkit import assert_accessible
 from django.urls import reverse
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "ledger"))
+
 from ledger_helpers import agreement, pay_out
 from playwright.sync_api import expect
 
 from socialinvest.ledger import actions
 from socialinvest.ledger.models import LedgerEntry
-
-# The browser fixtures (browser, new_context, page_as) from tests/browser, under another module name.
-_spec = importlib.util.spec_from_file_location(
-    "browser_fixtures_write", Path(__file__).parents[1] / "browser" / "conftest.py"
-)
-assert _spec is not None and _spec.loader is not None
-_fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_fixtures)
-browser, new_context, page_as = _fixtures.browser, _fixtures.new_context, _fixtures.page_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:No directory at")]
 
@@ -108,3 +102,11 @@ def test_readers_see_no_buttons(world: Any, granted: Any, page_as: Any) -> None:
     expect(page.get_by_role("button", name="Godkänn")).to_have_count(0)
     expect(page.locator("#read-only")).to_contain_text("Endast fondförvaltaren")
     assert_accessible(page, "investment, read only")
+
+
+@pytest.fixture
+def granted(world: Any) -> Any:
+    """As tests/ledger/conftest.py: the worked example granted, 11.6 Mkr, 2025–2027."""
+    from browser_builders import application_in
+
+    return application_in(world, "granted")
