@@ -40,6 +40,18 @@ class Fund(models.Model):
             "Hur mycket utbetalningarna får överstiga tillgängliga medel, om fondens regler tillåter det."
         ),
     )
+    overdraft_reason = models.TextField(
+        _("skäl för övertrassering"),
+        blank=True,
+        validators=[reject_personnummer],
+        help_text=_("Vilket beslut eller vilken regel som tillåter övertrasseringen."),
+    )
+    books_closed_through = models.PositiveSmallIntegerField(
+        _("bokslutat till och med år"),
+        null=True,
+        blank=True,
+        help_text=_("Verifikationer i detta och tidigare år är låsta; rättelser bokförs i ett öppet år."),
+    )
     rules_text = models.TextField(_("regler"), blank=True, validators=[reject_personnummer])
     requires_idea_test = models.BooleanField(_("kräver idéprövning"), default=True)
     requires_council_opinion = models.BooleanField(_("kräver yttrande från vetenskapligt råd"), default=True)

@@ -114,6 +114,43 @@ class FundParty(models.Model):
         return self.name
 
 
+class FundPartyKeys(models.Model):
+    """A party's cost and repayment keys in force from ``from_year`` (until the next row's year).
+
+    Changing the keys from year Y adds a row; the split of earlier years never changes.
+    ``FundParty.cost_key``/``repayment_key`` hold the latest keys (for display); the
+    statements take each year's keys from here
+    (:func:`socialinvest.ledger.selectors.party_keys_for_year`).
+    """
+
+    fund = models.ForeignKey("funds.Fund", on_delete=models.PROTECT, related_name="+")
+    party = models.ForeignKey(FundParty, on_delete=models.CASCADE, related_name="key_history")
+    from_year = models.PositiveSmallIntegerField(
+        _("gäller från år"), validators=[MinValueValidator(1900), MaxValueValidator(2200)]
+    )
+    cost_key = models.DecimalField(
+        _("kostnadsnyckel"), validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))], **KEY
+    )
+    repayment_key = models.DecimalField(
+        _("återföringsnyckel"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        **KEY,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["fund", "from_year", "party"]
+        constraints = [
+            models.UniqueConstraint(fields=["party", "from_year"], name="fund_party_keys_once_per_year"),
+            models.CheckConstraint(
+                condition=Q(cost_key__gte=0, cost_key__lte=1, repayment_key__gte=0, repayment_key__lte=1),
+                name="fund_party_keys_history_in_range",
+            ),
+        ]
+        verbose_name = _("fördelningsnycklar")
+        verbose_name_plural = _("fördelningsnycklar")
+
+
 class EntryKind(models.TextChoices):
     CAPITAL_INJECTION = "capital_injection", _("Kapitaltillskott")
     DISBURSEMENT = "disbursement", _("Utbetalning")
@@ -130,6 +167,13 @@ class LedgerEntry(AppendOnlyModel):
     entry_date = models.DateField(_("bokföringsdag"))
     budget_year = models.PositiveSmallIntegerField(
         _("budgetår"), validators=[MinValueValidator(1900), MaxValueValidator(2200)]
+    )
+    instalment_year = models.PositiveSmallIntegerField(
+        _("avser planens år"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2200)],
+        help_text=_("För en återföring: vilket år i avtalets plan den betalar (budgetåret är bokföringsårets)."),
     )
     description = models.TextField(_("beskrivning"), validators=[reject_personnummer])
     idempotency_key = models.CharField(max_length=120)
@@ -295,7 +339,9 @@ class Disbursement(models.Model):
 class RepaymentAgreement(models.Model):
     """The repayment agreement between a granted investment and one benefiting unit.
 
-    Its terms live in versions; the current version is the one with the highest number.
+    Its terms live in versions; the current version is the approved one with the highest
+    number.  A proposed (not yet approved) version changes nothing until its named
+    approver approves it.
     """
 
     application = models.ForeignKey(
@@ -322,7 +368,13 @@ class RepaymentAgreement(models.Model):
         return f"{self.application_id} – {self.unit}"
 
     def current_version(self) -> RepaymentAgreementVersion | None:
-        return self.versions.order_by("-number").first()
+        """The latest approved version (``None`` until the first one is approved)."""
+        return self.versions.filter(approved_at__isnull=False).order_by("-number").first()
+
+    def proposed_version(self) -> RepaymentAgreementVersion | None:
+        """A version awaiting its approver, newer than the current one, if any."""
+        latest = self.versions.order_by("-number").first()
+        return latest if latest is not None and latest.approved_at is None else None
 
 
 TERM_LABELS = {
@@ -341,6 +393,9 @@ TERM_LABELS = {
 class RepaymentAgreementVersion(AppendOnlyModel):
     """One version of an agreement's terms (``finance.repayment`` terms as JSON), immutable.
 
+    It is proposed with a named ``approver`` and counts only once approved
+    (``approved_at`` set, by :meth:`record_approval`, the one write after creation).
+
     ``forecast`` is ``{"year": "amount"}``, copied when the version is made from the
     decided calculation's cashable savings for the unit, so a later recalculation
     never changes what was agreed.
@@ -351,10 +406,23 @@ class RepaymentAgreementVersion(AppendOnlyModel):
     terms = models.JSONField()
     forecast = models.JSONField(default=dict, blank=True)
     reason = models.TextField(_("skäl"), validators=[reject_personnummer])
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("godkänd av")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("godkännare"),
+        help_text=_("Den som ska godkänna versionen (beslutsfattare eller fondadministratör)."),
     )
-    approved_at = models.DateTimeField(_("godkänd"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("godkänd av"),
+    )
+    approved_at = models.DateTimeField(_("godkänd"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -372,6 +440,24 @@ class RepaymentAgreementVersion(AppendOnlyModel):
     @property
     def model(self) -> str:
         return str(self.terms.get("model", ""))
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+    def record_approval(self, user: Any, when: Any) -> bool:
+        """Record the approval, once: the terms stay immutable, only the approval is written.
+
+        Returns ``False`` if the version was already approved (nothing written).
+        """
+        done = models.QuerySet.update(
+            RepaymentAgreementVersion.objects.filter(pk=self.pk, approved_at__isnull=True),
+            approved_by=user,
+            approved_at=when,
+        )
+        if done:
+            self.approved_by, self.approved_at = user, when
+        return bool(done)
 
     def terms_rows(self) -> list[tuple[str, str]]:
         """The terms for people: Swedish names, kronor and percentages (the model itself left out)."""

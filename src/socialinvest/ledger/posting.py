@@ -7,6 +7,12 @@ entry already posted and writes nothing.  Two requests racing with the same key 
 settled by the database's unique constraint: the loser's insert fails inside a
 savepoint and it returns the winner's entry.
 
+An entry's budget year is always its booking date's year (a repayment says which
+instalment of its agreement's schedule it pays in ``instalment_year``).  Dates in the
+future are refused, and so are dates in a year the fund has closed
+(``Fund.books_closed_through``): a correction of a closed year is a reversal dated in
+an open year.
+
 Callers run :func:`post_entry` inside their own ``transaction.atomic()`` (with the
 fund row locked where the posting could overdraw it).
 """
@@ -103,6 +109,7 @@ def post_entry(
     acting_user: Any,
     entry_date: dt.date | None = None,
     budget_year: int | None = None,
+    instalment_year: int | None = None,
     application: Any = None,
     unit: Any = None,
     party: Any = None,
@@ -115,11 +122,15 @@ def post_entry(
     The returned entry has ``is_new`` set: ``False`` when it was posted before (by an
     earlier or a simultaneous request), in which case nothing was written.
 
+    ``budget_year`` is derived from ``entry_date`` (default today); passing a different
+    one is refused.
+
     Raises
     ------
     ValidationError
         Lines that do not balance or are not whole öre, no description, no key, a key
-        already used for another kind of entry, or an entry that is already reversed.
+        already used for another kind of entry, an entry that is already reversed, a
+        date in the future, a budget year other than the date's, or a closed year.
     RuntimeError
         Called outside ``transaction.atomic()``.
     """
@@ -139,16 +150,31 @@ def post_entry(
         raise ValidationError({"kind": _("En rättelse pekar ut verifikationen den rättar.")})
     if not (description or "").strip():
         raise ValidationError({"description": _("Ange varför (beskrivning).")})
+    from socialinvest.core.personnummer import reject_personnummer
+
+    try:
+        reject_personnummer(description)
+    except ValidationError as exc:
+        raise ValidationError({"description": exc.messages[0]}) from None
     clean = validate_lines(lines)
     entry_date = entry_date or timezone.localdate()
-    budget_year = budget_year if budget_year is not None else entry_date.year
+    check_entry_date(fund, entry_date)
+    if budget_year is not None and budget_year != entry_date.year:
+        raise ValidationError(
+            {
+                "budget_year": _("Budgetåret är bokföringsdagens år (%(year)s), inte %(given)s.")
+                % {"year": entry_date.year, "given": budget_year}
+            }
+        )
+    budget_year = entry_date.year
     if not 1900 <= budget_year <= 2200:
-        raise ValidationError({"budget_year": _("Ange ett budgetår.")})
+        raise ValidationError({"entry_date": _("Ange en bokföringsdag.")})
     entry = LedgerEntry(
         fund=fund,
         kind=kind,
         entry_date=entry_date,
         budget_year=budget_year,
+        instalment_year=instalment_year,
         description=description.strip(),
         idempotency_key=key,
         created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
@@ -202,6 +228,20 @@ def post_entry(
     )
     entry.is_new = True  # type: ignore[attr-defined]
     return entry
+
+
+def check_entry_date(fund: Any, entry_date: dt.date) -> None:
+    """Refuse a booking date in the future or in a year the fund has closed."""
+    if entry_date > timezone.localdate():
+        raise ValidationError({"entry_date": _("Bokföringsdagen kan inte ligga i framtiden.")})
+    closed = getattr(fund, "books_closed_through", None)
+    if closed is not None and entry_date.year <= closed:
+        raise ValidationError(
+            {
+                "entry_date": _("Året %(year)s är bokslutat; bokför i innevarande år.")
+                % {"year": entry_date.year}
+            }
+        )
 
 
 def _same(entry: LedgerEntry, kind: str) -> LedgerEntry:

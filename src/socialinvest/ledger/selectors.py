@@ -110,13 +110,25 @@ def paid_by_year(*, application: Any) -> dict[int, Decimal]:
 
 
 def repaid_by_year(*, application: Any, agreement: Any = None) -> dict[int, Decimal]:
-    """Repayments received (principal and return), net of reversals, per budget year."""
+    """Repayments received (principal and return), net of reversals.
+
+    Without ``agreement``: per budget year (the year the money arrived).  With it: per
+    instalment year — which year of the agreement's schedule each repayment settles
+    (``LedgerEntry.instalment_year``), to match receipts against the schedule.
+    """
     qs = LedgerLine.objects.filter(application=application, account=Account.CASH).filter(
         of_kind(EntryKind.REPAYMENT)
     )
-    if agreement is not None:
-        qs = qs.filter(entry__agreement_version__agreement=agreement)
-    return _net_by_year(qs)
+    if agreement is None:
+        return _net_by_year(qs)
+    qs = qs.filter(entry__agreement_version__agreement=agreement)
+    out: dict[int, Decimal] = {}
+    for row in qs.order_by().values("entry__instalment_year", "budget_year").annotate(
+        d=Sum("debit"), c=Sum("credit")
+    ):
+        year = row["entry__instalment_year"] or row["budget_year"]
+        out[year] = out.get(year, ZERO) + row["d"] - row["c"] + ZERO
+    return {y: v for y, v in sorted(out.items()) if v}
 
 
 def outstanding_investment(*, application: Any) -> Decimal:
@@ -125,10 +137,16 @@ def outstanding_investment(*, application: Any) -> Decimal:
 
 
 def current_version(agreement: RepaymentAgreement) -> RepaymentAgreementVersion:
-    version = agreement.versions.order_by("-number").first()
-    if version is None:  # an agreement is always made with its first version
-        raise RepaymentAgreementVersion.DoesNotExist(f"agreement {agreement.pk} has no version")
+    """The latest APPROVED version; ``DoesNotExist`` while the first version awaits approval
+    (use :func:`approved_version` to get ``None`` instead)."""
+    version = agreement.current_version()
+    if version is None:
+        raise RepaymentAgreementVersion.DoesNotExist(f"agreement {agreement.pk} has no approved version")
     return version
+
+
+def approved_version(agreement: RepaymentAgreement) -> RepaymentAgreementVersion | None:
+    return agreement.current_version()
 
 
 def version_forecast(version: RepaymentAgreementVersion) -> dict[int, Decimal]:
@@ -149,8 +167,11 @@ def measured_savings(agreement: RepaymentAgreement) -> dict[int, Decimal | None]
 
 
 def agreement_schedule(*, agreement: RepaymentAgreement) -> Schedule:
-    """The schedule of the agreement's current version, with its stored forecast and the measured savings."""
-    version = current_version(agreement)
+    """The schedule of the agreement's current (latest approved) version, with its stored forecast
+    and the measured savings; an empty schedule while no version is approved."""
+    version = agreement.current_version()
+    if version is None:
+        return repayment_schedule({"model": "none"})
     return schedule_of(version, agreement)
 
 
@@ -279,3 +300,54 @@ def disbursements_awaiting_approval(user: Any) -> QuerySet[Disbursement]:
         .select_related("application", "fund")
         .order_by("year", F("quarter").asc(nulls_first=True), "id")
     )
+
+
+def party_keys_by_year(fund: Any) -> dict[int, list[tuple[int, Decimal, Decimal]]]:
+    """Each party's key history: ``{party_id: [(from_year, cost_key, repayment_key), …]}``, oldest first.
+
+    A row's keys are in force from its year until the next row's year.
+    """
+    from .models import FundPartyKeys
+
+    out: dict[int, list[tuple[int, Decimal, Decimal]]] = {}
+    rows = FundPartyKeys.objects.filter(fund=fund).order_by("party_id", "from_year")
+    for party_id, year, cost, repay in rows.values_list("party_id", "from_year", "cost_key", "repayment_key"):
+        out.setdefault(party_id, []).append((year, cost, repay))
+    return out
+
+
+def keys_in_force(history: list[tuple[int, Decimal, Decimal]], year: int) -> tuple[Decimal, Decimal]:
+    """``(cost_key, repayment_key)`` in force in ``year``; ``(0, 0)`` before the party's first row."""
+    chosen: tuple[Decimal, Decimal] = (ZERO, ZERO)
+    for from_year, cost, repay in history:
+        if from_year <= year:
+            chosen = (cost, repay)
+    return chosen
+
+
+def party_keys_for_year(fund: Any, year: int) -> dict[int, tuple[Decimal, Decimal]]:
+    """``{party_id: (cost_key, repayment_key)}`` in force in budget year ``year``.
+
+    A party without a history row (made before keys were versioned) falls back to its
+    current keys.
+    """
+    from .models import FundParty
+
+    history = party_keys_by_year(fund)
+    out: dict[int, tuple[Decimal, Decimal]] = {}
+    for party in FundParty.objects.filter(fund=fund).order_by("id"):
+        rows = history.get(party.pk)
+        out[party.pk] = keys_in_force(rows, year) if rows else (party.cost_key, party.repayment_key)
+    return out
+
+
+def first_open_year(fund: Any) -> int:
+    """The first year not closed: the year after ``books_closed_through``, or the fund's first booked
+    year (this year if nothing is booked) when no year is closed."""
+    closed = getattr(fund, "books_closed_through", None)
+    if closed is not None:
+        return int(closed) + 1
+    first = LedgerLine.objects.filter(fund=fund).order_by("budget_year").values_list("budget_year", flat=True)
+    from django.utils import timezone
+
+    return int(first.first() or timezone.localdate().year)

@@ -95,7 +95,7 @@ def do_reverse_entry(
             idempotency_key=idempotency_key,
             acting_user=acting_user,
             entry_date=entry_date,
-            budget_year=original.budget_year,
+            instalment_year=original.instalment_year,
             application=original.application,
             unit=original.unit,
             party=original.party,
