@@ -366,6 +366,4 @@ def apply_plan_errors(
 
 
 def _add_non_form(formset: forms.BaseFormSet, messages: list[str]) -> None:
-    formset._non_form_errors = formset.error_class(
-        [*formset.non_form_errors(), *messages]
-    )
+    formset._non_form_errors = formset.error_class([*formset.non_form_errors(), *messages])
