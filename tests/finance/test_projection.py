@@ -105,6 +105,40 @@ def test_expected_repayments_fixed_and_estimated() -> None:
     assert all(f.estimate and f.amount == 0 for f in none_known)
 
 
+def test_outcome_contract_guaranteed_part_is_never_an_estimate() -> None:
+    """Norrköping: 10 Mkr, 40 % guaranteed over 4 years (1 Mkr a year), half of measured savings."""
+    terms = {
+        "model": "outcome_contract",
+        "principal": 10_000_000,
+        "guaranteed_share": "0.4",
+        "years": 4,
+        "first_year": 2026,
+        "conditional_share_of_savings": "0.5",
+        "return_cap": "0.2",
+    }
+    forecast = {2026: 2_000_000, 2027: 4_000_000, 2028: 4_000_000, 2029: 4_000_000}
+    flows = expected_repayments(terms, forecast=forecast, measured={2026: 1_000_000})
+    # 2026: guaranteed 1 Mkr + conditional 0.5 × 1 Mkr measured, all certain.  Later years: the
+    # guaranteed 1 Mkr is certain although the year waits for a measurement; only the conditional
+    # 0.5 × 4 Mkr forecast is an estimate (entitlement 12 − 4 = 8 Mkr, not reached: 6.5 Mkr).
+    assert [(f.year, f.amount, f.estimate) for f in flows] == [
+        (2026, D(1_500_000), False),
+        (2027, D(1_000_000), False),
+        (2027, D(2_000_000), True),
+        (2028, D(1_000_000), False),
+        (2028, D(2_000_000), True),
+        (2029, D(1_000_000), False),
+        (2029, D(2_000_000), True),
+    ]
+    p = project_fund(opening_cash=0, first_year=2026, repayments=flows)
+    assert [(r.year, r.repayments, r.repayments_estimated) for r in p.rows] == [
+        (2026, D(1_500_000), 0),
+        (2027, D(3_000_000), D(2_000_000)),
+        (2028, D(3_000_000), D(2_000_000)),
+        (2029, D(3_000_000), D(2_000_000)),
+    ]
+
+
 amount = st.integers(min_value=0, max_value=10**9).map(lambda n: D(n) / 100)
 year = st.integers(min_value=2020, max_value=2035)
 

@@ -176,11 +176,91 @@ def test_parts_equal_the_whole(ms: list[Movement], year: int) -> None:
             == b.opening_balance + b.net.capital - b.net.paid + b.net.repaid + b.net.returned
         )
         assert b.closing_investments == b.opening_investments + b.net.paid - b.net.repaid - b.net.written_off
-    # investments (+ what has no investment) and units (+ what has no unit) make the whole
+    # investments and units, each with its explicit rest, make the whole in every figure
+    assert _sum(s.investment_rows) == whole and _sum(s.unit_rows) == whole
     for blocks, attr in ((s.investments, "application"), (s.units, "unit")):
         rest = year_end_statement([m for m in ms if getattr(m, attr) is None], year, parties=PARTIES)
         assert tuple(a + b for a, b in zip(_sum(blocks), _sum((rest.fund,)), strict=True)) == whole
+    for rows in (s.investment_rows, s.unit_rows, s.parties):
+        assert sum((b.closing_balance for b in rows), D(0)) == s.fund.closing_balance
+        assert sum((b.closing_investments for b in rows), D(0)) == s.fund.closing_investments
     # a party's closing balance is its next year's opening balance
     nxt = year_end_statement(ms, year + 1, parties=PARTIES)
     for a, b in zip(s.parties, nxt.parties, strict=True):
         assert (a.closing_balance, a.closing_investments) == (b.opening_balance, b.opening_investments)
+
+
+def test_breakdowns_have_an_explicit_rest_that_makes_the_fund() -> None:
+    """Capital has no investment or unit: it is the rest's, so each breakdown sums to the fund."""
+    s = year_end_statement(MOVEMENTS, 2026)
+    inv_rest, unit_rest = s.investments_unallocated, s.units_unallocated
+    assert inv_rest.label == unit_rest.label == statement.UNALLOCATED == "Ej fördelat (fondkapital)"
+    assert (inv_rest.opening_balance, inv_rest.net.capital, inv_rest.closing_balance) == (
+        D(40_000_000),
+        D(5_000_000),
+        D(45_000_000),
+    )
+    assert inv_rest.opening_investments == inv_rest.closing_investments == 0
+    assert unit_rest == inv_rest
+    # A: −4.9 Mkr, B: 1 − 0.9 paid and corrected … −0.9 − 1 + 1 = −0.9 Mkr; plus 45 Mkr of capital.
+    assert [b.closing_balance for b in s.investment_rows] == [D(-4_900_000), D(-900_000), D(45_000_000)]
+    assert (
+        sum((b.closing_balance for b in s.investment_rows), D(0)) == s.fund.closing_balance == D(39_200_000)
+    )
+    assert sum((b.net.paid for b in s.unit_rows), D(0)) == s.fund.net.paid
+    # A unit that only repays (its investments' payments carry no unit) is never "owed" a negative
+    # investment: the rest holds the payment.
+    only_repays = [
+        Movement(2025, "capital", D(40_000_000)),
+        Movement(2026, "paid", D(4_000_000), application="A"),
+        Movement(2026, "repaid", D(1_160_000), application="A", unit="Soc"),
+    ]
+    s2 = year_end_statement(only_repays, 2026)
+    [soc] = s2.units
+    assert (soc.net.paid, soc.net.repaid, soc.closing_balance) == (0, D(1_160_000), D(1_160_000))
+    assert s2.units_unallocated.net.paid == D(4_000_000)
+    assert sum((b.net.paid for b in s2.unit_rows), D(0)) == s2.fund.net.paid == D(4_000_000)
+
+
+def test_party_keys_by_year_leave_earlier_years_unchanged() -> None:
+    ms = [
+        Movement(2025, "capital", D(10_000_000)),
+        Movement(2025, "paid", D(1_000_000), application="A"),
+        Movement(2026, "paid", D(1_000_000), application="A"),
+        Movement(2026, "repaid", D(500_000), application="A"),
+    ]
+    old = [PartyKeys("K", D(1), D("0.5"), D("0.5")), PartyKeys("R", D(1), D("0.5"), D("0.5"))]
+    new = [PartyKeys("K", D(1), D("0.8"), D("0.9")), PartyKeys("R", D(1), D("0.2"), D("0.1"))]
+    before = year_end_statement(ms, 2025, parties=old)
+    changed = {2025: old, 2026: new}
+    assert year_end_statement(ms, 2025, parties=new, keys_by_year=changed).parties == before.parties
+    k, r = year_end_statement(ms, 2026, parties=new, keys_by_year=changed).parties
+    # 2025 by the old keys (opening: 5 − 0.5 each), 2026 by the new ones.
+    assert (k.opening_balance, r.opening_balance) == (D(4_500_000), D(4_500_000))
+    assert (k.net.paid, r.net.paid, k.net.repaid, r.net.repaid) == (
+        D(800_000),
+        D(200_000),
+        D(450_000),
+        D(50_000),
+    )
+    # A party not in a year's keys gets nothing of that year; a key of 0 for all: equal shares.
+    only_k = {2026: [PartyKeys("K", D(1), D(1), D(0))]}
+    k2, r2 = year_end_statement(ms, 2026, parties=old, keys_by_year=only_k).parties
+    assert (k2.net.paid, r2.net.paid, k2.net.repaid, r2.net.repaid) == (D(1_000_000), 0, D(500_000), 0)
+    with pytest.raises(ValueError, match="not one of the parties"):
+        year_end_statement(ms, 2026, parties=old, keys_by_year={2026: [PartyKeys("X", D(1), D(1), D(1))]})
+
+
+@given(
+    st.lists(movement, max_size=30),
+    st.integers(min_value=2021, max_value=2026),
+    st.integers(min_value=2021, max_value=2027),
+)
+def test_key_change_keeps_earlier_years(ms: list[Movement], year: int, change: int) -> None:
+    later = [PartyKeys("Kommunen", D(3), D("0.9"), D("0.1")), PartyKeys("Regionen", D(1), D("0.1"), D("0.9"))]
+    by_year = {y: (later if y >= change else PARTIES[:2]) for y in range(2020, 2028)}
+    parties = PARTIES[:2]
+    s = year_end_statement(ms, year, parties=parties, keys_by_year=by_year)
+    assert _sum(s.parties) == _sum((s.fund,))
+    if year < change:
+        assert s.parties == year_end_statement(ms, year, parties=parties).parties

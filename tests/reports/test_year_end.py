@@ -8,9 +8,12 @@ import io
 from decimal import Decimal
 
 import openpyxl
+import pytest
 
 from socialinvest.finance.statement import Movement, PartyKeys, year_end_statement
-from socialinvest.reports.year_end import CSV_HEADERS, EntryRow, statement_csv, statement_xlsx
+from django.utils import translation
+
+from socialinvest.reports.year_end import EntryRow, csv_headers, statement_csv, statement_xlsx
 
 D = Decimal
 
@@ -82,7 +85,7 @@ def test_csv_swedish_excel() -> None:
     text = statement_csv(year_end_statement(MOVEMENTS, 2026, parties=PARTIES))
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
-    assert rows[0] == CSV_HEADERS
+    assert rows[0] == csv_headers() and rows[0][:3] == ["År", "Nivå", "Namn"]
     fund = rows[1]
     assert fund[:3] == ["2026", "Fond", "Fonden"]
     assert fund[3] == "36000000,00" and fund[5] == "3500000,50" and fund[8] == "34499999,50"
@@ -90,11 +93,14 @@ def test_csv_swedish_excel() -> None:
         "Fond",
         "Investering",
         "Investering",
+        "Investering",
+        "Enhet",
         "Enhet",
         "Enhet",
         "Part",
         "Part",
     ]
+    assert [r[2] for r in rows if r[1] in ("Investering", "Enhet")][2::3] == ["Ej fördelat (fondkapital)"] * 2
     assert "Föräldrastöd" in text
 
 
@@ -102,5 +108,64 @@ def test_csv_plain() -> None:
     text = statement_csv(year_end_statement(MOVEMENTS, 2026), swedish_excel=False)
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][0] == "År" and rows[1][5] == "3500000.50"
-    # Sum of investments' paid equals the fund's.
-    assert sum(D(r[5]) for r in rows if r[1] == "Investering") == D(rows[1][5])
+    # Every level (the rest included) sums to the fund in every column it fills.
+    for level in ("Investering", "Enhet"):
+        for col in range(3, len(rows[0])):
+            cells = [r[col] for r in rows if r[1] == level]
+            if all(cells):
+                assert sum(D(c) for c in cells) == D(rows[1][col]), (level, rows[0][col])
+    # A unit has no investments-outstanding figures (investments belong to applications).
+    units = [r for r in rows if r[1] == "Enhet"]
+    assert all(r[9] == r[10] == r[11] == r[13] == "" for r in units)
+    assert all(r[3] != "" and r[5] != "" for r in units)
+
+
+def _sheet_rows(wb: openpyxl.Workbook, name: str) -> dict[str, tuple[object, ...]]:
+    return {str(r[0]): r for r in list(wb[name].iter_rows(values_only=True))[3:] if r[0]}
+
+
+def test_xlsx_breakdowns_sum_to_the_fund() -> None:
+    """Capital has no investment or unit: the rest row holds it, so each "Summa" is the fund's figure."""
+    s = year_end_statement(MOVEMENTS, 2026, parties=PARTIES)
+    wb = openpyxl.load_workbook(io.BytesIO(statement_xlsx(s, fund_name="F")))
+    inv = _sheet_rows(wb, "Per investering")
+    assert inv["Ej fördelat (fondkapital)"][1] == 40_000_000  # the opening capital
+    assert inv["Summa"][1:] == (
+        36_000_000,  # opening balance
+        0,
+        3_500_000.5,
+        2_000_000,
+        0,
+        34_499_999.5,  # = the fund's closing balance
+        4_000_000,
+        0,
+        5_500_000.5,
+        500_000,
+        -500_000,
+    )
+    units = _sheet_rows(wb, "Per enhet")
+    header = list(wb["Per enhet"].iter_rows(values_only=True))[2]
+    assert "Utgående utestående investeringar (kr)" not in header and "Utbetalt (kr)" in header
+    assert units["Summa"][1:] == (36_000_000, 0, 3_500_000.5, 2_000_000, 0, 34_499_999.5, 500_000)
+    assert units["Socialnämnden"][4] == 2_000_000  # what it repaid
+
+
+@pytest.mark.parametrize("swedish_excel", [True, False])
+def test_english_headers_and_sheet_names(swedish_excel: bool) -> None:
+    s = year_end_statement(MOVEMENTS, 2026, parties=PARTIES)
+    with translation.override("en"):
+        wb = openpyxl.load_workbook(io.BytesIO(statement_xlsx(s, fund_name="F")))
+        text = statement_csv(s, swedish_excel=swedish_excel)
+    assert wb.sheetnames == ["Summary", "Per investment", "Per unit", "Per party", "Entries"]
+    assert list(wb["Per investment"].iter_rows(values_only=True))[2][:2] == (
+        "Investment",
+        "Opening balance (SEK)",
+    )
+    assert "Unallocated (fund capital)" in _sheet_rows(wb, "Per unit")
+    summary = [r[0] for r in wb["Summary"].iter_rows(values_only=True) if r[0]]
+    assert "Opening balance" in summary and "Ingående saldo" not in summary
+    first = text.lstrip("\ufeff").splitlines()[0]
+    assert first.startswith("Year") and "Opening balance (SEK)" in first and "Ingående" not in first
+    assert "Unallocated (fund capital)" in text and ("Fund" in text)
+    # Swedish is the default again outside the override.
+    assert statement_csv(s).lstrip("\ufeff").startswith("År")

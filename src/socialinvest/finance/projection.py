@@ -5,7 +5,8 @@ grants not yet scheduled as disbursements, the repayments the agreements expect,
 and capital injections — :func:`project_fund` gives one row per year with opening,
 money in, money out and closing, and the first year the closing balance is below 0.
 :func:`expected_repayments` turns one agreement into expected repayments, estimating
-lines still waiting for a measurement from the forecast and flagging them.
+lines still waiting for a measurement from the forecast and flagging them — per
+schedule line, so an outcome contract's guaranteed part is never an estimate.
 Pure calculation on exact :class:`~decimal.Decimal` kronor in whole öre.
 """
 
@@ -263,7 +264,7 @@ def expected_repayments(
     measured: Mapping[int, MoneyLike | None] | None = None,
     label: str = "",
 ) -> list[Flow]:
-    """What one agreement is expected to repay, per year, with estimates flagged.
+    """What one agreement is expected to repay, per year, with the estimated part flagged.
 
     Parameters
     ----------
@@ -279,23 +280,40 @@ def expected_repayments(
     Returns
     -------
     list of Flow
-        One flow per year of the schedule, in year order; ``estimate`` is true for
-        the years that wait for a measurement.
+        In year order, per year a flow of the certain part (the schedule lines that
+        do not wait for a measurement: a fixed instalment, an outcome contract's
+        guaranteed part, a measured year) if the year has such lines, and a flow with
+        ``estimate=True`` of the estimated part (the lines still waiting for a
+        measurement) if it has such lines.  So a year of an outcome contract whose
+        conditional part waits for a measurement gives its guaranteed part as certain
+        and only the conditional part as an estimate.
 
     Notes
     -----
     The schedule is computed with every unmeasured year's savings taken from the
     forecast (0 where the forecast has no figure or there is none): the same
     capped recursion as the real schedule, so an estimate never exceeds what the
-    cap still allows.  Once every year is measured this is exactly the schedule.
+    cap still allows.  A line is an estimate iff the real schedule's line of the same
+    year and basis is pending.  Once every year is measured this is exactly the schedule.
     """
     actual = repayment_schedule(terms, forecast=forecast, measured=measured)
-    pending = set(actual.pending_years())
+    pending = {(line.year, line.basis) for line in actual.lines if line.pending}
     schedule = actual
     if pending:
         known = dict(measured or {})
         fc = forecast or {}
-        for y in pending:
+        for y, _basis in pending:
             known[y] = fc.get(y, ZERO)
         schedule = repayment_schedule(terms, forecast=forecast, measured=known)
-    return [Flow(year=y, amount=a, estimate=y in pending, label=label) for y, a in schedule.by_year().items()]
+    certain: dict[int, Decimal] = {}
+    estimated: dict[int, Decimal] = {}
+    for line in schedule.lines:
+        part = estimated if (line.year, line.basis) in pending else certain
+        part[line.year] = part.get(line.year, ZERO) + line.amount
+    out: list[Flow] = []
+    for y in sorted(set(certain) | set(estimated)):
+        if y in certain:
+            out.append(Flow(year=y, amount=certain[y], label=label))
+        if y in estimated:
+            out.append(Flow(year=y, amount=estimated[y], estimate=True, label=label))
+    return out

@@ -23,8 +23,8 @@ Pure calculation on exact :class:`~decimal.Decimal` kronor in whole öre.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from typing import Literal, get_args
 
@@ -32,6 +32,7 @@ from .money import ORE, ZERO, MoneyLike, is_whole_ore, to_ore
 
 __all__ = [
     "KINDS",
+    "UNALLOCATED",
     "Block",
     "Flows",
     "Movement",
@@ -41,6 +42,10 @@ __all__ = [
     "allocate",
     "year_end_statement",
 ]
+
+UNALLOCATED = "Ej fördelat (fondkapital)"
+"""The label of a breakdown's explicit rest: movements without an investment (or unit),
+e.g. capital injections; displays translate it."""
 
 MovementKind = Literal["capital", "paid", "repaid", "returned", "written_off"]
 KINDS: tuple[MovementKind, ...] = get_args(MovementKind)
@@ -178,13 +183,38 @@ class PartyKeys:
                 raise ValueError(f"{name}[{self.label}]: must be a Decimal ≥ 0, got {v!r}")
 
 
+def _empty(label: str) -> Block:
+    return Block(label, ZERO, ZERO, Flows(), Flows())
+
+
 @dataclass(frozen=True)
 class YearEndStatement:
+    """The fund's block and its breakdowns.
+
+    ``investments`` and ``units`` hold the labelled blocks; ``investments_unallocated``
+    and ``units_unallocated`` (label :data:`UNALLOCATED`) what has no investment or no
+    unit (capital injections, pooled items), so ``investment_rows`` and ``unit_rows``
+    each add up to ``fund`` in every figure.  ``parties`` add up to ``fund`` by
+    construction (see :func:`year_end_statement`).
+    """
+
     year: int
     fund: Block
     investments: tuple[Block, ...]
     units: tuple[Block, ...]
     parties: tuple[Block, ...]
+    investments_unallocated: Block = field(default_factory=lambda: _empty(UNALLOCATED))
+    units_unallocated: Block = field(default_factory=lambda: _empty(UNALLOCATED))
+
+    @property
+    def investment_rows(self) -> tuple[Block, ...]:
+        """Each investment, then the explicit rest: the rows of the per-investment breakdown."""
+        return (*self.investments, self.investments_unallocated)
+
+    @property
+    def unit_rows(self) -> tuple[Block, ...]:
+        """Each unit, then the explicit rest: the rows of the per-unit breakdown."""
+        return (*self.units, self.units_unallocated)
 
 
 def allocate(total: MoneyLike, weights: Sequence[Decimal]) -> list[Decimal]:
@@ -242,6 +272,7 @@ def _flows(amounts: dict[MovementKind, Decimal]) -> Flows:
 def _blocks(
     movements: Iterable[Movement], year: int, label_of: Callable[[Movement], str | None]
 ) -> dict[str, Block]:
+    """Blocks per label; movements without a label are left out."""
     opening: dict[str, Flows] = defaultdict(Flows)
     gross: dict[str, dict[MovementKind, Decimal]] = defaultdict(dict)
     corr: dict[str, dict[MovementKind, Decimal]] = defaultdict(dict)
@@ -267,6 +298,20 @@ def _blocks(
     }
 
 
+def _split(
+    movements: Iterable[Movement], year: int, label_of: Callable[[Movement], str | None]
+) -> tuple[tuple[Block, ...], Block]:
+    """The labelled blocks, and the rest (the movements without a label) as one block
+    labelled :data:`UNALLOCATED`, kept apart so a label can never merge into it."""
+    labelled: list[Movement] = []
+    unlabelled: list[Movement] = []
+    for m in movements:
+        (unlabelled if label_of(m) is None else labelled).append(m)
+    parts = tuple(_blocks(labelled, year, label_of).values())
+    rest = _blocks(unlabelled, year, lambda m: UNALLOCATED).get(UNALLOCATED) or _empty(UNALLOCATED)
+    return parts, rest
+
+
 _PARTY_KEY: dict[MovementKind, str] = {
     "capital": "capital_contribution",
     "paid": "cost_key",
@@ -276,22 +321,36 @@ _PARTY_KEY: dict[MovementKind, str] = {
 }
 
 
-def _party_movements(movements: Sequence[Movement], parties: Sequence[PartyKeys]) -> list[Movement]:
-    """Every movement given a party: its own, or its key share of the fund's unassigned movements."""
+def _party_movements(
+    movements: Sequence[Movement],
+    parties: Sequence[PartyKeys],
+    keys_by_year: Mapping[int, Sequence[PartyKeys]],
+) -> list[Movement]:
+    """Every movement given a party: its own, or its key share of the fund's unassigned movements,
+    split by the keys in force in the movement's year."""
     out = [m for m in movements if m.party is not None]
     pooled: dict[tuple[int, MovementKind, bool], Decimal] = defaultdict(Decimal)
     for m in movements:
         if m.party is None:
             pooled[(m.year, m.kind, m.correction)] += m.amount
     for (y, kind, correction), total in sorted(pooled.items()):
-        weights = [getattr(p, _PARTY_KEY[kind]) for p in parties]
+        in_force = {p.label: p for p in keys_by_year.get(y, parties)}
+        weights = [
+            getattr(in_force[p.label], _PARTY_KEY[kind]) if p.label in in_force else ZERO for p in parties
+        ]
+        if sum(weights, ZERO) <= 0:  # no key stated for this kind: equal shares, never a crash
+            weights = [Decimal(1) if p.label in in_force else ZERO for p in parties]
         for p, share in zip(parties, allocate(total, weights), strict=True):
             out.append(Movement(year=y, kind=kind, amount=share, correction=correction, party=p.label))
     return out
 
 
 def year_end_statement(
-    movements: Iterable[Movement], year: int, *, parties: Sequence[PartyKeys] = ()
+    movements: Iterable[Movement],
+    year: int,
+    *,
+    parties: Sequence[PartyKeys] = (),
+    keys_by_year: Mapping[int, Sequence[PartyKeys]] | None = None,
 ) -> YearEndStatement:
     """The year-end statement of ``year``: the fund, per investment, per unit, per party.
 
@@ -302,21 +361,33 @@ def year_end_statement(
         balances; later years are ignored).
     year : int
     parties : sequence of PartyKeys
-        A multi-party fund's parties; none for a fund with one owner.
+        A multi-party fund's parties (their order is the statement's) and the keys
+        used for any year ``keys_by_year`` does not name; none for a fund with one owner.
+    keys_by_year : mapping of int to sequence of PartyKeys, optional
+        The keys in force in each year (keys are versioned by year): a year's pooled
+        movements are split by that year's keys, so a change of keys from year ``Y``
+        leaves every earlier year's party statements unchanged.  Labels must be
+        parties' labels; a party missing from a year gets nothing of that year.
 
     Returns
     -------
     YearEndStatement
-        Blocks sorted by label; the fund's block is labelled ``"Fonden"``.
+        Blocks sorted by label; the fund's block is labelled ``"Fonden"``; each
+        breakdown has its explicit rest (:data:`UNALLOCATED`).
 
     Notes
     -----
+    Per investment and per unit, ``Σ blocks + rest = fund`` in every figure (opening,
+    each movement, corrections, closing), where the rest is what has no investment
+    (unit): capital injections, pooled items.
+
     Each party's statement: a movement that names a party is that party's; every
     other movement is split among the parties (:func:`allocate`, exact to öre) by
-    a key — capital by ``capital_contribution``, disbursements and write-offs by
-    ``cost_key``, principal and return by ``repayment_key`` — per year, kind and
-    correction flag, so the parties' statements add up to the fund's in every
-    figure, and a party's closing balance is its next year's opening balance.
+    a key of the movement's year — capital by ``capital_contribution``,
+    disbursements and write-offs by ``cost_key``, principal and return by
+    ``repayment_key`` (equal shares if that key is 0 for every party) — per year,
+    kind and correction flag, so the parties' statements add up to the fund's in
+    every figure, and a party's closing balance is its next year's opening balance.
     """
     if isinstance(year, bool) or not isinstance(year, int):
         raise ValueError(f"year: must be a whole calendar year, got {year!r}")
@@ -328,19 +399,26 @@ def year_end_statement(
     if len(set(labels)) != len(labels):
         raise ValueError("parties: labels must be unique")
     unknown = {m.party for m in ms if m.party is not None} - set(labels)
+    by_year = dict(keys_by_year or {})
+    for y, keys in by_year.items():
+        unknown |= {k.label for k in keys} - set(labels)
+        if len({k.label for k in keys}) != len(keys):
+            raise ValueError(f"keys_by_year[{y}]: labels must be unique")
     if unknown:
         raise ValueError(f"movements: party {sorted(unknown)[0]!r} is not one of the parties")
-    fund = _blocks(ms, year, lambda m: "Fonden").get("Fonden") or Block(
-        "Fonden", ZERO, ZERO, Flows(), Flows()
-    )
+    fund = _blocks(ms, year, lambda m: "Fonden").get("Fonden") or _empty("Fonden")
     party_blocks: tuple[Block, ...] = ()
     if parties:
-        by_party = _blocks(_party_movements(ms, parties), year, lambda m: m.party)
-        party_blocks = tuple(by_party.get(p, Block(p, ZERO, ZERO, Flows(), Flows())) for p in labels)
+        by_party = _blocks(_party_movements(ms, parties, by_year), year, lambda m: m.party)
+        party_blocks = tuple(by_party.get(p, _empty(p)) for p in labels)
+    investments, investments_rest = _split(ms, year, lambda m: m.application)
+    units, units_rest = _split(ms, year, lambda m: m.unit)
     return YearEndStatement(
         year=year,
         fund=fund,
-        investments=tuple(_blocks(ms, year, lambda m: m.application).values()),
-        units=tuple(_blocks(ms, year, lambda m: m.unit).values()),
+        investments=investments,
+        units=units,
         parties=party_blocks,
+        investments_unallocated=investments_rest,
+        units_unallocated=units_rest,
     )

@@ -1,9 +1,12 @@
 """Repayments expected and received per agreement, the fund's projection, and the frame-cut list.
 
-Part of the fund's reports (see :mod:`.reporting`): the agreements' schedules (current
-versions; unmeasured years estimated from the stored forecast and flagged), what has been
-received per agreement and budget year (one ``GROUP BY`` on cash lines of repayments and
-their reversals), and from those the projection and the frame cuts (ramminskning).
+Part of the fund's reports (see :mod:`.reporting`): the agreements' schedules (current,
+i.e. latest approved, versions; unmeasured lines estimated from the stored forecast and
+flagged per line), what has been received per agreement and **instalment year** — the
+schedule year a repayment settles (``LedgerEntry.instalment_year``), not the year the money
+arrived: a repayment of 2027's instalment received in 2026 is cash in 2026's statement and
+settles 2027's frame cut (one ``GROUP BY`` on cash lines of repayments and their
+reversals) — and from those the projection and the frame cuts (ramminskning).
 """
 
 from __future__ import annotations
@@ -41,18 +44,37 @@ class ExpectedRepayment:
     application: str
     unit_id: int
     unit: str
-    year: int
+    year: int  # the schedule (instalment) year
     amount: Decimal
-    estimate: bool
-    received: Decimal
+    estimated: Decimal  # the part of ``amount`` estimated from the forecast (lines awaiting a measurement)
+    pending: bool  # some line of the year waits for a measurement
+    received: Decimal  # repayments settling this instalment, whenever they arrived
+
+    @property
+    def estimate(self) -> bool:
+        return self.pending
+
+    @property
+    def certain(self) -> Decimal:
+        return self.amount - self.estimated
 
     @property
     def remaining(self) -> Decimal:
         return max(self.amount - self.received, ZERO)
 
+    @property
+    def remaining_split(self) -> tuple[Decimal, Decimal]:
+        """What is still to come as (certain, estimated): a receipt settles the certain part first."""
+        certain = max(self.certain - self.received, ZERO)
+        return certain, self.remaining - certain
+
 
 def received_by_agreement(fund: Any) -> dict[tuple[int, int], Decimal]:
-    """Repayments received (principal and return, net of corrections) per (agreement, budget year)."""
+    """Repayments received (principal and return, net of corrections) per (agreement, instalment year).
+
+    The instalment year is the entry's ``instalment_year`` (a reversal: its own, else the
+    reversed entry's), falling back to the budget year for an entry that has none.
+    """
     versions = dict(
         RepaymentAgreementVersion.objects.filter(agreement__application__fund=fund).values_list(
             "pk", "agreement_id"
@@ -65,14 +87,27 @@ def received_by_agreement(fund: Any) -> dict[tuple[int, int], Decimal]:
             | Q(entry__kind=EntryKind.REVERSAL, entry__reverses__kind=EntryKind.REPAYMENT)
         )
         .order_by()
-        .values("entry__agreement_version_id", "entry__reverses__agreement_version_id", "budget_year")
+        .values(
+            "entry__agreement_version_id",
+            "entry__reverses__agreement_version_id",
+            "entry__instalment_year",
+            "entry__reverses__instalment_year",
+            "entry__reverses__budget_year",
+            "budget_year",
+        )
         .annotate(d=Sum("debit"), c=Sum("credit"))
     )
     out: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
     for r in qs:
         version = r["entry__agreement_version_id"] or r["entry__reverses__agreement_version_id"]
+        year = (
+            r["entry__instalment_year"]
+            or r["entry__reverses__instalment_year"]
+            or r["entry__reverses__budget_year"]
+            or r["budget_year"]
+        )
         if version in versions:
-            out[(versions[version], r["budget_year"])] += r["d"] - r["c"]
+            out[(versions[version], year)] += r["d"] - r["c"]
     return dict(out)
 
 
@@ -91,10 +126,12 @@ def _measured_applications(fund: Any) -> set[int] | None:
 
 
 def expected_by_agreement(fund: Any) -> list[ExpectedRepayment]:
-    """Every agreement's schedule (current version) per year, estimates flagged, with what was received.
+    """Every agreement's schedule (current version) per instalment year, the estimated part
+    apart, with what was received for that instalment.
 
-    Years with no measurement yet are estimated from the forecast stored on the version
-    (:func:`~socialinvest.finance.projection.expected_repayments`).
+    Lines with no measurement yet are estimated from the forecast stored on the version
+    (:func:`~socialinvest.finance.projection.expected_repayments`); an agreement with no
+    approved version has no schedule yet.
     """
     agreements = list(
         RepaymentAgreement.objects.filter(application__fund=fund)
@@ -105,7 +142,7 @@ def expected_by_agreement(fund: Any) -> list[ExpectedRepayment]:
     )
     versions: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
     for agreement_id, terms, forecast in (
-        RepaymentAgreementVersion.objects.filter(agreement__application__fund=fund)
+        RepaymentAgreementVersion.objects.filter(agreement__application__fund=fund, approved_at__isnull=False)
         .order_by("agreement_id", "-number")
         .values_list("agreement_id", "terms", "forecast")
     ):
@@ -130,9 +167,15 @@ def expected_by_agreement(fund: Any) -> list[ExpectedRepayment]:
         forecast = {int(y): Decimal(str(v)) for y, v in stored_forecast.items()}
         flows = expected_repayments(terms, forecast=forecast, measured=measured)
         label = f"{a['application__reference']} {a['application__title']}"
-        years = {f.year: f for f in flows}
-        for year in sorted(set(years) | received_years[a["pk"]]):
-            f = years.get(year)
+        amounts: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        estimated: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        pending: set[int] = set()
+        for f in flows:
+            amounts[f.year] += f.amount
+            if f.estimate:
+                estimated[f.year] += f.amount
+                pending.add(f.year)
+        for year in sorted(set(amounts) | received_years[a["pk"]]):
             out.append(
                 ExpectedRepayment(
                     agreement_id=a["pk"],
@@ -141,8 +184,9 @@ def expected_by_agreement(fund: Any) -> list[ExpectedRepayment]:
                     unit_id=a["unit_id"],
                     unit=a["unit__name"],
                     year=year,
-                    amount=f.amount if f else ZERO,
-                    estimate=f.estimate if f else False,
+                    amount=amounts.get(year, ZERO),
+                    estimated=estimated.get(year, ZERO),
+                    pending=year in pending,
                     received=received.get((a["pk"], year), ZERO),
                 )
             )
@@ -159,8 +203,10 @@ def fund_projection(fund: Any, *, today: dt.date | None = None) -> Projection:
     """The fund's cash projected from this year: disbursements not paid, grants not yet
     scheduled (over the decision's period), repayments still expected.
 
-    Repayments of past years not received are not projected (they show in the
-    frame-cut list); this year's expected repayment counts what is left of it.
+    Repayments of past instalments not received are not projected (they show in the
+    frame-cut list); an instalment counts what is left of it after the repayments that
+    settle it (matched by instalment year, whenever received), the certain part settled
+    first, so only what is left of the estimated lines is flagged as an estimate.
     """
     from socialinvest.applications.models import Decision
 
@@ -193,11 +239,15 @@ def fund_projection(fund: Any, *, today: dt.date | None = None) -> Projection:
         if rest > 0:
             first, last = _period_years(ds or aps, de or ape, year)
             commitments.append(Commitment(amount=rest, first_year=first, last_year=last))
-    repayments = [
-        Flow(year=e.year, amount=e.remaining, estimate=e.estimate)
-        for e in expected_by_agreement(fund)
-        if e.year >= year and e.remaining > 0
-    ]
+    repayments: list[Flow] = []
+    for e in expected_by_agreement(fund):
+        if e.year < year or e.remaining <= 0:
+            continue
+        certain, estimated = e.remaining_split
+        if certain:
+            repayments.append(Flow(year=e.year, amount=certain))
+        if estimated:
+            repayments.append(Flow(year=e.year, amount=estimated, estimate=True))
     return project_fund(
         opening_cash=cash(fund),
         first_year=year,
@@ -225,7 +275,8 @@ class FrameCut:
 
     @property
     def estimated(self) -> Decimal:
-        return sum((x.amount for x in self.lines if x.estimate), ZERO)
+        """Only the estimated lines' amounts ("varav uppskattat"), never a certain part."""
+        return sum((x.estimated for x in self.lines), ZERO)
 
     @property
     def received(self) -> Decimal:
@@ -236,7 +287,7 @@ def frame_cuts(fund: Any, *, year: int | None = None) -> list[FrameCut]:
     """Per budget year and committee, what it repays the fund, with the investments behind each amount."""
     groups: dict[tuple[int, str, int], list[ExpectedRepayment]] = defaultdict(list)
     for e in expected_by_agreement(fund):
-        if (year is None or e.year == year) and (e.amount or e.received or e.estimate):
+        if (year is None or e.year == year) and (e.amount or e.received or e.pending):
             groups[(e.year, e.unit, e.unit_id)].append(e)
     return [
         FrameCut(year=y, unit_id=uid, unit=name, lines=tuple(sorted(lines, key=lambda x: x.application)))

@@ -6,6 +6,7 @@ and auditors (:func:`.permissions.can_view_ledger`)."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from socialinvest.applications.calculation_charts import bundle_version, swedish_format_locale
 from socialinvest.finance.accounting import property_versus_social_investment
 from socialinvest.finance.projection import Projection
-from socialinvest.finance.statement import YearEndStatement
+from socialinvest.finance.statement import UNALLOCATED, YearEndStatement
 from socialinvest.funds.models import Fund
 from socialinvest.funds.selectors import funds_visible_to
 from socialinvest.reports.year_end import statement_csv, statement_xlsx, table_csv
@@ -144,7 +145,16 @@ def _csv_response(text: str, filename: str) -> HttpResponse:
     return response
 
 
-FRAME_CUT_HEADERS = ["Budgetår", "Nämnd", "Investering", "Belopp (kr)", "Uppskattning", "Återfört (kr)"]
+def frame_cut_headers() -> list[str]:
+    """The frame-cut CSV's headers, in the request's language."""
+    return [
+        _("Budgetår"),
+        _("Nämnd"),
+        _("Investering"),
+        _("Belopp (kr)"),
+        _("Varav uppskattat (kr)"),
+        _("Återfört (kr)"),
+    ]
 
 
 def frame_cuts(request: HttpRequest, fund_pk: int) -> HttpResponse:
@@ -160,7 +170,7 @@ def frame_cuts(request: HttpRequest, fund_pk: int) -> HttpResponse:
                 c.unit,
                 line.application,
                 line.amount,
-                _("ja") if line.estimate else _("nej"),
+                line.estimated,
                 line.received,
             ]
             for c in cuts
@@ -168,7 +178,7 @@ def frame_cuts(request: HttpRequest, fund_pk: int) -> HttpResponse:
         ]
         suffix = f"-{year}" if year else ""
         return _csv_response(
-            table_csv(FRAME_CUT_HEADERS, rows, swedish_excel=swedish),
+            table_csv(frame_cut_headers(), rows, swedish_excel=swedish),
             f"ramminskning-{fund.slug}{suffix}.csv",
         )
     years = sorted({c.year for c in every})
@@ -192,7 +202,18 @@ def _party_statement(statement: YearEndStatement, party: str | None) -> YearEndS
         return statement
     for block in statement.parties:
         if block.label == party:
-            return YearEndStatement(statement.year, block, (), (), (block,))
+            # The party's share is not broken down by investment or unit: all of it is the rest,
+            # so the party's own breakdowns still add up to its block.
+            rest = dataclasses.replace(block, label=UNALLOCATED)
+            return YearEndStatement(
+                statement.year,
+                block,
+                (),
+                (),
+                (block,),
+                investments_unallocated=rest,
+                units_unallocated=rest,
+            )
     raise Http404(_("Okänd part."))
 
 

@@ -144,8 +144,8 @@ def fund_accounting_views(fund: Any) -> AccountingViews:
 
 
 def party_keys(fund: Any) -> list[PartyKeys]:
-    """The fund's parties and keys; capital without a party is split by the capital contributions
-    (by the cost key if no party has a contribution stated)."""
+    """The fund's parties and their current keys; capital without a party is split by the capital
+    contributions (by the cost key if no party has a contribution stated)."""
     parties = list(FundParty.objects.filter(fund=fund).order_by("id"))
     no_contributions = not any(p.capital_contribution for p in parties)
     return [
@@ -159,6 +159,36 @@ def party_keys(fund: Any) -> list[PartyKeys]:
     ]
 
 
+def party_keys_by_year(fund: Any, years: Iterable[int]) -> dict[int, list[PartyKeys]]:
+    """The keys in force in each of ``years`` (keys are versioned by the year they apply from),
+    so a year's pooled movements are split by that year's keys and a change of keys from
+    year Y never rewrites an earlier year's party statements.  One query for the history."""
+    from .selectors import keys_in_force
+    from .selectors import party_keys_by_year as history_of
+
+    parties = list(FundParty.objects.filter(fund=fund).order_by("id"))
+    if not parties:
+        return {}
+    history = history_of(fund)
+    no_contributions = not any(p.capital_contribution for p in parties)
+    out: dict[int, list[PartyKeys]] = {}
+    for year in sorted(set(years)):
+        keys = []
+        for p in parties:
+            rows = history.get(p.pk)
+            cost, repay = keys_in_force(rows, year) if rows else (p.cost_key, p.repayment_key)
+            keys.append(
+                PartyKeys(
+                    label=p.name,
+                    capital_contribution=cost if no_contributions else p.capital_contribution,
+                    cost_key=cost,
+                    repayment_key=repay,
+                )
+            )
+        out[year] = keys
+    return out
+
+
 def statement_years(fund: Any) -> list[int]:
     """Budget years with entries, and the current year."""
     years = set(
@@ -169,7 +199,11 @@ def statement_years(fund: Any) -> list[int]:
 
 
 def fund_year_end(fund: Any, year: int) -> YearEndStatement:
-    return year_end_statement(fund_movements(fund, up_to_year=year), year, parties=party_keys(fund))
+    """The year-end statement of ``year``; each year's pooled movements split by that year's keys."""
+    movements = fund_movements(fund, up_to_year=year)
+    parties = party_keys(fund)
+    by_year = party_keys_by_year(fund, {m.year for m in movements}) if parties else {}
+    return year_end_statement(movements, year, parties=parties, keys_by_year=by_year)
 
 
 def year_entries(fund: Any, year: int) -> list[EntryRow]:

@@ -9,9 +9,20 @@ investments outstanding, corrections shown as such), *Per investering*,
 *Verifikationer* (every entry of the year).  Amounts are numbers (not text) in
 kronor with two decimals, so a spreadsheet can sum them.
 
-CSV: one table — the fund, then each investment, unit and party — with Swedish
-headers.  By default it is written the way **Swedish Excel** expects to open a file
-by double-click: ``;`` between fields, decimal comma (``1234567,89``, no thousands
+Every breakdown adds up to the fund: per investment and per unit the last row
+before *Summa* is the explicit rest, *Ej fördelat (fondkapital)* (capital
+injections and other movements without an investment or unit), so each column's
+*Summa* is the fund's figure.  Per unit there are no investments-outstanding
+columns: investments belong to applications, a unit pays or repays.
+
+CSV: one table — the fund, then each investment and the rest, each unit and the
+rest, each party; a unit's investments-outstanding cells are empty.
+
+Headers, sheet names and labels go through gettext: Swedish by default, English
+when the active language is English.
+
+By default the CSV is written the way **Swedish Excel** expects to open a file by
+double-click: ``;`` between fields, decimal comma (``1234567,89``, no thousands
 separator) and a UTF-8 byte-order mark so å, ä and ö survive.  ``swedish_excel=False``
 gives plain CSV instead: ``,`` between fields, decimal point, no BOM.
 """
@@ -26,18 +37,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from socialinvest.finance.statement import Block, YearEndStatement
+from socialinvest.finance.statement import UNALLOCATED, Block, YearEndStatement
 
-__all__ = ["CSV_HEADERS", "EntryRow", "statement_csv", "statement_xlsx", "table_csv"]
-
-SUMMARY = "Sammanfattning"
-INVESTMENTS = "Per investering"
-UNITS = "Per enhet"
-PARTIES = "Per part"
-ENTRIES = "Verifikationer"
+__all__ = [
+    "EntryRow",
+    "block_headers",
+    "csv_headers",
+    "sheet_names",
+    "statement_csv",
+    "statement_xlsx",
+    "table_csv",
+]
 
 MONEY_FORMAT = "#,##0.00;-#,##0.00"
 
@@ -59,20 +73,33 @@ class EntryRow:
     posted_by: str = ""
 
 
-BLOCK_HEADERS = [
-    "Ingående saldo (kr)",
-    "Kapitaltillskott (kr)",
-    "Utbetalt (kr)",
-    "Återfört kapital (kr)",
-    "Avkastning (kr)",
-    "Utgående saldo (kr)",
-    "Ingående utestående investeringar (kr)",
-    "Nedskrivet (kr)",
-    "Utgående utestående investeringar (kr)",
-    "Varav rättelser, kassa (kr)",
-    "Varav rättelser, investeringar (kr)",
-]
-CSV_HEADERS = ["År", "Nivå", "Namn", *BLOCK_HEADERS]
+def block_headers() -> list[str]:
+    """The figures of an investment's or party's block (and of the fund's), in the active language."""
+    return [
+        _("Ingående saldo (kr)"),
+        _("Kapitaltillskott (kr)"),
+        _("Utbetalt (kr)"),
+        _("Återfört kapital (kr)"),
+        _("Avkastning (kr)"),
+        _("Utgående saldo (kr)"),
+        _("Ingående utestående investeringar (kr)"),
+        _("Nedskrivet (kr)"),
+        _("Utgående utestående investeringar (kr)"),
+        _("Varav rättelser, kassa (kr)"),
+        _("Varav rättelser, investeringar (kr)"),
+    ]
+
+
+UNIT_COLUMNS = (0, 1, 2, 3, 4, 5, 9)
+"""A unit's figures: no investments outstanding (they belong to applications), no write-off."""
+
+
+def csv_headers() -> list[str]:
+    return [_("År"), _("Nivå"), _("Namn"), *block_headers()]
+
+
+def _label(b: Block) -> str:
+    return _("Ej fördelat (fondkapital)") if b.label == UNALLOCATED else b.label
 
 
 def _figures(b: Block) -> list[Decimal]:
@@ -92,13 +119,10 @@ def _figures(b: Block) -> list[Decimal]:
     ]
 
 
-def _levels(s: YearEndStatement) -> list[tuple[str, Block]]:
-    return [
-        ("Fond", s.fund),
-        *(("Investering", b) for b in s.investments),
-        *(("Enhet", b) for b in s.units),
-        *(("Part", b) for b in s.parties),
-    ]
+def _unit_figures(b: Block) -> list[Decimal | str]:
+    """The unit's figures in the CSV's columns; the investments-outstanding cells empty."""
+    f = _figures(b)
+    return [f[i] if i in UNIT_COLUMNS else "" for i in range(len(f))]
 
 
 def table_csv(headers: Sequence[str], rows: Iterable[Sequence[object]], *, swedish_excel: bool = True) -> str:
@@ -124,9 +148,14 @@ def table_csv(headers: Sequence[str], rows: Iterable[Sequence[object]], *, swedi
 
 
 def statement_csv(statement: YearEndStatement, *, swedish_excel: bool = True) -> str:
-    """The statement as one CSV table: a row for the fund, each investment, unit and party."""
-    rows = ([statement.year, level, b.label, *_figures(b)] for level, b in _levels(statement))
-    return table_csv(CSV_HEADERS, rows, swedish_excel=swedish_excel)
+    """The statement as one CSV table: the fund, each investment and the rest, each unit and the
+    rest, each party (see the module docstring)."""
+    s = statement
+    rows: list[list[object]] = [[s.year, _("Fond"), _("Fonden"), *_figures(s.fund)]]
+    rows += [[s.year, _("Investering"), _label(b), *_figures(b)] for b in s.investment_rows]
+    rows += [[s.year, _("Enhet"), _label(b), *_unit_figures(b)] for b in s.unit_rows]
+    rows += [[s.year, _("Part"), b.label, *_figures(b)] for b in s.parties]
+    return table_csv(csv_headers(), rows, swedish_excel=swedish_excel)
 
 
 class _Sheet:
@@ -168,56 +197,73 @@ class _Sheet:
 def _summary(sh: _Sheet, s: YearEndStatement, fund_name: str) -> None:
     f = s.fund
     g, c, n = f.gross, f.corrections, f.net
-    sh.title(f"Årsbokslut {s.year} – {fund_name}")
-    sh.text("Fondens kassa (= öronmärkt eget kapital i den externa redovisningen)", "section")
-    sh.pair("Ingående saldo", f.opening_balance, bold=True)
-    sh.pair("Kapitaltillskott", n.capital)
-    sh.pair("Utbetalt till investeringar", -n.paid)
-    sh.pair("Återfört kapital", n.repaid)
-    sh.pair("Avkastning", n.returned)
-    sh.pair("Utgående saldo", f.closing_balance, bold=True)
+    sh.title(_("Årsbokslut %(year)s – %(fund)s") % {"year": s.year, "fund": fund_name})
+    sh.text(_("Fondens kassa (= öronmärkt eget kapital i den externa redovisningen)"), "section")
+    sh.pair(_("Ingående saldo"), f.opening_balance, bold=True)
+    sh.pair(_("Kapitaltillskott"), n.capital)
+    sh.pair(_("Utbetalt till investeringar"), -n.paid)
+    sh.pair(_("Återfört kapital"), n.repaid)
+    sh.pair(_("Avkastning"), n.returned)
+    sh.pair(_("Utgående saldo"), f.closing_balance, bold=True)
     sh.row += 1
-    sh.text("Öronmärkt eget kapital (extern redovisning)", "section")
-    sh.pair("Ingående öronmärkt eget kapital", f.opening_equity, bold=True)
-    sh.pair("+ Kapitaltillskott", n.capital)
-    sh.pair("− Kostnader (utbetalningar kostnadsförs det år de betalas)", -f.costs)
-    sh.pair("+ Återföring (ramminskningar, inklusive avkastning)", n.repayments)
-    sh.pair("Utgående öronmärkt eget kapital", f.closing_equity, bold=True)
+    sh.text(_("Öronmärkt eget kapital (extern redovisning)"), "section")
+    sh.pair(_("Ingående öronmärkt eget kapital"), f.opening_equity, bold=True)
+    sh.pair(_("+ Kapitaltillskott"), n.capital)
+    sh.pair(_("− Kostnader (utbetalningar kostnadsförs det år de betalas)"), -f.costs)
+    sh.pair(_("+ Återföring (ramminskningar, inklusive avkastning)"), n.repayments)
+    sh.pair(_("Utgående öronmärkt eget kapital"), f.closing_equity, bold=True)
     sh.row += 1
-    sh.text("Utestående sociala investeringar (intern redovisning)", "section")
-    sh.pair("Ingående restvärde", f.opening_investments, bold=True)
-    sh.pair("+ Utbetalt", n.paid)
-    sh.pair("− Återfört kapital", -n.repaid)
-    sh.pair("− Nedskrivet", -n.written_off)
-    sh.pair("Utgående restvärde", f.closing_investments, bold=True)
+    sh.text(_("Utestående sociala investeringar (intern redovisning)"), "section")
+    sh.pair(_("Ingående restvärde"), f.opening_investments, bold=True)
+    sh.pair(_("+ Utbetalt"), n.paid)
+    sh.pair(_("− Återfört kapital"), -n.repaid)
+    sh.pair(_("− Nedskrivet"), -n.written_off)
+    sh.pair(_("Utgående restvärde"), f.closing_investments, bold=True)
     sh.row += 1
-    sh.text("Rättelser redovisas för sig: ursprungliga verifikationer, rättelser och netto.", "section")
+    sh.text(_("Rättelser redovisas för sig: ursprungliga verifikationer, rättelser och netto."), "section")
     sh.table(
-        ["Rörelse", "Ursprungliga (kr)", "Rättelser (kr)", "Netto (kr)"],
+        [_("Rörelse"), _("Ursprungliga (kr)"), _("Rättelser (kr)"), _("Netto (kr)")],
         [
-            ("Kapitaltillskott", g.capital, c.capital, n.capital),
-            ("Utbetalt", g.paid, c.paid, n.paid),
-            ("Återfört kapital", g.repaid, c.repaid, n.repaid),
-            ("Avkastning", g.returned, c.returned, n.returned),
-            ("Nedskrivet", g.written_off, c.written_off, n.written_off),
+            (_("Kapitaltillskott"), g.capital, c.capital, n.capital),
+            (_("Utbetalt"), g.paid, c.paid, n.paid),
+            (_("Återfört kapital"), g.repaid, c.repaid, n.repaid),
+            (_("Avkastning"), g.returned, c.returned, n.returned),
+            (_("Nedskrivet"), g.written_off, c.written_off, n.written_off),
         ],
     )
     sh.ws.set_column(0, 0, 58)
     sh.ws.set_column(1, 3, 18)
 
 
-def _blocks(sh: _Sheet, title: str, label: str, blocks: Sequence[Block], year: int) -> None:
+def _blocks(
+    sh: _Sheet,
+    title: str,
+    label: str,
+    blocks: Sequence[Block],
+    year: int,
+    columns: Sequence[int] | None = None,
+) -> None:
+    """One breakdown: a row per block (the rest included), then *Summa* — the fund's figures."""
+    headers = block_headers()
+    cols = list(columns) if columns is not None else list(range(len(headers)))
     sh.title(f"{title} {year}")
-    figures = [_figures(b) for b in blocks]
-    sh.table([label, *BLOCK_HEADERS], [[b.label, *f] for b, f in zip(blocks, figures, strict=True)])
+    figures = [[fig[i] for i in cols] for fig in (_figures(b) for b in blocks)]
+    sh.table(
+        [label, *(headers[i] for i in cols)], [[_label(b), *f] for b, f in zip(blocks, figures, strict=True)]
+    )
     if blocks:
-        totals = [sum((f[i] for f in figures), Decimal(0)) for i in range(len(BLOCK_HEADERS))]
+        totals = [sum((f[i] for f in figures), Decimal(0)) for i in range(len(cols))]
         for col, v in enumerate(totals, start=1):
             sh.ws.write_number(sh.row, col, float(v), sh.f["money_bold"])
-        sh.ws.write_string(sh.row, 0, "Summa", sh.f["bold"])
+        sh.ws.write_string(sh.row, 0, _("Summa"), sh.f["bold"])
         sh.row += 1
     sh.ws.set_column(0, 0, 40)
-    sh.ws.set_column(1, len(BLOCK_HEADERS), 17)
+    sh.ws.set_column(1, len(cols), 17)
+
+
+def sheet_names() -> list[str]:
+    """The workbook's sheets, in the active language."""
+    return [_("Sammanfattning"), _("Per investering"), _("Per enhet"), _("Per part"), _("Verifikationer")]
 
 
 def statement_xlsx(statement: YearEndStatement, *, fund_name: str, entries: Sequence[EntryRow] = ()) -> bytes:
@@ -233,36 +279,32 @@ def statement_xlsx(statement: YearEndStatement, *, fund_name: str, entries: Sequ
         "money_bold": wb.add_format({"num_format": MONEY_FORMAT, "bold": True}),
         "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
     }
-    _summary(_Sheet(wb, SUMMARY, formats), statement, fund_name)
-    _blocks(
-        _Sheet(wb, INVESTMENTS, formats),
-        "Per investering",
-        "Investering",
-        statement.investments,
-        statement.year,
-    )
-    _blocks(_Sheet(wb, UNITS, formats), "Per enhet", "Enhet", statement.units, statement.year)
-    parties = _Sheet(wb, PARTIES, formats)
+    summary, investments, units, parties_name, entries_name = sheet_names()
+    year = statement.year
+    _summary(_Sheet(wb, summary, formats), statement, fund_name)
+    _blocks(_Sheet(wb, investments, formats), investments, _("Investering"), statement.investment_rows, year)
+    _blocks(_Sheet(wb, units, formats), units, _("Enhet"), statement.unit_rows, year, UNIT_COLUMNS)
+    parties = _Sheet(wb, parties_name, formats)
     if statement.parties:
-        _blocks(parties, "Per part", "Part", statement.parties, statement.year)
+        _blocks(parties, parties_name, _("Part"), statement.parties, year)
     else:
-        parties.title(f"Per part {statement.year}")
-        parties.text("Fonden har en ägare; ingen fördelning på parter.")
-    sheet = _Sheet(wb, ENTRIES, formats)
-    sheet.title(f"Verifikationer {statement.year}")
+        parties.title(f"{parties_name} {year}")
+        parties.text(_("Fonden har en ägare; ingen fördelning på parter."))
+    sheet = _Sheet(wb, entries_name, formats)
+    sheet.title(f"{entries_name} {year}")
     sheet.table(
         [
-            "Nr",
-            "Bokföringsdag",
-            "Budgetår",
-            "Typ",
-            "Beskrivning",
-            "Belopp (kr)",
-            "Rättar nr",
-            "Investering",
-            "Enhet",
-            "Part",
-            "Bokförd av",
+            _("Nr"),
+            _("Bokföringsdag"),
+            _("Budgetår"),
+            _("Typ"),
+            _("Beskrivning"),
+            _("Belopp (kr)"),
+            _("Rättar nr"),
+            _("Investering"),
+            _("Enhet"),
+            _("Part"),
+            _("Bokförd av"),
         ],
         [
             (
