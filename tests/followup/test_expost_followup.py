@@ -124,7 +124,7 @@ def test_measured_savings_feed_a_measured_share_agreement(world: Any, measured: 
     terms = {
         "model": "measured_share",
         "share": "0.5",
-        "cap": "100000000",
+        "cap": "11600000",
         "first_year": 2025,
         "last_year": 2028,
     }
@@ -136,6 +136,7 @@ def test_measured_savings_feed_a_measured_share_agreement(world: Any, measured: 
         approver=world.decision_maker,
         acting_user=world.fund_admin,
     )
+    ledger.do_approve_agreement_version(version=agreement.versions.get(), acting_user=world.decision_maker)
     before = agreement_schedule(agreement=agreement)
     assert before.pending_years() == [2025, 2026, 2027, 2028]
     expost = actions.do_run_expost_calculation(application=measured, acting_user=world.fund_admin)

@@ -30,7 +30,7 @@ from socialinvest.engine.results import BaseCase
 from .attribution import Attribution, Group, GroupKind, Side, attribute
 from .did import EvaluationError, Problem
 
-__all__ = ["Attribution", "Side", "explain_difference", "expost_scenario"]
+__all__ = ["Attribution", "Side", "explain_difference", "expost_scenario", "forecast_costs_by_year"]
 
 _UNCERTAIN: TypeAdapter[AnyDist] = TypeAdapter(Uncertain)
 EXPOST_SUFFIX = " (efterkalkyl)"
@@ -58,6 +58,26 @@ def _scaled(amount: Any, factor: float) -> Any:
 
 def _line_years(line: Mapping[str, Any]) -> list[int]:
     return [line["year"]] if line.get("year") is not None else list(line.get("years") or [])
+
+
+def forecast_costs_by_year(decided: Scenario) -> dict[int, float]:
+    """The decided scenario's intervention costs per calendar year, as the base case counts them.
+
+    Notes
+    -----
+    For calendar year *y* (offset :math:`t = y - start\\_year`) the amount is
+    :math:`(1 + E[ob]) \\sum_i \\mu_i` over the cost lines covering *t*
+    (:math:`\\mu_i` a line's mean amount, *ob* the optimism bias): the forecast
+    the ex-post calculation keeps for a year without actual costs.
+    """
+    data = decided.model_dump(mode="json", by_alias=True)
+    uplift = 1.0 + _mean_of(data.get("optimism_bias", 0.0))
+    out: dict[int, float] = {}
+    for line in data.get("costs", []):
+        for t in _line_years(line):
+            year = decided.first_year + int(t)
+            out[year] = out.get(year, 0.0) + _mean_of(line["amount"]) * uplift
+    return dict(sorted(out.items()))
 
 
 def _replace_costs(data: dict[str, Any], actual: dict[int, float], actor: str | None) -> None:

@@ -1,10 +1,12 @@
 """Adopt an ex-post calculation: its measured savings become what the repayment agreements read.
 
-For every benefiting unit — the fund owner's units whose ``actor_id`` has flows in the
-ex-post calculation, and every unit with a repayment agreement for the investment — the
-cashable benefits of the ex-post result (``finance.savings.forecast_savings``) are
-written as :class:`~..models.MeasuredSaving` for each *measured* year: the calendar
-years that have ended by the end of the last approved follow-up period
+For every benefiting unit — one unit per actor with flows in the ex-post calculation
+(:func:`receiving_units`: the unit with a repayment agreement, else the committee or
+external unit; never an administration, so savings are not counted twice), and every
+unit with a repayment agreement for the investment — the cashable benefits of the
+ex-post result (``finance.savings.forecast_savings``) are written as
+:class:`~..models.MeasuredSaving` for each *measured* year: the calendar years that
+have ended by the end of the last approved follow-up period
 (``ExPostCalculation.measured_through``).  Later years stay unmeasured.  A unit with an
 agreement but no flows in the calculation measured no savings: 0 for those years.
 """
@@ -29,6 +31,11 @@ from ..permissions import can_adopt_expost
 from ._common import audit, lock_application
 
 
+def year_span(years: list[int]) -> str:
+    """``2025`` for one year, ``2025–2027`` for several."""
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+
+
 def measured_years(expost: ExPostCalculation) -> list[int]:
     """The calculation's years that ended on or before ``measured_through``."""
     through = expost.measured_through
@@ -38,19 +45,44 @@ def measured_years(expost: ExPostCalculation) -> list[int]:
     return [int(y) for y in expost.result["base"]["years"] if int(y) <= last]
 
 
+def receiving_units(application: Any, actor_ids: set[str]) -> dict[str, Unit]:
+    """The one unit per calculation actor that receives the actor's measured savings.
+
+    A committee and its administration share an ``actor_id``; the savings are counted
+    once: the unit with a repayment agreement for the application if there is one,
+    else the committee (``namnd``) or external unit (lowest id first).  An
+    administration (``forvaltning``) never receives measured savings.
+    """
+    agreed = set(RepaymentAgreement.objects.filter(application=application).values_list("unit_id", flat=True))
+    candidates = Unit.objects.filter(
+        organisation_id=application.fund.owner_id, actor_id__in=sorted(actor_ids)
+    ).exclude(kind=Unit.Kind.ADMINISTRATION)
+    extra = Unit.objects.filter(pk__in=agreed, actor_id__in=sorted(actor_ids)).exclude(
+        kind=Unit.Kind.ADMINISTRATION
+    )
+    out: dict[str, Unit] = {}
+    for unit in sorted({*candidates, *extra}, key=lambda u: (u.pk not in agreed, u.pk)):
+        out.setdefault(unit.actor_id, unit)
+    return out
+
+
 def savings_by_unit(expost: ExPostCalculation) -> dict[Unit, dict[int, Decimal]]:
-    """Each benefiting unit's cashable savings by year in the ex-post result (all years)."""
+    """Each benefiting unit's cashable savings by year in the ex-post result (all years).
+
+    One unit per actor (:func:`receiving_units`) gets the actor's savings; every other
+    unit with a repayment agreement for the investment measured none: 0 for each year.
+    """
     application = expost.application
     result = Result.model_validate({**expost.result, "scenario": expost.scenario})
     flows = result.base.flows
-    units = set(Unit.objects.filter(organisation_id=application.fund.owner_id, actor_id__in=sorted(flows)))
-    agreed = RepaymentAgreement.objects.filter(application=application).select_related("unit")
-    units |= {a.unit for a in agreed}
+    receivers = receiving_units(application, set(flows))
     zero = {int(y): Decimal("0.00") for y in result.base.years}
-    return {
-        unit: forecast_savings(result, unit.actor_id) if unit.actor_id in flows else dict(zero)
-        for unit in sorted(units, key=lambda u: u.pk)
+    out: dict[Unit, dict[int, Decimal]] = {
+        unit: forecast_savings(result, actor) for actor, unit in receivers.items()
     }
+    for agreement in RepaymentAgreement.objects.filter(application=application).select_related("unit"):
+        out.setdefault(agreement.unit, dict(zero))
+    return dict(sorted(out.items(), key=lambda item: item[0].pk))
 
 
 def do_adopt_expost_calculation(*, expost: ExPostCalculation, acting_user: Any) -> ExPostCalculation:
@@ -93,8 +125,8 @@ def do_adopt_expost_calculation(*, expost: ExPostCalculation, acting_user: Any) 
             acting_user,
             "followup.expost_adopted",
             locked,
-            _("Efterkalkyl %(n)d fastställd: mätta besparingar %(first)d–%(last)d")
-            % {"n": locked.number, "first": years[0], "last": years[-1]},
+            _("Efterkalkyl %(n)d fastställd: mätta besparingar %(years)s")
+            % {"n": locked.number, "years": year_span(years)},
             data={
                 "years": years,
                 "savings": {f"{r.unit_id}:{r.year}": str(r.amount) for r in rows},

@@ -2,7 +2,8 @@
 
 Effects come from the evaluations of the indicators that name a calculation outcome
 (``evaluation.did.effect_for_outcome``: ``normal(estimate, se)`` of the relative change);
-actual costs from the ledger's paid disbursements by year.  The scenario is built with
+actual costs from the ledger (``followup.costs.actual_costs``: paid and still planned
+disbursements by year, capped at the grant).  The scenario is built with
 ``evaluation.expost.expost_scenario``, calculated with the engine (Monte Carlo included)
 and stored immutably with the attribution of the difference by parameter
 (``evaluation.expost.explain_difference``) and a record of every input used.
@@ -10,7 +11,6 @@ and stored immutably with the attribution of the difference by parameter
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,9 +23,10 @@ from socialinvest.engine import ScenarioError, parse_scenario, run
 from socialinvest.engine.scenario import DEFAULT_DRAWS
 from socialinvest.evaluation.did import EvaluationError
 from socialinvest.evaluation.expost import explain_difference, expost_scenario
-from socialinvest.ledger.selectors import paid_by_year
+from socialinvest.formatting import sek
 
 from .. import selectors
+from ..costs import actual_costs
 from ..models import ExPostCalculation
 from ..permissions import can_run_expost
 from ._common import audit, lock_application
@@ -69,8 +70,8 @@ def do_run_expost_calculation(*, application: Application, acting_user: Any) -> 
         raise ValidationError({"expost": _("Ansökan har ingen beslutad kalkyl att jämföra med.")})
     decided = parse_scenario(forecast.scenario)
     effects, used = _effects(application)
-    paid: dict[int, Decimal] = paid_by_year(application=application)
-    if not effects and not paid:
+    costs = actual_costs(application, decided=decided)
+    if not effects and not costs.costs:
         raise ValidationError(
             {
                 "expost": _(
@@ -81,7 +82,7 @@ def do_run_expost_calculation(*, application: Application, acting_user: Any) -> 
         )
     try:
         scenario = expost_scenario(
-            decided, effects=effects, actual_costs={y: float(a) for y, a in paid.items()}
+            decided, effects=effects, actual_costs={y: float(a) for y, a in costs.costs.items()}
         )
     except (EvaluationError, ScenarioError) as exc:
         raise ValidationError(
@@ -94,7 +95,7 @@ def do_run_expost_calculation(*, application: Application, acting_user: Any) -> 
     inputs = {
         "forecast_calculation": forecast.number,
         "effects": used,
-        "actual_costs": {str(y): str(a) for y, a in sorted(paid.items())},
+        **costs.record(),
         "draws": draws,
         "measured_through": through.isoformat() if through else None,
     }
@@ -127,8 +128,8 @@ def do_run_expost_calculation(*, application: Application, acting_user: Any) -> 
             acting_user,
             "followup.expost_run",
             expost,
-            _("Efterkalkyl %(n)d: nettonuvärde %(npv).0f kr (förkalkyl %(forecast).0f kr)")
-            % {"n": number, "npv": result.base.npv, "forecast": forecast.npv},
+            _("Efterkalkyl %(n)d: nettonuvärde %(npv)s (förkalkyl %(forecast)s)")
+            % {"n": number, "npv": sek(result.base.npv), "forecast": sek(forecast.npv)},
             data={"input_sha256": result.input_sha256, "engine_version": result.engine_version, **inputs},
         )
     return expost
