@@ -35,6 +35,7 @@ def post(
     reverses: LedgerEntry | None = None,
     version: Any = None,
     party: Any = None,
+    instalment_year: int | None = None,
 ) -> LedgerEntry:
     with transaction.atomic():
         return post_entry(
@@ -51,6 +52,7 @@ def post(
             reverses=reverses,
             agreement_version=version,
             party=party,
+            instalment_year=instalment_year,
         )
 
 
@@ -65,7 +67,17 @@ def pay(fund: Any, app: Any, unit: Any, amount: Decimal, year: int) -> LedgerEnt
     )
 
 
-def repay(fund: Any, app: Any, unit: Any, amount: Decimal, year: int, version: Any = None) -> LedgerEntry:
+def repay(
+    fund: Any,
+    app: Any,
+    unit: Any,
+    amount: Decimal,
+    year: int,
+    version: Any = None,
+    instalment_year: int | None = None,
+    party: Any = None,
+) -> LedgerEntry:
+    """A repayment received in ``year`` (its budget year), settling ``instalment_year`` (default ``year``)."""
     return post(
         fund,
         EntryKind.REPAYMENT,
@@ -74,6 +86,8 @@ def repay(fund: Any, app: Any, unit: Any, amount: Decimal, year: int, version: A
         app=app,
         unit=unit,
         version=version,
+        instalment_year=instalment_year if instalment_year is not None else year,
+        party=party,
     )
 
 
@@ -89,6 +103,7 @@ def reverse(entry: LedgerEntry, year: int) -> LedgerEntry:
         app=entry.application,
         unit=entry.unit,
         reverses=entry,
+        instalment_year=entry.instalment_year,
     )
 
 
