@@ -123,3 +123,69 @@ def test_year_end_per_party(client: Any, world: Any, granted: Any) -> None:
     summary = {r[0]: r[1] for r in wb["Sammanfattning"].iter_rows(values_only=True) if r[0]}
     assert summary["Utgående saldo"] == 10_000_000
     assert client.get(url, {"party": "Ingen"}).status_code == 404
+
+
+def test_year_end_page_breakdowns_have_the_rest_row_and_sum(client: Any, world: Any, granted: Any) -> None:
+    history(world, granted)
+    client.force_login(world.auditor)
+    html = client.get(reverse("ledger:year_end", args=[world.fund.pk]), {"year": 2026}).content.decode()
+    # Per investment and per unit: the rest row (capital) and the "Summa" row with the fund's figures.
+    assert html.count("Ej fördelat (fondkapital)</th>") == 2
+    assert html.count("Summa (= fonden)</th>") == 2
+    units = html[html.index('id="units-table"') :]
+    units = units[: units.index("</table>")]
+    assert "Utestående, utgående" not in units and "Nedskrivet" not in units
+
+
+def test_frame_cuts_flag_only_the_estimated_part(client: Any, world: Any, granted: Any) -> None:
+    from report_data import agreement
+
+    terms = {
+        "model": "outcome_contract",
+        "principal": "4000000",
+        "guaranteed_share": "0.5",
+        "years": 2,
+        "first_year": 2027,
+        "conditional_share_of_savings": "0.5",
+        "return_cap": "0.2",
+    }
+    agreement(granted, world.social, terms, world.fund_admin, forecast={"2027": "1000000", "2028": "1000000"})
+    client.force_login(world.fund_admin)
+    url = reverse("ledger:frame_cuts", args=[world.fund.pk])
+    html = client.get(url, {"year": 2027}).content.decode()
+    # 1 Mkr guaranteed (certain) + 0.5 × 1 Mkr forecast (estimated).
+    assert "1 500 000 kr (varav uppskattat 500 000 kr)" in html
+    assert "varav uppskattat 500 000 kr (väntar på mätning)" in html
+    rows = list(
+        csv.reader(io.StringIO(client.get(url, {"format": "csv"}).content.decode("utf-8-sig")), delimiter=";")
+    )
+    assert rows[0][4] == "Varav uppskattat (kr)"
+    assert [r[3:5] for r in rows[1:]] == [["1500000,00", "500000,00"], ["1500000,00", "500000,00"]]
+
+
+def test_downloads_in_english(client: Any, world: Any, granted: Any) -> None:
+    history(world, granted)
+    client.force_login(world.fund_admin)
+    en = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    data = client.get(reverse("ledger:year_end_xlsx", args=[world.fund.pk, 2026]), **en).content
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["Summary", "Per investment", "Per unit", "Per party", "Entries"]
+    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r[0]}
+    assert summary["Opening balance"] == 36_000_000
+    text = client.get(reverse("ledger:year_end_csv", args=[world.fund.pk, 2026]), **en).content.decode(
+        "utf-8-sig"
+    )
+    header = next(csv.reader(io.StringIO(text), delimiter=";"))
+    assert header[:4] == ["Year", "Level", "Name", "Opening balance (SEK)"]
+    assert "Unallocated (fund capital)" in text and "Ej fördelat" not in text
+    frame = client.get(reverse("ledger:frame_cuts", args=[world.fund.pk]), {"format": "csv"}, **en)
+    assert next(csv.reader(io.StringIO(frame.content.decode("utf-8-sig")), delimiter=";"))[:5] == [
+        "Budget year",
+        "Committee",
+        "Investment",
+        "Amount (SEK)",
+        "Of which estimated (SEK)",
+    ]
+    # Swedish stays the default.
+    text = client.get(reverse("ledger:year_end_csv", args=[world.fund.pk, 2026])).content.decode("utf-8-sig")
+    assert text.startswith("År;Nivå;Namn")
