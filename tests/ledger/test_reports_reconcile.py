@@ -70,6 +70,13 @@ def test_statutory_equity_equals_cash_and_years_chain(world: Any, granted: Any) 
         # The statutory earmarked equity is the fund's cash at each year-end.
         assert s.closing_equity == statements[s.year].fund.closing_balance
     assert views.statutory[-1].closing_equity == cash(world.fund) == 40 * M
+    for st, it in views.side_by_side():
+        # Internal view: the same cash, plus the residual value the statement shows outstanding.
+        assert it.cash == st.closing_equity
+        assert it.residual_value == statements[st.year].fund.closing_investments
+        assert it.equity == it.cash + it.residual_value
+    for a_, b_ in zip(views.statutory, views.statutory[1:], strict=False):
+        assert a_.closing_equity == b_.opening_equity
     for y in (2024, 2025):
         a, b = statements[y], statements[y + 1]
         assert (a.fund.closing_balance, a.fund.closing_investments) == (
@@ -105,9 +112,13 @@ def test_instalment_received_early_is_cash_when_received_and_settles_its_instalm
     p = report_forecast.fund_projection(world.fund, today=dt.date(2026, 6, 1))
     assert [(row.year, row.repayments) for row in p.rows][:2] == [(2026, 1 * M), (2027, 0)]
     # A reversal of the early repayment (booked in its own year) un-settles 2027 again.
+    # Every krona received settles exactly one instalment: the frame cuts' receipts are the fund's.
+    received = sum((c.received for c in report_forecast.frame_cuts(world.fund)), D(0))
+    assert received == reporting.fund_economy(world.fund).repaid == 2 * M
     reverse(LedgerEntry.objects.get(agreement_version=v, instalment_year=2027), 2026)
     cuts = {c.year: c.received for c in report_forecast.frame_cuts(world.fund)}
     assert cuts == {2025: 1 * M, 2026: 0, 2027: 0}
+    assert reporting.fund_economy(world.fund).repaid == 1 * M
 
 
 def test_only_approved_versions_make_the_schedule(world: Any, granted: Any) -> None:

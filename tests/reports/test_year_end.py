@@ -9,10 +9,11 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialinvest.finance.statement import Movement, PartyKeys, year_end_statement
-from django.utils import translation
-
 from socialinvest.reports.year_end import EntryRow, csv_headers, statement_csv, statement_xlsx
 
 D = Decimal
@@ -169,3 +170,36 @@ def test_english_headers_and_sheet_names(swedish_excel: bool) -> None:
     assert "Unallocated (fund capital)" in text and ("Fund" in text)
     # Swedish is the default again outside the override.
     assert statement_csv(s).lstrip("\ufeff").startswith("År")
+
+
+_cents = st.integers(min_value=-(10**10), max_value=10**10).map(lambda n: D(n) / 100)
+_movement = st.builds(
+    Movement,
+    year=st.integers(min_value=2023, max_value=2026),
+    kind=st.sampled_from(["capital", "paid", "repaid", "returned", "written_off"]),
+    amount=_cents,
+    correction=st.booleans(),
+    application=st.sampled_from([None, "A", "B"]),
+    unit=st.sampled_from([None, "Soc", "Skola"]),
+    party=st.sampled_from([None, "Kommunen", "Regionen"]),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(_movement, max_size=25), st.integers(min_value=2024, max_value=2026))
+def test_exports_every_breakdown_sums_to_the_fund(ms: list[Movement], year: int) -> None:
+    s = year_end_statement(ms, year, parties=PARTIES)
+    rows = list(csv.reader(io.StringIO(statement_csv(s, swedish_excel=False))))
+    fund = rows[1]
+    for level in ("Investering", "Enhet", "Part"):
+        mine = [r for r in rows[2:] if r[1] == level]
+        for col in range(3, len(rows[0])):
+            if all(r[col] != "" for r in mine):
+                assert sum((D(r[col]) for r in mine), D(0)) == D(fund[col]), (level, rows[0][col])
+    wb = openpyxl.load_workbook(io.BytesIO(statement_xlsx(s, fund_name="F")))
+    fund_figures = [float(D(x)) for x in fund[3:]]
+    for sheet in ("Per investering", "Per part"):
+        total = _sheet_rows(wb, sheet)["Summa"][1:]
+        assert total == pytest.approx(fund_figures, abs=0.005)
+    unit_total = _sheet_rows(wb, "Per enhet")["Summa"][1:]
+    assert unit_total == pytest.approx([fund_figures[i] for i in (0, 1, 2, 3, 4, 5, 9)], abs=0.005)
