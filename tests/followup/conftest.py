@@ -12,7 +12,7 @@ from django.utils import translation
 sys.path.insert(0, str(Path(__file__).parents[1] / "browser"))
 
 from browser_builders import application_in
-from followup_builders import plan_rows
+from followup_builders import REMOVED, plan_rows
 
 from socialinvest.followup import actions
 
@@ -35,7 +35,7 @@ def granted(world: Any) -> Any:
 def planned(world: Any, granted: Any) -> Any:
     """``granted`` with its follow-up plan completed (:func:`plan_rows`)."""
     actions.do_complete_followup_plan(
-        application=granted, indicators=plan_rows(), acting_user=world.fund_admin
+        removed=REMOVED, application=granted, indicators=plan_rows(), acting_user=world.fund_admin
     )
     granted.refresh_from_db()
     return granted

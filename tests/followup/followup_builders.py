@@ -10,6 +10,8 @@ from socialinvest.followup.models import ScheduledMeasurement
 
 WELFARE = "Fewer young adults on welfare"  # outcomes[0].name of examples/worked-example.yaml
 PLACEMENTS = "Fewer placements"  # outcomes[1].name
+FROM_APPLICATION = "Andel med hög frånvaro"  # the application's draft indicator (tests/builders.py)
+REMOVED = {FROM_APPLICATION: "Mäts i skolans ordinarie närvarostatistik."}
 
 
 def period(label: str, year: int, *, baseline: bool = False, reporter: Any = None) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from followup_builders import MEAN, PROPORTION, approve, proportions, slot, snapshot
+from followup_builders import MEAN, PROPORTION, REMOVED, approve, proportions, slot, snapshot
 
 from socialinvest.core.models import AuditEvent
 from socialinvest.followup import actions
@@ -96,7 +96,9 @@ def test_named_reporter_reports_instead_of_the_lead(world: Any, granted: Any) ->
 
     rows = plan_rows()
     rows[1]["schedule"][0]["reporter"] = world.co_applicant.pk
-    actions.do_complete_followup_plan(application=granted, indicators=rows, acting_user=world.fund_admin)
+    actions.do_complete_followup_plan(
+        removed=REMOVED, application=granted, indicators=rows, acting_user=world.fund_admin
+    )
     s = slot(granted, MEAN, "2024")
     values = {"intervention_n": 5, "intervention_mean": 2, "intervention_sd": 1}
     with pytest.raises(PermissionDenied):
@@ -187,7 +189,7 @@ def test_fund_admin_cannot_approve_own_report(world: Any, granted: Any) -> None:
 
     actions.do_assign_project_lead(application=granted, user=world.fund_admin, acting_user=world.fund_admin)
     actions.do_complete_followup_plan(
-        application=granted, indicators=plan_rows(), acting_user=world.fund_admin
+        removed=REMOVED, application=granted, indicators=plan_rows(), acting_user=world.fund_admin
     )
     s = slot(granted, PROPORTION, "2024")
     m = actions.do_save_measurement(

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from followup_builders import PLACEMENTS, WELFARE, period, plan_rows, snapshot
+from followup_builders import PLACEMENTS, REMOVED, WELFARE, period, plan_rows, snapshot
 
 from socialinvest.core.models import AuditEvent
 from socialinvest.followup import actions
@@ -41,7 +41,7 @@ def test_outcome_names_come_from_the_decided_calculation(granted: Any) -> None:
 
 def test_complete_plan_writes_indicators_and_schedule(world: Any, granted: Any) -> None:
     plan = actions.do_complete_followup_plan(
-        application=granted, indicators=plan_rows(), acting_user=world.fund_admin
+        removed=REMOVED, application=granted, indicators=plan_rows(), acting_user=world.fund_admin
     )
     assert plan.status == FollowUpPlan.Status.COMPLETE
     assert plan.completed_by == world.fund_admin and plan.completed_at is not None
@@ -65,7 +65,7 @@ def test_project_lead_saves_a_draft_but_only_the_fund_admin_completes(world: Any
     assert plan.status == FollowUpPlan.Status.DRAFT
     with pytest.raises(PermissionDenied, match="fondförvaltaren"):
         actions.do_complete_followup_plan(
-            application=granted, indicators=plan_rows(), acting_user=world.applicant
+            removed=REMOVED, application=granted, indicators=plan_rows(), acting_user=world.applicant
         )
     for outsider in (world.auditor, world.preparer, world.outsider):
         with pytest.raises(PermissionDenied):
@@ -135,7 +135,9 @@ def test_bad_plan_writes_nothing(world: Any, granted: Any, rows: list[dict[str, 
     actions.ensure_followup_plan(application=granted)
     before = snapshot()
     with pytest.raises(ValidationError) as exc:
-        actions.do_complete_followup_plan(application=granted, indicators=rows, acting_user=world.fund_admin)
+        actions.do_complete_followup_plan(
+            removed=REMOVED, application=granted, indicators=rows, acting_user=world.fund_admin
+        )
     assert key in exc.value.message_dict
     assert snapshot() == before
     assert FollowUpPlan.objects.get(application=granted).status == FollowUpPlan.Status.DRAFT
@@ -145,7 +147,9 @@ def test_increasing_mean_cannot_measure_an_outcome(world: Any, granted: Any) -> 
     rows = plan_rows()
     rows[1]["direction"] = "increase"
     with pytest.raises(ValidationError) as exc:
-        actions.do_complete_followup_plan(application=granted, indicators=rows, acting_user=world.fund_admin)
+        actions.do_complete_followup_plan(
+            removed=REMOVED, application=granted, indicators=rows, acting_user=world.fund_admin
+        )
     assert "andel" in exc.value.message_dict["indicator-1-outcome_name"][0]
     assert not Indicator.objects.filter(name=rows[1]["name"]).exists()
 
@@ -153,7 +157,9 @@ def test_increasing_mean_cannot_measure_an_outcome(world: Any, granted: Any) -> 
 def test_named_reporter_is_stored(world: Any, granted: Any) -> None:
     rows = plan_rows()
     rows[1]["schedule"][1]["reporter"] = world.co_applicant.pk
-    actions.do_complete_followup_plan(application=granted, indicators=rows, acting_user=world.fund_admin)
+    actions.do_complete_followup_plan(
+        removed=REMOVED, application=granted, indicators=rows, acting_user=world.fund_admin
+    )
     s = ScheduledMeasurement.objects.get(indicator__name=rows[1]["name"], label="2025")
     assert s.reporter == world.co_applicant
 

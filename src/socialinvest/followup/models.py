@@ -82,6 +82,11 @@ class Indicator(models.Model):
     comparison_description = models.TextField(_("hur jämförelsegruppen bildas"), **TEXT)
     outcome_name = models.CharField(_("utfall i kalkylen"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    from_application = models.BooleanField(
+        _("från ansökan"),
+        default=False,
+        help_text=_("Förd över från ansökans plan: tas bara bort med ett skäl."),
+    )
 
     class Meta:
         ordering = ["plan", "order", "id"]

@@ -89,6 +89,16 @@ def can_complete_plan(user: Any, application: Application) -> Verdict:
     return _fund_admin(user, application, _("Endast fondförvaltaren fastställer uppföljningsplanen."))
 
 
+def can_amend_plan(user: Any, application: Application) -> Verdict:
+    """A completed plan: the fund administrator adds periods and changes reporters (audited)."""
+    if not (verdict := _granted(application)):
+        return verdict
+    plan = getattr(application, "followup_plan", None)
+    if plan is None or not plan.is_complete:
+        return deny(_("Planen är inte fastställd än; ändra den direkt."))
+    return _fund_admin(user, application, _("Endast fondförvaltaren ändrar en fastställd plan."))
+
+
 def is_reporter(user: Any, scheduled: ScheduledMeasurement, application: Application) -> bool:
     """The schedule's named reporter; the project lead when none is named."""
     if not getattr(user, "is_authenticated", False):

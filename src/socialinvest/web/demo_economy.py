@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 
 from socialinvest.applications.models import Application
 from socialinvest.followup import actions as followup
+from socialinvest.followup.actions.plan import carried_over
 from socialinvest.followup.models import ExPostCalculation, FollowUpPlan, Measurement, ScheduledMeasurement
 from socialinvest.followup.states import MeasurementStatus
 from socialinvest.ledger import actions as ledger
@@ -107,6 +108,22 @@ def _plan(reporter: Any, outcomes: set[str]) -> list[dict[str, Any]]:
     ]
 
 
+# The application's draft indicators the completed plan leaves out, each with its reason (audited).
+REMOVED_FROM_APPLICATION = {
+    "Andel elever med ogiltig frånvaro över 10 %": (
+        "Följs i skolornas ordinarie närvarostatistik; fondens uppföljning mäter effekten på "
+        "barnavården (demoantagande)."
+    ),
+    "Andel elever i målgruppen med gymnasiebehörighet": (
+        "Kan mätas först när eleverna lämnat årskurs 9, efter projekttiden; läggs till i planen "
+        "då (demoantagande)."
+    ),
+    "Nya tunga barnavårdsärenden i målgruppen": (
+        "Ersatt av andelen elever med nytt tungt barnavårdsärende, som mäter samma utfall med "
+        "jämförelsegrupp."
+    ),
+}
+
 # Group-level aggregates: (intervention n, events, comparison n, events).
 MEASUREMENTS = {
     "2024": (150, 8, 140, 7, "Utgångsläge före insatsen."),
@@ -155,10 +172,13 @@ def _agreements(app: Application, units: dict[str, Any], admin: Any, decider: An
             except ValidationError as exc:  # a fallback calculation may forecast nothing for the unit
                 say(f"  note: no repayment agreement with {unit_name}: {'; '.join(exc.messages)}")
                 continue
+        proposed = agreement.proposed_version()
+        if proposed is not None and proposed.approver_id == decider.pk:  # the named approver confirms it
+            ledger.do_approve_agreement_version(version=proposed, acting_user=decider)
         if terms["model"] == "fixed_schedule":
             ledger.do_record_repayment(
                 agreement=agreement,
-                budget_year=2026,
+                instalment_year=2026,
                 idempotency_key=f"demo:repayment:{agreement.pk}:2026",
                 entry_date=dt.date(2026, 3, 31),
                 description="Ramminskning 2026 enligt återföringsavtalet",
@@ -172,7 +192,10 @@ def _followup(app: Application, admin: Any, lead: Any) -> None:
         scenario = app.decision.calculation.scenario if app.decision.calculation else {}
         outcomes = {o.get("name") for o in scenario.get("outcomes", [])}
         followup.do_complete_followup_plan(
-            application=app, indicators=_plan(lead, outcomes), acting_user=admin
+            application=app,
+            indicators=_plan(lead, outcomes),
+            removed={k: v for k, v in REMOVED_FROM_APPLICATION.items() if k in carried_over(app)},
+            acting_user=admin,
         )
     for label, (tn, te, cn, ce, comment) in MEASUREMENTS.items():
         slot = ScheduledMeasurement.objects.get(indicator__plan__application=app, label=label)

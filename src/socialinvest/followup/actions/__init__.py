@@ -6,6 +6,7 @@ permission with the same Verdicts the pages show.
 """
 
 from .adopt import do_adopt_expost_calculation
+from .amend import do_amend_followup_plan
 from .attachments import do_add_measurement_attachment
 from .closing import do_record_closing_decision
 from .evidence import do_update_evidence_grade
@@ -24,6 +25,7 @@ from .upload import do_upload_measurement_csv
 __all__ = [
     "do_add_measurement_attachment",
     "do_adopt_expost_calculation",
+    "do_amend_followup_plan",
     "do_approve_measurement",
     "do_assign_project_lead",
     "do_complete_followup_plan",
