@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from followup_builders import snapshot
 
+from socialinvest.core.models import AuditEvent
 from socialinvest.followup import actions, selectors
 from socialinvest.followup.models import ClosingDecision, StatusReport
 from socialinvest.ledger import actions as ledger
@@ -91,7 +93,7 @@ def test_closing_decision(world: Any, granted: Any) -> None:
             outcome="stop",
             rationale="x",
             decision_body="KS",
-            decided_on=dt.date(2028, 3, 1),
+            decided_on=dt.date(2026, 3, 1),
             acting_user=world.applicant,
         )
     decision = actions.do_record_closing_decision(
@@ -100,10 +102,10 @@ def test_closing_decision(world: Any, granted: Any) -> None:
         rationale="Effekten håller; insatsen finansieras i ordinarie budget från 2028.",
         lessons_learned="Jämförelsegruppen behöver bestämmas före start.",
         decision_body="Kommunstyrelsen",
-        decided_on="2028-03-01",
+        decided_on="2026-03-01",
         acting_user=world.decision_maker,
     )
-    assert decision.decided_on == dt.date(2028, 3, 1)
+    assert decision.decided_on == dt.date(2026, 3, 1)
     assert selectors.closing_decision_of(granted) == decision
     with pytest.raises(ValidationError):
         actions.do_record_closing_decision(
@@ -111,9 +113,68 @@ def test_closing_decision(world: Any, granted: Any) -> None:
             outcome="stop",
             rationale="x",
             decision_body="KS",
-            decided_on=dt.date(2028, 3, 2),
+            decided_on=dt.date(2026, 3, 2),
             acting_user=world.fund_admin,
         )
+    assert ClosingDecision.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        (lambda: timezone.localdate() + dt.timedelta(days=1), "framtiden"),
+        (lambda: dt.date(2024, 11, 19), "före beslutet om investeringen"),  # granted 2024-11-20
+    ],
+)
+def test_closing_decision_date_is_checked(world: Any, granted: Any, when: Any, message: str) -> None:
+    before = snapshot()
+    with pytest.raises(ValidationError) as exc:
+        actions.do_record_closing_decision(
+            application=granted,
+            outcome="stop",
+            rationale="Ingen effekt.",
+            decision_body="KS",
+            decided_on=when(),
+            acting_user=world.fund_admin,
+        )
+    assert message in exc.value.message_dict["decided_on"][0]
+    assert snapshot() == before
+
+
+def test_closing_decision_can_be_corrected_with_a_reason(world: Any, granted: Any) -> None:
+    decision = actions.do_record_closing_decision(
+        application=granted,
+        outcome="stop",
+        rationale="Ingen effekt.",
+        decision_body="KS",
+        decided_on=dt.date(2026, 3, 1),
+        acting_user=world.decision_maker,
+    )
+    fields = {
+        "outcome": "extend",
+        "rationale": "Förlängs ett år för att mäta 2027.",
+        "decision_body": "Kommunstyrelsen",
+        "decided_on": "2026-03-02",
+    }
+    before = snapshot()
+    for user in (world.applicant, world.decision_maker):
+        with pytest.raises(PermissionDenied):
+            actions.do_correct_closing_decision(
+                decision=decision, reason="Fel beslut.", acting_user=user, **fields
+            )
+    with pytest.raises(ValidationError) as exc:
+        actions.do_correct_closing_decision(
+            decision=decision, reason="", acting_user=world.fund_admin, **fields
+        )
+    assert "reason" in exc.value.message_dict
+    assert snapshot() == before
+    corrected = actions.do_correct_closing_decision(
+        decision=decision, reason="Protokollet visar förlängning.", acting_user=world.fund_admin, **fields
+    )
+    assert (corrected.outcome, corrected.decided_on) == ("extend", dt.date(2026, 3, 2))
+    event = AuditEvent.objects.get(verb="followup.closing_decision_corrected")
+    assert event.reason == "Protokollet visar förlängning."
+    assert event.data["before"]["outcome"] == "stop" and event.data["after"]["outcome"] == "extend"
     assert ClosingDecision.objects.count() == 1
 
 

@@ -168,6 +168,15 @@ def can_record_closing_decision(user: Any, application: Application) -> Verdict:
     return allow()
 
 
+def can_correct_closing_decision(user: Any, application: Application) -> Verdict:
+    """The fund administrator corrects a recorded closing decision (with a reason)."""
+    if not (verdict := _granted(application)):
+        return verdict
+    if getattr(application, "closing_decision", None) is None:
+        return deny(_("Inget slutbeslut är registrerat."))
+    return _fund_admin(user, application, _("Endast fondförvaltaren rättar slutbeslutet."))
+
+
 def can_update_evidence_grade(user: Any, application: Application) -> Verdict:
     if not (verdict := _granted(application)):
         return verdict

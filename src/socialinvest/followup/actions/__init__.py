@@ -8,7 +8,7 @@ permission with the same Verdicts the pages show.
 from .adopt import do_adopt_expost_calculation
 from .amend import do_amend_followup_plan
 from .attachments import do_add_measurement_attachment
-from .closing import do_record_closing_decision
+from .closing import do_correct_closing_decision, do_record_closing_decision
 from .evidence import do_update_evidence_grade
 from .expost import do_run_expost_calculation
 from .measurement import do_save_measurement
@@ -29,6 +29,7 @@ __all__ = [
     "do_approve_measurement",
     "do_assign_project_lead",
     "do_complete_followup_plan",
+    "do_correct_closing_decision",
     "do_record_closing_decision",
     "do_return_measurement",
     "do_run_expost_calculation",
