@@ -182,3 +182,20 @@ def test_the_unit_with_the_agreement_receives_the_savings(world: Any, measured_e
         result, "kommun.socialtjanst"
     )
     assert Disbursement.objects.filter(application=measured_expost.application).count() == 1
+
+
+def test_summaries_are_written_for_people(world: Any, measured_expost: Any) -> None:
+    """Thousands separators in the stored summary; one measured year reads "2025", not "2025–2025"."""
+    import re
+
+    from socialinvest.core.models import AuditEvent
+    from socialinvest.followup.actions.adopt import year_span
+
+    run = AuditEvent.objects.get(verb="followup.expost_run")
+    assert re.fullmatch(
+        r"Efterkalkyl 1: nettonuvärde −?\d{1,3}( \d{3})+ kr \(förkalkyl −?\d{1,3}( \d{3})+ kr\)", run.summary
+    )
+    assert (year_span([2025]), year_span([2025, 2026])) == ("2025", "2025–2026")
+    actions.do_adopt_expost_calculation(expost=measured_expost, acting_user=world.fund_admin)
+    adopted = AuditEvent.objects.get(verb="followup.expost_adopted")
+    assert adopted.summary == "Efterkalkyl 1 fastställd: mätta besparingar 2025–2026"

@@ -203,3 +203,17 @@ def test_fund_admin_cannot_approve_own_report(world: Any, granted: Any) -> None:
 def test_approve_helper(world: Any, planned: Any) -> None:
     m = approve(world, planned, PROPORTION, "2025", proportions(200, 40, 180, 50))
     assert m.status == "approved"
+
+
+def test_negative_n_is_not_compared_with_the_events(world: Any, planned: Any) -> None:
+    """n = −10 is reported as invalid; "1 event more than −10 in the group" is not said."""
+    s = slot(planned, PROPORTION, "2025")
+    before = snapshot()
+    with pytest.raises(ValidationError) as exc:
+        actions.do_save_measurement(
+            scheduled=s, values=proportions(-10, 1, 180, 50), acting_user=world.applicant
+        )
+    errors = exc.value.message_dict
+    assert errors["intervention_n"] == ["Antalet måste vara minst 1."]
+    assert "intervention_events" not in errors
+    assert snapshot() == before

@@ -56,7 +56,7 @@ def clean_values(indicator: Indicator, values: Mapping[str, Any], errors: Errors
         if events is not None:
             if events < 0:
                 errors.add(f"{group}_events", _("Antalet händelser kan inte vara negativt."))
-            elif n is not None and events > n:
+            elif n is not None and n >= 1 and events > n:  # only against a valid n
                 errors.add(
                     f"{group}_events",
                     _("Antalet händelser (%(events)d) kan inte vara fler än antalet i gruppen (%(n)d).")
