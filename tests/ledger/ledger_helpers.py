@@ -32,8 +32,11 @@ def pay_out(w: Any, application: Any, amount: str, year: int = 2025) -> Disburse
     return actions.do_pay_disbursement(disbursement=new, acting_user=w.fund_admin)
 
 
-def agreement(w: Any, application: Any, terms: dict[str, Any], unit: Any = None) -> Any:
-    return actions.do_create_repayment_agreement(
+def agreement(
+    w: Any, application: Any, terms: dict[str, Any], unit: Any = None, approve: bool = True
+) -> Any:
+    """An agreement proposed by the fund admin to the decision maker, approved by them (unless not ``approve``)."""
+    made = actions.do_create_repayment_agreement(
         application=application,
         unit=unit or w.social,
         terms=terms,
@@ -41,11 +44,25 @@ def agreement(w: Any, application: Any, terms: dict[str, Any], unit: Any = None)
         approver=w.decision_maker,
         acting_user=w.fund_admin,
     )
+    if approve:
+        approve_latest(w, made)
+    return made
 
 
-def repay(w: Any, agreement: Any, year: int, amount: Any = None) -> LedgerEntry:
+def approve_latest(w: Any, agreement: Any) -> Any:
+    latest = agreement.versions.order_by("-number").first()
+    return actions.do_approve_agreement_version(version=latest, acting_user=w.decision_maker)
+
+
+def repay(w: Any, agreement: Any, year: int, amount: Any = None, entry_date: Any = None) -> LedgerEntry:
+    """Repay the instalment of ``year`` (booked today unless ``entry_date``)."""
     return actions.do_record_repayment(
-        agreement=agreement, budget_year=year, amount=amount, idempotency_key=key(), acting_user=w.fund_admin
+        agreement=agreement,
+        instalment_year=year,
+        amount=amount,
+        entry_date=entry_date,
+        idempotency_key=key(),
+        acting_user=w.fund_admin,
     )
 
 

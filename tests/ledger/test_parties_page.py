@@ -75,9 +75,9 @@ def test_fund_admin_saves_the_parties_and_gets_their_links(world, client):
 @pytest.mark.parametrize(
     ("region_key", "message"),
     [
-        ("35 %", "Kostnadsnycklarna summerar till 1.1"),
-        ("-25 %", "Ange en andel mellan 0 och 1"),
-        ("en fjärdedel", "Ange en andel mellan 0 och 1"),
+        ("35 %", "Kostnadsnycklarna summerar till 110 %, inte 100 %"),
+        ("-25 %", "Ange en andel mellan 0 och 100 %"),
+        ("en fjärdedel", "Ange en andel mellan 0 och 100 %"),
     ],
 )
 def test_bad_keys_show_a_swedish_field_error_and_write_nothing(world, client, region_key, message):
@@ -118,7 +118,7 @@ def test_a_party_with_entries_is_not_removed(world, client):
     data = form_data([("A", "", "", "1", "1"), ("B", "", "", "0", "0")])
     data["parties-1-DELETE"] = "on"
     html = client.post(url(world), data).content.decode()
-    assert "kan inte tas bort: B" in html
+    assert "kan inte tas bort (sätt deras nycklar till 0 %): B" in html
     assert written() == before
 
 

@@ -5,6 +5,8 @@ The investment: 11.6 Mkr granted; 10 Mkr paid out in 2025 unless a test says oth
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from ledger_helpers import D, agreement, pay_out, repay
@@ -52,7 +54,9 @@ def test_fixed_schedule_repays_two_million_a_year_for_five_years(world, paid):
     repay(world, a, 2027)  # the rest of 2027: 500 000
     for year in (2028, 2029, 2030):
         repay(world, a, year)
-    assert repaid_by_year(application=paid) == {y: D("2000000.00") for y in range(2026, 2031)}
+    # Matched to the schedule by instalment year; all booked in the year the money came (today).
+    assert repaid_by_year(application=paid, agreement=a) == {y: D("2000000.00") for y in range(2026, 2031)}
+    assert repaid_by_year(application=paid) == {dt.date.today().year: D("10000000.00")}
     assert outstanding_investment(application=paid) == 0
     balances = account_balances(world.fund)
     assert balances["cash"] == D("40000000") and balances["investments"] == 0 and balances["return"] == 0
@@ -147,7 +151,7 @@ def test_measured_share_waits_for_unmeasured_years(world, paid, monkeypatch):
     with pytest.raises(ValidationError):
         repay(world, a, 2027)
     repay(world, a, 2028)
-    assert repaid_by_year(application=paid) == {2026: D("500000.00"), 2028: D("1500000.00")}
+    assert repaid_by_year(application=paid, agreement=a) == {2026: D("500000.00"), 2028: D("1500000.00")}
 
 
 def test_norrkoping_outcome_contract(world, paid, monkeypatch):
@@ -245,13 +249,17 @@ def test_revision_is_a_new_version_with_reason_and_approver(world, paid):
         agreement=a,
         terms={**FIXED, "years": "10", "first_year": "2026"},
         reason="Nämnden begärde längre tid.",
-        approver=world.fund_admin,
+        approver=world.decision_maker,
         acting_user=world.fund_admin,
     )
     assert (
-        v2.number == 2 and v2.reason == "Nämnden begärde längre tid." and v2.approved_by == world.fund_admin
+        v2.number == 2 and v2.reason == "Nämnden begärde längre tid." and v2.approver == world.decision_maker
     )
-    assert list(a.versions.values_list("number", flat=True)) == [2, 1]
+    assert v2.approved_at is None and list(a.versions.values_list("number", flat=True)) == [2, 1]
+    # Proposed only: the schedule is still version 1's (2 Mkr a year) until the approver approves.
+    assert agreement_schedule(agreement=a).by_year()[2027] == D("2000000.00")
+    actions.do_approve_agreement_version(version=v2, acting_user=world.decision_maker)
+    assert agreement_schedule(agreement=a).by_year()[2027] == D("1000000.00")
     # The new schedule: 1 Mkr a year; 2026 is already repaid in full (2 Mkr > 1 Mkr due).
     with pytest.raises(ValidationError):
         repay(world, a, 2026)
@@ -261,7 +269,7 @@ def test_revision_is_a_new_version_with_reason_and_approver(world, paid):
             agreement=a,
             terms={**FIXED, "principal": "2999999.99"},
             reason="Mindre",
-            approver=world.fund_admin,
+            approver=world.decision_maker,
             acting_user=world.fund_admin,
         )
     assert "redan återförts" in exc.value.message_dict["model"][0]

@@ -154,15 +154,27 @@ def test_agreement_pages_create_revise_and_record(world, client, granted):
     )
     a = RepaymentAgreement.objects.get()
     assert response.status_code == 302 and response.url == reverse("ledger:agreement", args=[a.pk])
+    # Proposed: nothing is due and nothing can be recorded until the named approver approves.
+    html = page(client, world.fund_admin, "agreement", a.pk)
+    assert "väntar på godkännande" in html and "Registrera återföring" not in html
+    assert "Godkänn version 1" not in html  # the fund admin is not the named approver
+    approve = reverse("ledger:agreement_version_approve", args=[a.versions.get().pk])
+    assert client.post(approve).status_code == 403
+    html = page(client, world.decision_maker, "agreement", a.pk)
+    assert "Godkänn version 1" in html
+    assert client.post(approve).status_code == 302
+    assert a.versions.get().approved_by == world.decision_maker
     html = page(client, world.fund_admin, "agreement", a.pk)
     assert "2 000 000 kr" in html and "Registrera återföring" in html
     token = key()
     for _ in range(2):  # a double submit posts once
-        response = client.post(reverse("ledger:repay", args=[a.pk]), {"budget_year": 2026, "token": token})
+        response = client.post(reverse("ledger:repay", args=[a.pk]), {"instalment_year": 2026, "token": token})
         assert response.status_code == 302
-    assert LedgerEntry.objects.filter(kind="repayment").count() == 1
+    entry = LedgerEntry.objects.get(kind="repayment")
+    assert entry.instalment_year == 2026 and entry.budget_year == entry.entry_date.year
     response = client.post(
-        reverse("ledger:repay", args=[a.pk]), {"budget_year": 2027, "amount": "2000000,01", "token": key()}
+        reverse("ledger:repay", args=[a.pk]),
+        {"instalment_year": 2027, "amount": "2000000,01", "token": key()},
     )
     assert response.status_code == 422 and "Högst 2 000 000 kr" in response.content.decode()
     revise = reverse("ledger:agreement_revise", args=[a.pk])
@@ -176,12 +188,13 @@ def test_agreement_pages_create_revise_and_record(world, client, granted):
             "years": "10",
             "first_year": "2026",
             "reason": "Längre tid",
-            "approver": world.fund_admin.pk,
+            "approver": world.decision_maker.pk,
         },
     )
     assert response.status_code == 302 and a.versions.count() == 2
     html = page(client, world.auditor, "agreement", a.pk)
     assert "Längre tid" in html and "Registrera återföring" not in html
+    assert "Version 2 är föreslagen" in html
 
 
 def test_pending_years_are_marked(world, client, granted):

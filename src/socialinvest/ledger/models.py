@@ -173,7 +173,9 @@ class LedgerEntry(AppendOnlyModel):
         null=True,
         blank=True,
         validators=[MinValueValidator(1900), MaxValueValidator(2200)],
-        help_text=_("För en återföring: vilket år i avtalets plan den betalar (budgetåret är bokföringsårets)."),
+        help_text=_(
+            "För en återföring: vilket år i avtalets plan den betalar (budgetåret är bokföringsårets)."
+        ),
     )
     description = models.TextField(_("beskrivning"), validators=[reject_personnummer])
     idempotency_key = models.CharField(max_length=120)

@@ -33,6 +33,17 @@ def can_view_ledger(user: Any, fund: Any) -> Verdict:
     return deny(_("Fondens bokföring visas för dem som har en roll i fonden."))
 
 
+def has_any_fund_role(user: Any) -> bool:
+    """Whether the user holds a role in some fund, directly or through an organisation (who sees the
+    "Fondens ekonomi" link).  From the memberships already loaded: no query."""
+    return any(m.fund_id or m.organisation_id for m in Access.of(user).memberships)
+
+
+def may_approve_agreements(user: Any) -> bool:
+    """Whether the user holds a role that can be named an agreement's approver anywhere (no query)."""
+    return any(m.role in APPROVER_ROLES for m in Access.of(user).memberships)
+
+
 def can_view_investment(user: Any, application: Any) -> Verdict:
     """One investment's disbursements, agreements and entries."""
     access = Access.of(user)
@@ -66,13 +77,32 @@ def can_manage_investment(user: Any, application: Any) -> Verdict:
     return allow()
 
 
+def stop_decision(application_id: Any) -> Any:
+    """The closing decision "stop" of the investment, or ``None``."""
+    from socialinvest.followup.models import ClosingDecision
+
+    return ClosingDecision.objects.filter(
+        application_id=application_id, outcome=ClosingDecision.Outcome.STOP
+    ).first()
+
+
+def _stopped(disbursement: Disbursement) -> Verdict | None:
+    decision = stop_decision(disbursement.application_id)
+    if decision is None:
+        return None
+    return deny(
+        _("Investeringen är avslutad genom beslut %(date)s (%(body)s); makulera utbetalningen.")
+        % {"date": decision.decided_on.isoformat(), "body": decision.decision_body}
+    )
+
+
 def can_approve_disbursement(user: Any, disbursement: Disbursement) -> Verdict:
     verdict = can_manage_ledger(user, disbursement.fund)
     if not verdict:
         return verdict
     if disbursement.status != Disbursement.Status.PLANNED:
         return deny(_("Endast planerade utbetalningar kan godkännas."))
-    return allow()
+    return _stopped(disbursement) or allow()
 
 
 def can_pay_disbursement(user: Any, disbursement: Disbursement) -> Verdict:
@@ -81,7 +111,7 @@ def can_pay_disbursement(user: Any, disbursement: Disbursement) -> Verdict:
         return verdict
     if disbursement.status != Disbursement.Status.APPROVED:
         return deny(_("Utbetalningen måste vara godkänd innan den markeras som betald."))
-    return allow()
+    return _stopped(disbursement) or allow()
 
 
 def can_cancel_disbursement(user: Any, disbursement: Disbursement) -> Verdict:
@@ -95,11 +125,36 @@ def can_cancel_disbursement(user: Any, disbursement: Disbursement) -> Verdict:
     return allow()
 
 
+APPROVER_ROLES = frozenset({Role.DECISION_MAKER, Role.FUND_ADMIN})
+
+
 def can_approve_agreement(user: Any, fund: Any) -> Verdict:
-    """An agreement's version is approved by a decision maker or the fund administrator."""
-    if Access.of(user).fund_roles(fund) & {Role.DECISION_MAKER, Role.FUND_ADMIN}:
+    """Whether ``user`` may be named the approver of an agreement's version: a decision maker
+    or the fund administrator of the fund."""
+    if Access.of(user).fund_roles(fund) & APPROVER_ROLES:
         return allow()
     return deny(_("Avtalet godkänns av en beslutsfattare eller fondförvaltaren i fonden."))
+
+
+def can_approve_version(user: Any, version: Any) -> Verdict:
+    """The named approver approves a proposed version, if they still hold the role.
+
+    Four eyes: the proposer may not be named approver unless no one else in the fund
+    holds an approver role (checked when the version is proposed, see
+    :func:`socialinvest.ledger.actions.agreements.check_approver`).
+    """
+    if version.approved_at is not None:
+        return deny(_("Versionen är redan godkänd."))
+    if version.approver_id != getattr(user, "pk", None):
+        return deny(_("Endast den namngivna godkännaren kan godkänna versionen."))
+    if version.agreement.versions.filter(number__gt=version.number).exists():
+        return deny(_("En nyare version har föreslagits."))
+    return can_approve_agreement(user, version.agreement.application.fund)
+
+
+def can_close_books(user: Any, fund: Any) -> Verdict:
+    """Closing a year's books: the fund administrator."""
+    return can_manage_ledger(user, fund)
 
 
 def can_reverse_entry(user: Any, entry: LedgerEntry) -> Verdict:

@@ -123,8 +123,10 @@ def repaid_by_year(*, application: Any, agreement: Any = None) -> dict[int, Deci
         return _net_by_year(qs)
     qs = qs.filter(entry__agreement_version__agreement=agreement)
     out: dict[int, Decimal] = {}
-    for row in qs.order_by().values("entry__instalment_year", "budget_year").annotate(
-        d=Sum("debit"), c=Sum("credit")
+    for row in (
+        qs.order_by()
+        .values("entry__instalment_year", "budget_year")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
     ):
         year = row["entry__instalment_year"] or row["budget_year"]
         out[year] = out.get(year, ZERO) + row["d"] - row["c"] + ZERO
@@ -203,6 +205,16 @@ def schedule_rows(agreement: RepaymentAgreement) -> tuple[Schedule, list[Schedul
     return schedule, [ScheduleRow(y, due.get(y, ZERO), repaid.get(y, ZERO), y in pending) for y in years]
 
 
+def due_through(rows: list[ScheduleRow], year: int) -> Decimal:
+    """What the schedule says was due up to and including ``year`` ("enligt planen hittills")."""
+    return sum((r.due for r in rows if r.year <= year), ZERO)
+
+
+def schedule_due_through(schedule: Schedule, year: int) -> Decimal:
+    """The schedule's lines up to and including ``year``."""
+    return sum((x.amount for x in schedule.lines if x.year <= year), ZERO)
+
+
 @dataclass(frozen=True)
 class InvestmentFigures:
     granted: Decimal
@@ -249,7 +261,7 @@ def agreements_of(application: Any) -> QuerySet[RepaymentAgreement]:
     return (
         RepaymentAgreement.objects.filter(application=application)
         .select_related("unit", "application")
-        .prefetch_related("versions__approved_by")
+        .prefetch_related("versions__approved_by", "versions__approver")
         .order_by("unit__name")
     )
 
@@ -351,3 +363,37 @@ def first_open_year(fund: Any) -> int:
     from django.utils import timezone
 
     return int(first.first() or timezone.localdate().year)
+
+
+def agreement_approvers(fund: Any) -> QuerySet[Any]:
+    """Users who may approve an agreement version: decision makers and fund administrators of the
+    fund (or of its owner organisation)."""
+    from django.contrib.auth import get_user_model
+
+    from socialinvest.organisations.models import Role
+
+    roles = [Role.DECISION_MAKER, Role.FUND_ADMIN]
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(memberships__fund=fund, memberships__role__in=roles)
+            | Q(memberships__organisation=fund.owner_id, memberships__role__in=roles)
+        )
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+def versions_awaiting_approval(user: Any) -> QuerySet[RepaymentAgreementVersion]:
+    """Proposed agreement versions naming ``user`` as approver (the newest of their agreement)."""
+    if not getattr(user, "is_authenticated", False):
+        return RepaymentAgreementVersion.objects.none()
+    newer = RepaymentAgreementVersion.objects.filter(
+        agreement=OuterRef("agreement"), number__gt=OuterRef("number")
+    )
+    return (
+        RepaymentAgreementVersion.objects.filter(approver=user, approved_at__isnull=True)
+        .exclude(Exists(newer))
+        .select_related("agreement__unit", "agreement__application")
+        .order_by("created_at", "id")
+    )

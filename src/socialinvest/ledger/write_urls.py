@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import agreements, investment, journal, parties
+from .views import agreements, investment, journal, parties, settings
 
 urlpatterns: list = [
     path("investments/<int:pk>/", investment.investment, name="investment"),
@@ -20,4 +20,7 @@ urlpatterns: list = [
     path("funds/<int:fund_pk>/parties/", parties.parties, name="parties"),
     path("entries/<int:pk>/reverse/", journal.reverse_entry, name="reverse"),
     path("awaiting-approval/", journal.awaiting, name="awaiting"),
+    path("awaiting-agreements/", journal.awaiting_agreements, name="awaiting_agreements"),
+    path("versions/<int:pk>/approve/", agreements.approve_version, name="agreement_version_approve"),
+    path("funds/<int:fund_pk>/settings/", settings.fund_settings, name="fund_settings"),
 ]

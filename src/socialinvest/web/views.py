@@ -14,6 +14,7 @@ from socialinvest.applications.selectors import PendingAction, pending_actions
 from socialinvest.applications.views.common import DECISION_OUTCOMES, pk_url
 from socialinvest.followup.selectors import FollowupPending, followup_pending
 from socialinvest.funds.selectors import funds_visible_to
+from socialinvest.ledger.permissions import may_approve_agreements
 from socialinvest.ledger.selectors import administers_a_fund
 
 from . import throttle
@@ -88,6 +89,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "funds": funds_visible_to(request.user).order_by("name"),
             # Loaded by htmx after the page (one query, for fund administrators only).
             "awaits_disbursements": administers_a_fund(request.user),
+            "awaits_agreements": may_approve_agreements(request.user),
         },
     )
 

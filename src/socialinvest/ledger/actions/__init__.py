@@ -7,8 +7,10 @@ goes through :func:`socialinvest.ledger.posting.post_entry`.
 
 from .add_capital import do_add_capital
 from .agreements import do_create_repayment_agreement, do_revise_repayment_agreement
+from .approve_agreement import do_approve_agreement_version
 from .approve_disbursement import do_approve_disbursement
 from .cancel_disbursement import do_cancel_disbursement
+from .fund_settings import do_close_books, do_set_overdraft_limit
 from .pay_disbursement import do_pay_disbursement
 from .plan_disbursements import do_plan_disbursements
 from .record_repayment import do_record_repayment
@@ -18,8 +20,10 @@ from .write_off import do_write_off_investment
 
 __all__ = [
     "do_add_capital",
+    "do_approve_agreement_version",
     "do_approve_disbursement",
     "do_cancel_disbursement",
+    "do_close_books",
     "do_create_repayment_agreement",
     "do_pay_disbursement",
     "do_plan_disbursements",
@@ -27,5 +31,6 @@ __all__ = [
     "do_reverse_entry",
     "do_revise_repayment_agreement",
     "do_set_fund_parties",
+    "do_set_overdraft_limit",
     "do_write_off_investment",
 ]

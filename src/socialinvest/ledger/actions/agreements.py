@@ -1,16 +1,27 @@
 """Repayment agreements: made per granted investment and benefiting unit, revised in versions.
 
 Two writes in one module because they share every check: :func:`do_create_repayment_agreement`
-and :func:`do_revise_repayment_agreement`.
+and :func:`do_revise_repayment_agreement`.  Both *propose* a version with a named approver;
+it counts (schedule, repayments, reports) only once that approver approves it
+(:func:`socialinvest.ledger.actions.approve_agreement.do_approve_agreement_version`).
+
+Four eyes: the approver is a decision maker or fund administrator of the fund other than
+the proposer — unless the proposer is the only one in the fund holding such a role, so a
+one-person fund is not locked out (the audit trail then shows the same name twice).
+
+The principal part of all of an investment's agreements together never exceeds the
+grant: a fixed schedule's and an outcome contract's ``principal`` (its capped return comes
+on top), a share of savings' ``cap``; each agreement counts with its latest version,
+proposed or approved, the revised one replacing the old.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
@@ -18,18 +29,67 @@ from socialinvest.organisations.models import Unit
 
 from ..models import FundParty, RepaymentAgreement, RepaymentAgreementVersion
 from ..permissions import can_approve_agreement, can_manage_investment
-from ..selectors import repaid_by_year, schedule_of
+from ..selectors import agreement_approvers, repaid_by_year, schedule_of
 from .common import granted_decision, money_text, require_reason
 from .terms import check_schedule, clean_terms, decided_forecast
 
+ZERO = Decimal(0)
+
+
+def principal_part(terms: dict[str, Any]) -> Decimal:
+    """What of the grant the terms give back as principal (the return cap comes on top)."""
+    model = terms.get("model")
+    if model in ("fixed_schedule", "outcome_contract"):
+        return Decimal(str(terms.get("principal", 0)))
+    if model in ("forecast_share", "measured_share"):
+        return Decimal(str(terms.get("cap", 0)))
+    return ZERO
+
+
+def check_approver(approver: Any, fund: Any, acting_user: Any) -> str:
+    """A Swedish message if ``approver`` may not be named, else ``""`` (see the module's four eyes)."""
+    if approver is None or not can_approve_agreement(approver, fund):
+        return _("Godkännaren ska vara beslutsfattare eller fondförvaltare i fonden.")
+    if (
+        approver.pk == getattr(acting_user, "pk", None)
+        and agreement_approvers(fund).exclude(pk=approver.pk).exists()
+    ):
+        return _("Välj en annan godkännare än dig själv (fyra ögon).")
+    return ""
+
+
+def check_grant(application: Any, terms: dict[str, Any], *, replacing: Any = None) -> str:
+    """A Swedish message if the agreements' principal parts together would exceed the grant."""
+    decision = granted_decision(application)
+    granted = Decimal(decision.amount) if decision is not None else ZERO
+    others = ZERO
+    for agreement in RepaymentAgreement.objects.filter(application=application).exclude(
+        pk=getattr(replacing, "pk", None)
+    ):
+        latest = agreement.versions.order_by("-number").first()
+        if latest is not None:
+            others += principal_part(latest.terms)
+    part = principal_part(terms)
+    if others + part > granted:
+        return _(
+            "Avtalen återför tillsammans mer än beviljade %(granted)s: utrymmet kvar är %(room)s, "
+            "detta avtal anger %(part)s."
+        ) % {
+            "granted": money_text(granted),
+            "room": money_text(max(granted - others, ZERO)),
+            "part": money_text(part),
+        }
+    return ""
+
 
 def _validate(
-    *, application: Any, unit: Any, terms: dict[str, Any], reason: str, approver: Any
+    *, application: Any, unit: Any, terms: dict[str, Any], reason: str, approver: Any, acting_user: Any
 ) -> tuple[dict[str, Any], dict[str, str], str]:
     errors: dict[str, str] = {}
     text = require_reason(errors, reason)
-    if approver is None or not can_approve_agreement(approver, application.fund):
-        errors["approver"] = _("Godkännaren ska vara beslutsfattare eller fondförvaltare i fonden.")
+    message = check_approver(approver, application.fund, acting_user)
+    if message:
+        errors["approver"] = message
     clean, term_errors = clean_terms(terms)
     errors.update(term_errors)
     forecast: dict[str, str] = {}
@@ -40,6 +100,10 @@ def _validate(
         raise ValidationError(errors)
     assert clean is not None
     return clean, forecast, text
+
+
+def _grant_error(terms: dict[str, Any]) -> str:
+    return "cap" if terms.get("model") in ("forecast_share", "measured_share") else "principal"
 
 
 def _benefiting_units(fund: Any) -> set[int]:
@@ -64,8 +128,7 @@ def _add_version(
         terms=terms,
         forecast=forecast,
         reason=reason,
-        approved_by=approver,
-        approved_at=timezone.now(),
+        approver=approver,
         created_by=acting_user,
     )
     schedule = schedule_of(version, agreement)
@@ -73,7 +136,7 @@ def _add_version(
         actor=acting_user,
         verb="agreement.version",
         target=version,
-        summary=_("Återföringsavtal med %(unit)s, version %(n)s: %(model)s, högst %(ceiling)s")
+        summary=_("Återföringsavtal med %(unit)s, version %(n)s föreslagen: %(model)s, högst %(ceiling)s")
         % {
             "unit": agreement.unit.name,
             "n": number,
@@ -81,7 +144,7 @@ def _add_version(
             "ceiling": money_text(schedule.ceiling),
         },
         reason=reason,
-        data={"terms": terms, "approved_by": approver.pk},
+        data={"terms": terms, "approver": approver.pk},
         fund=agreement.application.fund,
         application=agreement.application,
     )
@@ -91,16 +154,26 @@ def _add_version(
 def do_create_repayment_agreement(
     *, application: Any, unit: Any, terms: dict[str, Any], reason: str, approver: Any, acting_user: Any
 ) -> RepaymentAgreement:
-    """A new agreement with its first version; one agreement per investment and unit."""
+    """A new agreement with its first version, proposed to ``approver``; one agreement per
+    investment and unit."""
     can_manage_investment(acting_user, application).require()
     clean, forecast, text = _validate(
-        application=application, unit=unit, terms=terms, reason=reason, approver=approver
+        application=application,
+        unit=unit,
+        terms=terms,
+        reason=reason,
+        approver=approver,
+        acting_user=acting_user,
     )
     if unit.pk not in _benefiting_units(application.fund):
         raise ValidationError({"unit": _("Enheten hör inte till fondens organisation eller parter.")})
     with transaction.atomic():
-        if RepaymentAgreement.objects.select_for_update().filter(application=application, unit=unit).exists():
+        _lock_agreements(application)
+        if RepaymentAgreement.objects.filter(application=application, unit=unit).exists():
             raise ValidationError({"unit": _("Det finns redan ett avtal med enheten; ändra det i stället.")})
+        message = check_grant(application, clean)
+        if message:
+            raise ValidationError({_grant_error(clean): message})
         agreement = RepaymentAgreement.objects.create(
             application=application, unit=unit, created_by=acting_user
         )
@@ -119,13 +192,26 @@ def do_create_repayment_agreement(
 def do_revise_repayment_agreement(
     *, agreement: RepaymentAgreement, terms: dict[str, Any], reason: str, approver: Any, acting_user: Any
 ) -> RepaymentAgreementVersion:
-    """A new version of the terms.  It may not promise less than has already been repaid."""
+    """A new version of the terms, proposed to ``approver``; nothing changes until it is approved.
+
+    It may not promise less than has already been repaid, nor (with the other agreements)
+    more principal than granted.  A newer proposal supersedes one still awaiting approval.
+    """
     application = agreement.application
     can_manage_investment(acting_user, application).require()
     clean, forecast, text = _validate(
-        application=application, unit=agreement.unit, terms=terms, reason=reason, approver=approver
+        application=application,
+        unit=agreement.unit,
+        terms=terms,
+        reason=reason,
+        approver=approver,
+        acting_user=acting_user,
     )
     with transaction.atomic():
+        _lock_agreements(application)
+        message = check_grant(application, clean, replacing=agreement)
+        if message:
+            raise ValidationError({_grant_error(clean): message})
         locked = (
             RepaymentAgreement.objects.select_for_update()
             .select_related("application__fund", "unit")
@@ -153,3 +239,10 @@ def do_revise_repayment_agreement(
                 }
             )
     return version
+
+
+def _lock_agreements(application: Any) -> None:
+    """Serialise agreement writes for one investment (the grant check sums all of them)."""
+    from socialinvest.applications.models import Application
+
+    Application.objects.select_for_update(of=("self",)).filter(pk=application.pk).first()

@@ -87,3 +87,55 @@ def today() -> dt.date:
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def parse_share(value: Any, *, places: int = 6) -> Decimal | None:
+    """A share as a fraction in [0, 1], or ``None``: the one parser for every share the ledger reads.
+
+    ``"40 %"``, ``"40"`` and ``"40,5"`` are percent (a number above 1, or any number with
+    ``%``); ``"0,4"``, ``"0.4"`` and ``"1"`` are fractions.  At most ``places`` decimals as a
+    fraction.  ``Decimal`` values are fractions.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, Decimal | int):
+        share = Decimal(value)
+    else:
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        percent = text.endswith("%")
+        text = text.rstrip("%")
+        try:
+            share = Decimal(text)
+        except (InvalidOperation, ValueError):
+            return None
+        if not share.is_finite():
+            return None
+        if percent or share > 1:
+            share = share / 100
+    if not share.is_finite() or not 0 <= share <= 1:
+        return None
+    quantum = Decimal(1).scaleb(-places)
+    if share != share.quantize(quantum):
+        return None
+    return share.normalize() if share else Decimal(0)
+
+
+def percent_text(share: Decimal) -> str:
+    """``Decimal("1.65")`` → ``"165 %"``, ``Decimal("0.125")`` → ``"12,5 %"`` (decimal comma)."""
+    value = (Decimal(share) * 100).normalize()
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",").replace("-", "−") + " %"
+
+
+def reject_pnr(errors: dict[str, str], field: str, text: str) -> None:
+    """Put a field error if ``text`` holds a personnummer (nothing of it is ever written)."""
+    from socialinvest.core.personnummer import reject_personnummer
+
+    if not text:
+        return
+    try:
+        reject_personnummer(text)
+    except ValidationError as exc:
+        errors.setdefault(field, exc.messages[0])

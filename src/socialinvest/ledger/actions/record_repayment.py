@@ -1,4 +1,7 @@
-"""A repayment received under an agreement: cash / investments up to the principal, cash / return above it."""
+"""A repayment received under an agreement: cash / investments up to the principal, cash / return above it.
+
+Booked in the year the money arrives (``budget_year`` = the booking date's year); which
+instalment of the schedule it pays is ``instalment_year``."""
 
 from __future__ import annotations
 
@@ -15,8 +18,8 @@ from socialinvest.finance.money import ZERO
 from ..models import Account, EntryKind, FundParty, LedgerEntry, RepaymentAgreement
 from ..permissions import can_manage_ledger
 from ..posting import credit, debit, post_entry
-from ..selectors import agreement_schedule, current_version, outstanding_investment, repaid_by_year
-from .common import lock_fund, money_text, parse_money, parse_year
+from ..selectors import agreement_schedule, approved_version, outstanding_investment, repaid_by_year
+from .common import lock_fund, money_text, parse_money, parse_year, reject_pnr
 
 
 def repayable(agreement: RepaymentAgreement, year: int) -> Decimal:
@@ -32,30 +35,39 @@ def repayable(agreement: RepaymentAgreement, year: int) -> Decimal:
 def do_record_repayment(
     *,
     agreement: RepaymentAgreement,
-    budget_year: Any,
     idempotency_key: str,
     acting_user: Any,
+    instalment_year: Any = None,
     amount: Any = None,
     entry_date: dt.date | None = None,
     description: str = "",
+    budget_year: Any = None,
 ) -> LedgerEntry:
-    """Record a repayment for one budget year (``amount`` defaults to what is still due).
+    """Record a repayment of one instalment of the agreement's schedule (``amount`` defaults to
+    what is still due for it).
 
-    A retried request (same key) returns the entry already posted.  In a multi-party fund
-    the lines carry the party whose unit repays.
+    The entry is booked on ``entry_date`` (default today; not in the future, not in a
+    closed year) and its budget year is that date's year — the year the money arrived.
+    ``instalment_year`` (the schedule year it settles) is kept on the entry to match
+    receipts against the schedule.  ``budget_year`` is a deprecated alias of
+    ``instalment_year``.  A retried request (same key) returns the entry already posted.
+    In a multi-party fund the lines carry the party whose unit repays.
     """
     application = agreement.application
     fund = application.fund
     can_manage_ledger(acting_user, fund).require()
     errors: dict[str, str] = {}
-    year = parse_year(budget_year)
+    raw_year = instalment_year if instalment_year not in (None, "") else budget_year
+    year = parse_year(raw_year)
     if year is None:
-        errors["budget_year"] = _("Ange ett budgetår.")
+        errors["instalment_year"] = _("Ange vilket år i avtalets plan återföringen avser.")
     value = None
     if amount not in (None, ""):
         value, message = parse_money(amount)
         if message:
             errors["amount"] = message
+    text = (description or "").strip()
+    reject_pnr(errors, "description", text)
     if errors:
         raise ValidationError(errors)
     assert year is not None
@@ -65,6 +77,9 @@ def do_record_repayment(
         if retried is not None and retried.kind == EntryKind.REPAYMENT:
             retried.is_new = False  # type: ignore[attr-defined]
             return retried
+        version = approved_version(agreement)
+        if version is None:
+            raise ValidationError({"amount": _("Avtalet är inte godkänt ännu; inget kan återföras.")})
         most = repayable(agreement, year)
         if value is None:
             value = most
@@ -88,14 +103,14 @@ def do_record_repayment(
             fund=locked,
             kind=EntryKind.REPAYMENT,
             lines=lines,
-            description=(description or "").strip()
+            description=text
             or _("Återföring från %(unit)s för %(year)s") % {"unit": agreement.unit.name, "year": year},
             idempotency_key=idempotency_key,
             acting_user=acting_user,
             entry_date=entry_date,
-            budget_year=year,
+            instalment_year=year,
             application=application,
             unit=agreement.unit,
             party=party,
-            agreement_version=current_version(agreement),
+            agreement_version=version,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,33 +12,40 @@ from django.utils.translation import gettext as _
 from socialinvest.core.audit import record_event
 from socialinvest.organisations.models import Unit
 
-from ..models import FundParty, LedgerLine
+from ..models import FundParty, FundPartyKeys, LedgerLine
 from ..permissions import can_manage_ledger
-from .common import lock_fund, parse_money
+from ..selectors import first_open_year, party_keys_by_year
+from .common import lock_fund, parse_money, parse_share, parse_year, percent_text, reject_pnr
 
 ONE = Decimal(1)
 
 
 def _key(value: Any) -> Decimal | None:
-    try:
-        text = str(value).strip().replace(",", ".")
-        key = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
-    except (InvalidOperation, ValueError):
-        return None
-    if not key.is_finite() or not 0 <= key <= 1 or key != key.quantize(Decimal("0.000001")):
-        return None
-    return key
+    return parse_share(value, places=6)
 
 
-def do_set_fund_parties(*, fund: Any, parties: list[dict[str, Any]], acting_user: Any) -> list[FundParty]:
+def do_set_fund_parties(
+    *, fund: Any, parties: list[dict[str, Any]], acting_user: Any, from_year: Any = None
+) -> list[FundParty]:
     """Replace the fund's parties: ``[{name, unit (id or None), capital_contribution, cost_key,
     repayment_key}]``, matched to the existing ones by name.
 
-    Keys are fractions (``0.25`` or ``25%``); per kind they sum to exactly 1 when there are
-    parties.  A party the journal already names cannot be removed.
+    Keys are shares (``0.25``, ``25``, ``25 %`` or ``0,25``); per kind they sum to exactly 1
+    when there are parties.  The keys are in force from budget year ``from_year`` (default:
+    the first open year) — earlier years keep the keys they had; a closed year cannot be
+    changed.  A party the journal already names, or whose keys were in force before
+    ``from_year``, cannot be removed (set its keys to 0 instead).
     """
     can_manage_ledger(acting_user, fund).require()
     errors: dict[str, str] = {}
+    year = first_open_year(fund) if from_year in (None, "") else parse_year(from_year)
+    if year is None:
+        errors["from_year"] = _("Ange ett år.")
+    elif fund.books_closed_through is not None and year <= fund.books_closed_through:
+        errors["from_year"] = _("Året %(year)s är bokslutat; nycklarna kan ändras från %(open)s.") % {
+            "year": year,
+            "open": fund.books_closed_through + 1,
+        }
     clean: list[dict[str, Any]] = []
     names: set[str] = set()
     for i, row in enumerate(parties):
@@ -48,6 +55,8 @@ def do_set_fund_parties(*, fund: Any, parties: list[dict[str, Any]], acting_user
         elif name in names:
             errors[f"parties-{i}-name"] = _("Två parter har samma namn.")
         names.add(name)
+        if name:
+            reject_pnr(errors, f"parties-{i}-name", name)
         contribution, message = parse_money(row.get("capital_contribution", 0) or 0, allow_zero=True)
         if message:
             errors[f"parties-{i}-capital_contribution"] = message
@@ -60,7 +69,10 @@ def do_set_fund_parties(*, fund: Any, parties: list[dict[str, Any]], acting_user
         for field in ("cost_key", "repayment_key"):
             keys[field] = _key(row.get(field, ""))
             if keys[field] is None:
-                errors[f"parties-{i}-{field}"] = _("Ange en andel mellan 0 och 1 (högst sex decimaler).")
+                errors[f"parties-{i}-{field}"] = _(
+                    "Ange en andel mellan 0 och 100 %, t.ex. 25 %, 25 eller 0,25 "
+                    "(högst fyra decimaler i procent)."
+                )
         clean.append({"name": name, "unit": unit, "capital_contribution": contribution, **keys})
     if clean and not errors:
         for field, label in (
@@ -69,23 +81,29 @@ def do_set_fund_parties(*, fund: Any, parties: list[dict[str, Any]], acting_user
         ):
             total = sum((row[field] for row in clean), Decimal(0))
             if total != ONE:
-                errors[field] = _("%(what)s summerar till %(total)s, inte 1.") % {
+                errors[field] = _("%(what)s summerar till %(total)s, inte 100 %%.") % {
                     "what": label,
-                    "total": total,
+                    "total": percent_text(total),
                 }
     if errors:
         raise ValidationError(errors)
+    assert year is not None
     with transaction.atomic():
         locked = lock_fund(fund, acting_user)
         existing = {p.name: p for p in FundParty.objects.filter(fund=locked)}
         gone = [p for name, p in existing.items() if name not in names]
         used = set(LedgerLine.objects.filter(party__in=gone).values_list("party_id", flat=True))
         used |= _entry_parties(gone)
+        history = party_keys_by_year(locked)
+        used |= {p.pk for p in gone if any(y < year for y, *_k in history.get(p.pk, []))}
         if used:
             kept = ", ".join(p.name for p in gone if p.pk in used)
             raise ValidationError(
                 {
-                    "parties": _("Parter med bokförda verifikationer kan inte tas bort: %(names)s.")
+                    "parties": _(
+                        "Parter med bokförda verifikationer eller nycklar i tidigare år kan inte tas bort "
+                        "(sätt deras nycklar till 0 %%): %(names)s."
+                    )
                     % {"names": kept}
                 }
             )
@@ -96,6 +114,15 @@ def do_set_fund_parties(*, fund: Any, parties: list[dict[str, Any]], acting_user
             for field in ("unit", "capital_contribution", "cost_key", "repayment_key"):
                 setattr(party, field, row[field])
             party.save()
+            FundPartyKeys.objects.update_or_create(
+                party=party,
+                from_year=year,
+                defaults={"fund": locked, "cost_key": row["cost_key"], "repayment_key": row["repayment_key"]},
+            )
+            latest = FundPartyKeys.objects.filter(party=party).order_by("-from_year").first()
+            if latest is not None and latest.from_year > year:  # a later change stays the current keys
+                party.cost_key, party.repayment_key = latest.cost_key, latest.repayment_key
+                party.save(update_fields=["cost_key", "repayment_key"])
             out.append(party)
         record_event(
             actor=acting_user,
@@ -103,9 +130,10 @@ def do_set_fund_parties(*, fund: Any, parties: list[dict[str, Any]], acting_user
             target=locked,
             summary=_("Fondens parter: %(names)s") % {"names": ", ".join(p.name for p in out) or "–"},
             data={
+                "from_year": year,
                 "parties": [
                     [p.name, str(p.capital_contribution), str(p.cost_key), str(p.repayment_key)] for p in out
-                ]
+                ],
             },
             fund=locked,
         )

@@ -8,18 +8,20 @@ from typing import Any
 
 import pydantic
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from socialinvest.finance.repayment import parse_terms, repayment_schedule
 from socialinvest.finance.savings import forecast_savings
 
+from .common import parse_share
+
+_BAD_SHARE = object()
+
 INT_FIELDS = ("years", "first_year", "last_year")
-DECIMAL_FIELDS = (
-    "principal",
-    "cap",
-    "share",
-    "guaranteed_share",
-    "conditional_share_of_savings",
-    "return_cap",
+SHARE_FIELDS = ("share", "guaranteed_share", "conditional_share_of_savings", "return_cap")
+DECIMAL_FIELDS = ("principal", "cap", *SHARE_FIELDS)
+SHARE_MESSAGE = _lazy(
+    "Ange en andel i procent eller som bråk, t.ex. 40 %, 40 eller 0,4 (mellan 0 och 100 %)."
 )
 
 
@@ -28,6 +30,10 @@ def _coerce(raw: dict[str, Any]) -> dict[str, Any]:
     for key, value in raw.items():
         if value is None or (isinstance(value, str) and not value.strip()):
             continue  # an empty field is a missing one
+        if key in SHARE_FIELDS and isinstance(value, str):
+            share = parse_share(value)
+            data[key] = str(share) if share is not None else _BAD_SHARE
+            continue
         if isinstance(value, str):
             value = value.strip().replace("\u00a0", "").replace(" ", "")
             if key in DECIMAL_FIELDS:
@@ -60,8 +66,15 @@ def _message(err: Any) -> str:
 
 
 def clean_terms(raw: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, str]]:
-    """``(terms as JSON, {})`` or ``(None, {field: message})``."""
+    """``(terms as JSON, {})`` or ``(None, {field: message})``.
+
+    Shares are read by the ledger's one share parser (``"40 %"``, ``"40"``, ``"0,4"``,
+    ``"0.4"`` are all 40 %).
+    """
     data = _coerce(raw)
+    bad = [key for key, value in data.items() if value is _BAD_SHARE]
+    if bad:
+        return None, {key: str(SHARE_MESSAGE) for key in bad}
     try:
         terms = parse_terms(data)
     except pydantic.ValidationError as exc:

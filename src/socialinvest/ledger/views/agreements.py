@@ -13,11 +13,16 @@ from django.views.decorators.http import require_POST
 
 from socialinvest.finance.money import ZERO
 
-from ..actions import do_create_repayment_agreement, do_record_repayment, do_revise_repayment_agreement
-from ..actions.common import money_text
-from ..models import RepaymentAgreement
-from ..permissions import can_manage_investment, can_manage_ledger
-from ..selectors import current_version, schedule_rows
+from ..actions import (
+    do_approve_agreement_version,
+    do_create_repayment_agreement,
+    do_record_repayment,
+    do_revise_repayment_agreement,
+)
+from ..actions.common import money_text, today
+from ..models import RepaymentAgreement, RepaymentAgreementVersion
+from ..permissions import can_approve_version, can_manage_investment, can_manage_ledger
+from ..selectors import due_through, schedule_rows
 from .common import approvers, benefiting_units, investment_for_page, require
 from .forms import AgreementForm, RepaymentForm, apply_errors, initial_terms
 
@@ -45,7 +50,11 @@ def agreement_new(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc, default="model")
         else:
-            messages.success(request, _("Avtalet med %(unit)s är sparat.") % {"unit": agreement.unit.name})
+            messages.success(
+                request,
+                _("Avtalet med %(unit)s är föreslaget; det gäller när godkännaren har godkänt det.")
+                % {"unit": agreement.unit.name},
+            )
             return redirect("ledger:agreement", pk=agreement.pk)
     return render(
         request,
@@ -68,8 +77,12 @@ def agreement_detail(
 ) -> HttpResponse:
     agreement, application, decision = _agreement(request, pk)
     schedule, rows = schedule_rows(agreement)
-    versions = list(agreement.versions.select_related("approved_by", "created_by").order_by("-number"))
-    form = repayment_form or RepaymentForm(initial={"budget_year": _next_year_due(agreement, rows)})
+    versions = list(
+        agreement.versions.select_related("approved_by", "approver", "created_by").order_by("-number")
+    )
+    current = next((v for v in versions if v.approved_at is not None), None)
+    proposed = versions[0] if versions and versions[0].approved_at is None else None
+    form = repayment_form or RepaymentForm(initial={"instalment_year": _next_year_due(agreement, rows)})
     return render(
         request,
         "ledger/agreement.html",
@@ -77,14 +90,18 @@ def agreement_detail(
             "application": application,
             "decision": decision,
             "agreement": agreement,
-            "current": versions[0],
+            "current": current,
+            "proposed": proposed,
+            "approve": can_approve_version(request.user, proposed) if proposed else None,
             "versions": versions,
             "schedule": schedule,
             "rows": rows,
+            "due_so_far": due_through(rows, today().year),
+            "this_year": today().year,
             "repaid_total": sum((r.repaid for r in rows), ZERO),
             "form": form,
             "manage": can_manage_investment(request.user, application),
-            "record": can_manage_ledger(request.user, application.fund),
+            "record": can_manage_ledger(request.user, application.fund) if current else None,
         },
         status=422 if repayment_form is not None else 200,
     )
@@ -97,7 +114,8 @@ def _next_year_due(agreement: RepaymentAgreement, rows: list[Any]) -> int | None
 def agreement_revise(request: HttpRequest, pk: int) -> HttpResponse:
     agreement, application, decision = _agreement(request, pk)
     require(can_manage_investment(request.user, application))
-    current = current_version(agreement)
+    current = agreement.versions.order_by("-number").first()
+    assert current is not None  # an agreement is made with its first version
     form = AgreementForm(
         request.POST or None,
         units=None,
@@ -117,7 +135,11 @@ def agreement_revise(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc, default="model")
         else:
-            messages.success(request, _("Version %(n)s av avtalet är sparad.") % {"n": version.number})
+            messages.success(
+                request,
+                _("Version %(n)s av avtalet är föreslagen; den gäller när %(who)s har godkänt den.")
+                % {"n": version.number, "who": version.approver.get_full_name() or version.approver.username},
+            )
             return redirect("ledger:agreement", pk=agreement.pk)
     return render(
         request,
@@ -137,7 +159,8 @@ def repay(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             entry = do_record_repayment(
                 agreement=agreement,
-                budget_year=data["budget_year"],
+                instalment_year=data["instalment_year"],
+                entry_date=data["entry_date"],
                 amount=data["amount"] or None,
                 description=data["description"],
                 idempotency_key=data["token"],
@@ -150,7 +173,19 @@ def repay(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("Återföringen på %(amount)s för %(year)s är bokförd.")
-                % {"amount": money_text(amount), "year": entry.budget_year},
+                % {"amount": money_text(amount), "year": entry.instalment_year},
             )
             return redirect("ledger:agreement", pk=pk)
     return agreement_detail(request, pk, repayment_form=form)
+
+
+@require_POST
+def approve_version(request: HttpRequest, pk: int) -> HttpResponse:
+    """The named approver approves a proposed version."""
+    version = get_object_or_404(RepaymentAgreementVersion.objects.select_related("agreement"), pk=pk)
+    agreement, _application, _decision = _agreement(request, version.agreement_id)
+    version.agreement = agreement
+    require(can_approve_version(request.user, version))
+    do_approve_agreement_version(version=version, acting_user=request.user)
+    messages.success(request, _("Version %(n)s av avtalet är godkänd och gäller nu.") % {"n": version.number})
+    return redirect("ledger:agreement", pk=agreement.pk)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -13,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from socialinvest.applications.models import Application
 from socialinvest.core.permissions import Verdict
-from socialinvest.organisations.models import Role, Unit
+from socialinvest.organisations.models import Unit
 
 from ..actions.common import granted_decision
 from ..models import FundParty
 from ..permissions import can_view_investment
+from ..selectors import agreement_approvers
 
 
 def require(verdict: Verdict) -> None:
@@ -38,16 +38,7 @@ def investment_for_page(request: HttpRequest, pk: int) -> tuple[Application, Any
 
 def approvers(fund: Any) -> QuerySet[Any]:
     """Users who may approve an agreement version: decision makers and fund administrators of the fund."""
-    roles = [Role.DECISION_MAKER, Role.FUND_ADMIN]
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(memberships__fund=fund, memberships__role__in=roles)
-            | Q(memberships__organisation=fund.owner_id, memberships__role__in=roles)
-        )
-        .distinct()
-        .order_by("first_name", "username")
-    )
+    return agreement_approvers(fund)
 
 
 def benefiting_units(application: Application) -> QuerySet[Unit]:

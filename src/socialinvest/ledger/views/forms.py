@@ -147,7 +147,7 @@ class AgreementForm(forms.Form):
         label=_("Andel av besparingarna"),
         required=False,
         max_length=20,
-        help_text=_("Andel av besparingar; mellan 0 och 1, t.ex. 0,5 för 50 %."),
+        help_text=_("Andel av besparingar; i procent eller som bråk, t.ex. 50 %, 50 eller 0,5."),
     )
     cap = money(
         _("Tak (kr)"), required=False, help_text=_("Andel av besparingar: det mesta som återförs totalt.")
@@ -156,22 +156,28 @@ class AgreementForm(forms.Form):
         label=_("Garanterad andel"),
         required=False,
         max_length=20,
-        help_text=_("Resultatkontrakt; mellan 0 och 1, t.ex. 0,4."),
+        help_text=_("Resultatkontrakt; t.ex. 40 %, 40 eller 0,4."),
     )
     conditional_share_of_savings = forms.CharField(
         label=_("Andel av uppmätta besparingar för den villkorade delen"),
         required=False,
         max_length=20,
-        help_text=_("Resultatkontrakt; mellan 0 och 1."),
+        help_text=_("Resultatkontrakt; t.ex. 60 %, 60 eller 0,6."),
     )
     return_cap = forms.CharField(
         label=_("Tak för avkastning"),
         required=False,
         max_length=20,
-        help_text=_("Resultatkontrakt; t.ex. 0,2 för högst 20 % över beloppet."),
+        help_text=_("Resultatkontrakt; t.ex. 20 % (eller 0,2) för högst 20 % över beloppet."),
     )
     reason = text(_("Skäl"), help_text=_("Varför avtalet ingås eller ändras."))
-    approver = forms.ModelChoiceField(label=_("Godkänt av"), queryset=None)
+    approver = forms.ModelChoiceField(
+        label=_("Godkännare"),
+        queryset=None,
+        help_text=_(
+            "Beslutsfattare eller fondförvaltare, inte du själv; versionen gäller när hen godkänt den."
+        ),
+    )
 
     def __init__(self, *args: Any, units: Any, approvers: Any, new: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -199,7 +205,18 @@ def initial_terms(terms: dict[str, Any]) -> dict[str, Any]:
 
 
 class RepaymentForm(TokenForm):
-    budget_year = forms.IntegerField(label=_("Budgetår"), min_value=1900, max_value=2200)
+    instalment_year = forms.IntegerField(
+        label=_("Avser planens år"),
+        min_value=1900,
+        max_value=2200,
+        help_text=_("Vilket år i återföringsplanen betalningen avser."),
+    )
+    entry_date = forms.DateField(
+        label=_("Bokföringsdag"),
+        required=False,
+        help_text=_("Tomt: i dag. Budgetåret blir bokföringsdagens år."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     amount = money(
         _("Belopp (kr)"), required=False, help_text=_("Tomt: det som återstår för året enligt avtalet.")
     )
@@ -219,8 +236,11 @@ class CapitalForm(TokenForm):
     party = forms.ModelChoiceField(
         label=_("Part"), queryset=None, required=False, empty_label=_("Ingen särskild part")
     )
-    budget_year = forms.IntegerField(
-        label=_("Budgetår"), required=False, min_value=1900, max_value=2200, help_text=_("Tomt: i år.")
+    entry_date = forms.DateField(
+        label=_("Bokföringsdag"),
+        required=False,
+        help_text=_("Tomt: i dag. Budgetåret blir bokföringsdagens år."),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args: Any, parties: Any, **kwargs: Any) -> None:
@@ -228,3 +248,16 @@ class CapitalForm(TokenForm):
         self.fields["party"].queryset = parties
         if not parties.exists():
             del self.fields["party"]
+
+
+class CloseBooksForm(forms.Form):
+    year = forms.IntegerField(label=_("Bokslut för år"), min_value=1900, max_value=2200)
+
+
+class OverdraftForm(forms.Form):
+    limit = money(_("Tillåten övertrassering (kr)"), help_text=_("0 om fondens regler inte tillåter någon."))
+    reason = text(
+        _("Skäl"),
+        required=False,
+        help_text=_("Vilket beslut eller vilken regel som tillåter övertrasseringen."),
+    )

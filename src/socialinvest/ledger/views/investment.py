@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from socialinvest.finance.money import ZERO
+
 from ..actions import (
     do_approve_disbursement,
     do_cancel_disbursement,
@@ -18,7 +20,7 @@ from ..actions import (
     do_plan_disbursements,
     do_write_off_investment,
 )
-from ..actions.common import money_text
+from ..actions.common import money_text, today
 from ..actions.plan_disbursements import year_window
 from ..models import Disbursement
 from ..permissions import (
@@ -28,12 +30,15 @@ from ..permissions import (
     can_manage_ledger,
     can_pay_disbursement,
     can_reverse_entry,
+    can_view_ledger,
+    stop_decision,
 )
 from ..selectors import (
     agreements_of,
     disbursements_of,
     investment_figures,
     journal,
+    schedule_due_through,
     schedule_of,
 )
 from .common import investment_for_page, require
@@ -57,11 +62,22 @@ def _disbursement_rows(user: Any, application: Any) -> list[dict[str, Any]]:
 
 def _agreement_rows(application: Any) -> list[dict[str, Any]]:
     rows = []
+    year = today().year
     for agreement in agreements_of(application):
         versions = sorted(agreement.versions.all(), key=lambda v: -v.number)
-        current = versions[0] if versions else None
+        current = next((v for v in versions if v.approved_at is not None), None)
+        proposed = versions[0] if versions and versions[0].approved_at is None else None
         schedule = schedule_of(current, agreement) if current else None
-        rows.append({"agreement": agreement, "current": current, "schedule": schedule})
+        due = schedule_due_through(schedule, year) if schedule else ZERO
+        rows.append(
+            {
+                "agreement": agreement,
+                "current": current,
+                "proposed": proposed,
+                "schedule": schedule,
+                "due_so_far": due,
+            }
+        )
     return rows
 
 
@@ -80,6 +96,8 @@ def investment_context(request: HttpRequest, application: Any, decision: Any, **
         "agreements": _agreement_rows(application),
         "entries": entries,
         "manage": manage,
+        "stopped": stop_decision(application.pk),
+        "view_journal": can_view_ledger(user, application.fund),
         "write_off_form": TokenReasonForm(auto_id="id_write_off_%s"),
         "pay_form": PayForm(auto_id="id_pay_%s"),
     }

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from socialinvest.funds.models import Fund
 
 from ..actions import do_add_capital, do_reverse_entry
+from ..actions.common import today
 from ..models import FundParty, LedgerEntry
 from ..permissions import can_manage_ledger, can_reverse_entry, can_view_investment, can_view_ledger
-from ..selectors import disbursements_awaiting_approval
+from ..selectors import disbursements_awaiting_approval, first_open_year, versions_awaiting_approval
 from ..selectors import journal as journal_of
 from .common import require
 from .forms import CapitalForm, JournalFilterForm, TokenReasonForm, apply_errors
@@ -35,10 +36,18 @@ def journal(request: HttpRequest, fund_pk: int) -> HttpResponse:
     for entry in page.object_list:
         entry.fund = fund
         entry.reverse_verdict = can_reverse_entry(request.user, entry) if manage else manage
+    next_year = first_open_year(fund)
     return render(
         request,
         "ledger/journal.html",
-        {"fund": fund, "filters": filters, "page": page, "manage": manage},
+        {
+            "fund": fund,
+            "filters": filters,
+            "page": page,
+            "manage": manage,
+            "next_year": next_year,
+            "can_close": bool(manage) and next_year < today().year,
+        },
     )
 
 
@@ -90,6 +99,12 @@ def awaiting(request: HttpRequest) -> HttpResponse:
     return render(request, "ledger/_awaiting.html", {"disbursements": rows})
 
 
+def awaiting_agreements(request: HttpRequest) -> HttpResponse:
+    """The home page's "agreement versions to approve" for their named approver (loaded by htmx)."""
+    rows = list(versions_awaiting_approval(request.user)[:50])
+    return render(request, "ledger/_awaiting_agreements.html", {"versions": rows})
+
+
 def add_capital(request: HttpRequest, fund_pk: int) -> HttpResponse:
     """A capital injection (optionally one party's), posted once whatever the retries."""
     fund = get_object_or_404(Fund, pk=fund_pk)
@@ -108,7 +123,7 @@ def add_capital(request: HttpRequest, fund_pk: int) -> HttpResponse:
                 amount=data["amount"],
                 description=data["description"],
                 party=data.get("party"),
-                budget_year=data["budget_year"],
+                entry_date=data["entry_date"],
                 idempotency_key=data["token"],
                 acting_user=request.user,
             )

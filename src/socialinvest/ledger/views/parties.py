@@ -28,6 +28,7 @@ from socialinvest.organisations.models import Unit
 from ..actions import do_set_fund_parties
 from ..models import FundParty
 from ..permissions import can_manage_ledger, can_view_ledger
+from ..selectors import first_open_year
 from .common import require
 from .forms import money
 
@@ -112,6 +113,16 @@ def _put_errors(formset: Any, exc: ValidationError, index: list[int]) -> list[st
     return general
 
 
+class FromYearForm(forms.Form):
+    from_year = forms.IntegerField(
+        label=gettext_lazy("Nycklarna gäller från budgetår"),
+        required=False,
+        min_value=1900,
+        max_value=2200,
+        help_text=gettext_lazy("Tidigare år behåller sina nycklar. Ett bokslutat år kan inte ändras."),
+    )
+
+
 def parties(request: HttpRequest, fund_pk: int) -> HttpResponse:
     """The fund's parties: a table for readers; the same table as a form for the fund admin."""
     fund = get_object_or_404(Fund.objects.select_related("owner"), pk=fund_pk)
@@ -125,12 +136,13 @@ def parties(request: HttpRequest, fund_pk: int) -> HttpResponse:
         p.repayment_percent = percent_text(p.repayment_key)
     formset = None
     general: list[str] = []
+    year_form = FromYearForm(request.POST or None, initial={"from_year": first_open_year(fund)})
     if manage:
         units = party_units(fund)
         kwargs = {"prefix": PREFIX, "form_kwargs": {"units": units}}
         if request.method == "POST":
             formset = PartyFormSet(request.POST, **kwargs)
-            if formset.is_valid():
+            if formset.is_valid() and year_form.is_valid():
                 rows, index = [], []
                 for i, form in enumerate(formset.forms):
                     row = form.row()
@@ -138,9 +150,17 @@ def parties(request: HttpRequest, fund_pk: int) -> HttpResponse:
                         rows.append(row)
                         index.append(i)
                 try:
-                    do_set_fund_parties(fund=fund, parties=rows, acting_user=request.user)
+                    do_set_fund_parties(
+                        fund=fund,
+                        parties=rows,
+                        from_year=year_form.cleaned_data["from_year"],
+                        acting_user=request.user,
+                    )
                 except ValidationError as exc:
-                    general = _put_errors(formset, exc, index)
+                    found = exc.message_dict
+                    if "from_year" in found:
+                        year_form.add_error("from_year", found.pop("from_year"))
+                    general = _put_errors(formset, ValidationError(found), index) if found else []
                 else:
                     messages.success(request, _("Fondens parter är sparade."))
                     return redirect("ledger:parties", fund_pk=fund.pk)
@@ -156,7 +176,11 @@ def parties(request: HttpRequest, fund_pk: int) -> HttpResponse:
                 for p in current
             ]
             formset = PartyFormSet(initial=initial, **kwargs)
-    has_errors = formset is not None and formset.is_bound and (general or not formset.is_valid())
+    has_errors = (
+        formset is not None
+        and formset.is_bound
+        and (general or not formset.is_valid() or not year_form.is_valid())
+    )
     return render(
         request,
         "ledger/parties.html",
@@ -164,6 +188,7 @@ def parties(request: HttpRequest, fund_pk: int) -> HttpResponse:
             "fund": fund,
             "parties": current,
             "formset": formset,
+            "year_form": year_form,
             "manage": manage,
             "general_errors": general,
             "has_errors": has_errors,
