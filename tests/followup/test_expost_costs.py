@@ -199,3 +199,20 @@ def test_summaries_are_written_for_people(world: Any, measured_expost: Any) -> N
     actions.do_adopt_expost_calculation(expost=measured_expost, acting_user=world.fund_admin)
     adopted = AuditEvent.objects.get(verb="followup.expost_adopted")
     assert adopted.summary == "Efterkalkyl 1 fastställd: mätta besparingar 2025–2026"
+
+
+def test_forecast_against_outcome_names_the_actors(world: Any, planned: Any) -> None:
+    """No raw ids: the organisation's unit (not its administration), else the catalogue's name."""
+    Unit.objects.create(
+        organisation=world.org, name="Socialförvaltningen", kind="forvaltning", actor_id="kommun.socialtjanst"
+    )
+    decided_alla_barn(planned)  # no own actors in the scenario
+    disburse(world, planned, REVIEWER_PLAN)
+    actions.do_run_expost_calculation(application=planned, acting_user=world.fund_admin)
+    view = selectors.forecast_vs_outcome(planned)
+    assert view is not None
+    labels = {a.key: a.label for a in view.actors}
+    assert labels["kommun.socialtjanst"] == "Socialnämnden"
+    assert labels["region.halso_sjukvard"] == "Region Exempel"  # the organisation's unit
+    assert labels["stat.forsakringskassan"] == "Försäkringskassan"  # the catalogue
+    assert all(label != key for key, label in labels.items())

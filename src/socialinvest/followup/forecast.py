@@ -64,6 +64,26 @@ def _yearly(result: dict[str, Any]) -> dict[int, tuple[float, float, float]]:
     return out
 
 
+def actor_names(application: Application, scenario: dict[str, Any], ids: set[str]) -> dict[str, str]:
+    """A name for each calculation actor: the scenario's own actors, else the organisation's
+    unit with that ``actor_id`` (a committee or external unit before an administration),
+    else the default catalogue; the id only when none has it."""
+    from socialinvest.engine.catalogue import default_catalogue
+    from socialinvest.organisations.models import Unit
+
+    names = {a: a for a in ids}
+    catalogue = {a.id: a.name for a in default_catalogue().actors}
+    names.update({a: catalogue[a] for a in ids if a in catalogue})
+    units = Unit.objects.filter(organisation_id=application.fund.owner_id, actor_id__in=sorted(ids))
+    # The last written wins: a committee or external unit (the lowest id) over an administration.
+    for unit in sorted(units, key=lambda u: (u.kind != Unit.Kind.ADMINISTRATION, -u.pk)):
+        names[unit.actor_id] = unit.name
+    names.update(
+        {a["id"]: a["name"] for a in scenario.get("actors", []) if a.get("id") in ids and a.get("name")}
+    )
+    return names
+
+
 def forecast_vs_outcome(application: Application) -> ForecastVsOutcome | None:
     """The decided calculation beside the latest ex-post one: NPV, per actor, yearly flows, attribution."""
     expost = latest_expost(application)
@@ -72,7 +92,7 @@ def forecast_vs_outcome(application: Application) -> ForecastVsOutcome | None:
     forecast = expost.forecast
     f_res, o_res = forecast.result, expost.result
     f_actors, o_actors = f_res["base"]["by_actor"], o_res["base"]["by_actor"]
-    names = {**{a: a for a in f_actors}, **{a["id"]: a["name"] for a in forecast.scenario.get("actors", [])}}
+    names = actor_names(application, forecast.scenario, set(f_actors) | set(o_actors))
     actors = [
         Side(
             names.get(a, a),

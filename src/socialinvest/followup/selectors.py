@@ -1,6 +1,7 @@
 """Reads about follow-up: the plan, evaluations, what is due, measured savings, forecast against outcome.
 
-What is due lives in :mod:`.due`, forecast against outcome in :mod:`.forecast`; both are
+What is due lives in :mod:`.due`, forecast against outcome in :mod:`.forecast`, the
+fund's cost of the investment for the ex-post calculation in :mod:`.costs`; all are
 re-exported here, so callers import every read from this module.
 
 :func:`measured_savings` is the contract the ledger's repayment models 4 and 5 read
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from socialinvest.applications.models import Application, BudgetLine, CalculationVersion, Decision
 from socialinvest.evaluation import did
 
+from .costs import ActualCosts, actual_costs
 from .due import (
     REMIND_DAYS,
     DueMeasurement,
@@ -33,7 +35,7 @@ from .due import (
     reminders_due,
     reporter_condition,
 )
-from .forecast import ForecastVsOutcome, Side, YearFlows, forecast_vs_outcome, latest_expost
+from .forecast import ForecastVsOutcome, Side, YearFlows, actor_names, forecast_vs_outcome, latest_expost
 from .models import (
     ClosingDecision,
     EvidenceGradeUpdate,
@@ -272,6 +274,7 @@ def current_evidence_grade(application: Application) -> int | None:
 
 __all__ = [
     "REMIND_DAYS",
+    "ActualCosts",
     "CostYear",
     "DueMeasurement",
     "FollowupPending",
@@ -279,6 +282,8 @@ __all__ = [
     "IndicatorEvaluation",
     "Side",
     "YearFlows",
+    "actor_names",
+    "actual_costs",
     "admin_fund_ids",
     "awaiting_approval",
     "closing_decision_of",
