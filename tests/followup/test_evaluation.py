@@ -71,3 +71,44 @@ def test_measured_through_is_the_last_approved_later_period(world: Any, planned:
     assert selectors.measured_through(planned) is None  # a baseline alone measures no effect
     approve(world, planned, PROPORTION, "2025", proportions(200, 50, 180, 52))
     assert str(selectors.measured_through(planned)) == "2025-12-31"
+
+
+def _add_half_year(world: Any, application: Any) -> None:
+    """VT 2027 (January–June) added to the proportion's schedule of the completed plan."""
+    import datetime as dt
+
+    half = {
+        "label": "VT 2027",
+        "period_start": dt.date(2027, 1, 1),
+        "period_end": dt.date(2027, 6, 30),
+        "due_date": dt.date(2027, 8, 31),
+    }
+    actions.do_amend_followup_plan(
+        application=application,
+        add_periods={PROPORTION: [half]},
+        reason="Halvårsmätning för styrgruppen.",
+        acting_user=world.fund_admin,
+    )
+
+
+def test_a_half_year_against_a_full_year_baseline_is_flagged(world: Any, planned: Any) -> None:
+    _add_half_year(world, planned)
+    approve(world, planned, PROPORTION, "2024", proportions(200, 60, 180, 54))
+    approve(world, planned, PROPORTION, "VT 2027", proportions(200, 20, 180, 27))
+    e = _by_name(planned)[PROPORTION]
+    assert (
+        e.followup is not None and e.followup.scheduled.label == "VT 2027"
+    )  # the only one: used, but flagged
+    assert e.estimate is not None
+    (warning,) = e.warnings
+    assert "olika längd" in warning and "2024, 366 dagar" in warning and "VT 2027, 181 dagar" in warning
+
+
+def test_a_period_as_long_as_the_baseline_is_preferred_to_a_newer_half_year(world: Any, planned: Any) -> None:
+    _add_half_year(world, planned)
+    approve(world, planned, PROPORTION, "2024", proportions(200, 60, 180, 54))
+    approve(world, planned, PROPORTION, "2025", proportions(200, 50, 180, 52))
+    approve(world, planned, PROPORTION, "VT 2027", proportions(200, 20, 180, 27))
+    e = _by_name(planned)[PROPORTION]
+    assert e.followup is not None and e.followup.scheduled.label == "2025"
+    assert e.warnings == []

@@ -11,7 +11,7 @@ re-exported here, so callers import every read from this module.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -105,7 +105,8 @@ class IndicatorEvaluation:
     """An indicator's approved baseline against its latest approved later period.
 
     ``estimate`` is DiD when both periods have the comparison group, else before/after
-    (``weaker_evidence``).  ``problem`` says why there is no estimate yet.  ``effect`` is
+    (``weaker_evidence``).  ``warnings`` say what weakens the estimate (periods of
+    different length: :func:`pick_followup`).  ``problem`` says why there is no estimate yet.  ``effect`` is
     the estimate as the linked outcome's ``effect`` (mean, sd) when the indicator names one.
     """
 
@@ -116,6 +117,7 @@ class IndicatorEvaluation:
     problem: str = ""
     effect: tuple[float, float] | None = None
     effect_problem: str = ""
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def weaker_evidence(self) -> bool:
@@ -147,6 +149,38 @@ def estimate_for(indicator: Indicator, before: Measurement, after: Measurement) 
     return fn(**pair)  # type: ignore[arg-type]
 
 
+LENGTH_TOLERANCE_DAYS = 3  # a leap day or a period ending on a weekday is still "the same length"
+
+
+def period_days(m: Measurement) -> int:
+    return (m.scheduled.period_end - m.scheduled.period_start).days + 1
+
+
+def pick_followup(baseline: Measurement, later: list[Measurement]) -> tuple[Measurement, list[str]]:
+    """The latest approved later period as long as the baseline's, else the latest with a warning.
+
+    A proportion "under året" in a half year is not comparable with a full-year baseline:
+    comparing periods of different length biases the estimate, so a period of the same
+    length (within :data:`LENGTH_TOLERANCE_DAYS`) is preferred even when a shorter one is newer.
+    """
+    days = period_days(baseline)
+    same = [m for m in later if abs(period_days(m) - days) <= LENGTH_TOLERANCE_DAYS]
+    if same:
+        return same[-1], []
+    followup = later[-1]
+    warning = _(
+        "Utgångsmätningen (%(base)s, %(base_days)d dagar) och uppföljningen (%(period)s, %(days)d dagar) "
+        "avser perioder av olika längd. Skattningen kan bli snedvriden, till exempel när en andel "
+        "”under året” jämförs med ett halvår; mät en period lika lång som utgångsmätningen."
+    ) % {
+        "base": baseline.scheduled.label,
+        "base_days": days,
+        "period": followup.scheduled.label,
+        "days": period_days(followup),
+    }
+    return followup, [warning]
+
+
 def evaluate_indicator(indicator: Indicator, schedule: list[ScheduledMeasurement]) -> IndicatorEvaluation:
     approved = [
         s.measurement
@@ -155,16 +189,20 @@ def evaluate_indicator(indicator: Indicator, schedule: list[ScheduledMeasurement
     ]
     baseline = next((m for m in approved if m.scheduled.is_baseline), None)
     later = sorted((m for m in approved if not m.scheduled.is_baseline), key=lambda m: m.scheduled.period_end)
-    followup = later[-1] if later else None
     if baseline is None:
         return IndicatorEvaluation(indicator, problem=_("Ingen godkänd utgångsmätning än."))
-    if followup is None:
+    if not later:
         return IndicatorEvaluation(indicator, baseline, problem=_("Ingen godkänd uppföljande mätning än."))
+    followup, warnings = pick_followup(baseline, later)
     try:
         estimate = estimate_for(indicator, baseline, followup)
     except did.EvaluationError as exc:
         return IndicatorEvaluation(
-            indicator, baseline, followup, problem=_("Effekten kan inte skattas: %(why)s") % {"why": exc}
+            indicator,
+            baseline,
+            followup,
+            problem=_("Effekten kan inte skattas: %(why)s") % {"why": exc},
+            warnings=warnings,
         )
     effect, effect_problem = None, ""
     if indicator.outcome_name:
@@ -172,7 +210,7 @@ def evaluate_indicator(indicator: Indicator, schedule: list[ScheduledMeasurement
             effect = did.effect_for_outcome(estimate, indicator_direction=indicator.direction)
         except did.EvaluationError as exc:
             effect_problem = _("Effekten på utfallet kan inte beräknas: %(why)s") % {"why": exc}
-    return IndicatorEvaluation(indicator, baseline, followup, estimate, "", effect, effect_problem)
+    return IndicatorEvaluation(indicator, baseline, followup, estimate, "", effect, effect_problem, warnings)
 
 
 def evaluations(application: Application) -> list[IndicatorEvaluation]:
@@ -306,6 +344,7 @@ __all__ = [
     "measured_through",
     "measurement_history",
     "measurement_of",
+    "pick_followup",
     "plan_of",
     "reminders_due",
     "reporter_condition",

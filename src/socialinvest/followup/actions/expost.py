@@ -40,6 +40,8 @@ def _effects(application: Application) -> tuple[dict[str, tuple[float, float]], 
         if not e.indicator.outcome_name:
             continue
         row: dict[str, Any] = {"indicator": e.indicator.name, "outcome": e.indicator.outcome_name}
+        if e.warnings:
+            row["warnings"] = e.warnings
         if e.estimate is None or e.effect is None:
             row["skipped"] = e.problem or e.effect_problem
         else:
