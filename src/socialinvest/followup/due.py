@@ -169,3 +169,45 @@ def _label(row: DueMeasurement, *, report: bool) -> str:
     if row.overdue:
         return _("Mätning försenad sedan %(date)s: %(indicator)s, %(period)s") % values
     return _("Mätning ska rapporteras senast %(date)s: %(indicator)s, %(period)s") % values
+
+
+@dataclass(frozen=True)
+class MyInvestment:
+    """A granted investment the user follows up as project lead or named reporter (the index page)."""
+
+    application: Application
+    is_project_lead: bool
+    open_periods: int
+    overdue: int
+
+    @property
+    def role_label(self) -> str:
+        return _("Projektledare") if self.is_project_lead else _("Rapportör")
+
+
+def investments_i_report(user: Any, *, today: dt.date | None = None) -> list[MyInvestment]:
+    """Granted investments where ``user`` is the project lead or a named reporter, with how many of
+    the periods they report are open and how many of those are overdue."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    today = today or timezone.localdate()
+    apps = (
+        Application.objects.filter(status=Status.GRANTED)
+        .filter(Q(project_lead=user) | Q(followup_plan__indicators__schedule__reporter=user))
+        .distinct()
+        .select_related("fund")
+        .order_by("title", "pk")
+    )
+    open_rows = list(_open_schedule().filter(reporter_condition(user)))
+    out = []
+    for app in apps:
+        mine = [s for s in open_rows if s.indicator.plan.application_id == app.pk]
+        out.append(
+            MyInvestment(
+                application=app,
+                is_project_lead=app.project_lead_id == user.pk,
+                open_periods=len(mine),
+                overdue=sum(s.due_date < today for s in mine),
+            )
+        )
+    return out
