@@ -1,10 +1,15 @@
 """The follow-up plan: opened from the application's draft plan, worked out, then completed.
 
-``indicators`` given to :func:`do_save_followup_plan` is the whole plan (it replaces the
-draft's indicators and schedule), each a dict of the :class:`~..models.Indicator` fields
-plus ``schedule``: a list of ``{label, period_start, period_end, is_baseline, due_date,
-reporter}`` (``reporter`` a user id, blank for the project lead).  Errors are keyed
-``indicator-<i>-<field>``, ``indicator-<i>-schedule-<j>-<field>`` and ``indicators``.
+The plan opens with the application's draft indicators, marked ``from_application``.
+``indicators`` given to :func:`do_save_followup_plan` replaces the indicators added
+while drafting; each is a dict of the :class:`~..models.Indicator` fields plus
+``schedule``: a list of ``{label, period_start, period_end, is_baseline, due_date,
+reporter}`` (``reporter`` a user id, blank for the project lead).  An indicator from the
+application that the list leaves out stays in the plan (with its schedule) unless
+``removed`` names it with a reason, which the audit row records; completing with one
+kept but not scheduled is refused.  Errors are keyed ``indicator-<i>-<field>``,
+``indicator-<i>-schedule-<j>-<field>``, ``indicators`` and ``removed``.  A completed
+plan is changed only by :func:`~.amend.do_amend_followup_plan`.
 """
 
 from __future__ import annotations
