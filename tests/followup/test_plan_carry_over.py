@@ -175,3 +175,22 @@ def test_only_the_fund_admin_amends_and_only_a_completed_plan(world: Any, grante
             )
     assert not ScheduledMeasurement.objects.filter(label="2027").exists()
     assert FollowUpPlan.objects.get(application=granted).is_complete
+
+
+@pytest.mark.django_db
+def test_the_demos_plan_history_is_honest() -> None:
+    """Opened with the application's 3 indicators; the completed plan says which it removed and why."""
+    from socialinvest.applications.models import Application
+    from socialinvest.web.demo import load_demo
+    from socialinvest.web.demo_economy import REMOVED_FROM_APPLICATION
+
+    load_demo()
+    app = Application.objects.get(fund__slug="sif", title="Alla barn i skolan")
+    opened = AuditEvent.objects.get(application=app, verb="followup.plan_opened")
+    assert opened.summary == "Uppföljningsplan öppnad med 3 indikatorer från ansökan"
+    completed = AuditEvent.objects.get(application=app, verb="followup.plan_completed")
+    assert completed.summary.startswith(
+        "Uppföljningsplan fastställd med 1 indikator; borttagna från ansökan: "
+    )
+    assert completed.data["removed_from_application"] == REMOVED_FROM_APPLICATION
+    assert app.followup_plan.indicators.count() == 1

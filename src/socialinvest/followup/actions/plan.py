@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from socialinvest.applications.models import Application
 from socialinvest.applications.permissions import Access
@@ -93,7 +94,12 @@ def ensure_followup_plan(*, application: Application, acting_user: Any = None) -
             acting_user,
             "followup.plan_opened",
             plan,
-            _("Uppföljningsplan öppnad med %(n)d indikatorer från ansökan") % {"n": len(rows)},
+            ngettext(
+                "Uppföljningsplan öppnad med %(n)d indikator från ansökan",
+                "Uppföljningsplan öppnad med %(n)d indikatorer från ansökan",
+                len(rows),
+            )
+            % {"n": len(rows)},
             data={"indicators": [r.name for r in rows]},
         )
     return plan
@@ -299,11 +305,18 @@ def do_save_followup_plan(
             plan.completed_at = timezone.now()
         plan.save()
         total = len(clean) + len(kept)
-        summary = (
-            _("Uppföljningsplan fastställd med %(n)d indikatorer")
-            if complete
-            else _("Uppföljningsplan sparad med %(n)d indikatorer")
-        ) % {"n": total}
+        if complete:
+            summary = ngettext(
+                "Uppföljningsplan fastställd med %(n)d indikator",
+                "Uppföljningsplan fastställd med %(n)d indikatorer",
+                total,
+            ) % {"n": total}
+        else:
+            summary = ngettext(
+                "Uppföljningsplan sparad med %(n)d indikator",
+                "Uppföljningsplan sparad med %(n)d indikatorer",
+                total,
+            ) % {"n": total}
         if why:
             summary += "; " + _("borttagna från ansökan: %(names)s") % {"names": ", ".join(sorted(why))}
         audit(
