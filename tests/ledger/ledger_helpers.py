@@ -32,10 +32,8 @@ def pay_out(w: Any, application: Any, amount: str, year: int = 2025) -> Disburse
     return actions.do_pay_disbursement(disbursement=new, acting_user=w.fund_admin)
 
 
-def agreement(
-    w: Any, application: Any, terms: dict[str, Any], unit: Any = None, approve: bool = True
-) -> Any:
-    """An agreement proposed by the fund admin to the decision maker, approved by them (unless not ``approve``)."""
+def agreement(w: Any, application: Any, terms: dict[str, Any], unit: Any = None, approve: bool = True) -> Any:
+    """The fund admin proposes an agreement to the decision maker, who approves it (unless not approve)."""
     made = actions.do_create_repayment_agreement(
         application=application,
         unit=unit or w.social,

@@ -168,7 +168,9 @@ def test_agreement_pages_create_revise_and_record(world, client, granted):
     assert "2 000 000 kr" in html and "Registrera återföring" in html
     token = key()
     for _ in range(2):  # a double submit posts once
-        response = client.post(reverse("ledger:repay", args=[a.pk]), {"instalment_year": 2026, "token": token})
+        response = client.post(
+            reverse("ledger:repay", args=[a.pk]), {"instalment_year": 2026, "token": token}
+        )
         assert response.status_code == 302
     entry = LedgerEntry.objects.get(kind="repayment")
     assert entry.instalment_year == 2026 and entry.budget_year == entry.entry_date.year

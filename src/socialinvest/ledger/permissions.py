@@ -102,7 +102,8 @@ def can_approve_disbursement(user: Any, disbursement: Disbursement) -> Verdict:
         return verdict
     if disbursement.status != Disbursement.Status.PLANNED:
         return deny(_("Endast planerade utbetalningar kan godkännas."))
-    return _stopped(disbursement) or allow()
+    stopped = _stopped(disbursement)
+    return stopped if stopped is not None else allow()
 
 
 def can_pay_disbursement(user: Any, disbursement: Disbursement) -> Verdict:
@@ -111,7 +112,8 @@ def can_pay_disbursement(user: Any, disbursement: Disbursement) -> Verdict:
         return verdict
     if disbursement.status != Disbursement.Status.APPROVED:
         return deny(_("Utbetalningen måste vara godkänd innan den markeras som betald."))
-    return _stopped(disbursement) or allow()
+    stopped = _stopped(disbursement)
+    return stopped if stopped is not None else allow()
 
 
 def can_cancel_disbursement(user: Any, disbursement: Disbursement) -> Verdict:
