@@ -59,8 +59,7 @@ class ActualCosts:
     @property
     def ledger(self) -> dict[int, Decimal]:
         """Paid + planned unpaid per year."""
-        years = sorted(set(self.paid) | set(self.planned))
-        return {y: self.paid.get(y, ZERO) + self.planned.get(y, ZERO) for y in years}
+        return ledger_money(self.paid, self.planned)
 
     @property
     def covers_grant(self) -> bool:
@@ -135,25 +134,41 @@ def actual_costs(application: Any, *, decided: Scenario | None = None) -> Actual
     paid = paid_by_year(application=application)
     planned = planned_unpaid_by_year(application)
     forecast = {y: _cents(a) for y, a in forecast_costs_by_year(decided).items()}
-    base = ActualCosts(granted=granted, paid=paid, planned=planned, forecast=forecast)
-    ledger = base.ledger
+    costs, capped = resolve_costs(ledger_money(paid, planned), forecast, granted)
+    return ActualCosts(granted, paid, planned, forecast, costs, capped)
+
+
+def ledger_money(paid: dict[int, Decimal], planned: dict[int, Decimal]) -> dict[int, Decimal]:
+    """Paid + planned unpaid per year."""
+    years = sorted(set(paid) | set(planned))
+    return {y: paid.get(y, ZERO) + planned.get(y, ZERO) for y in years}
+
+
+def resolve_costs(
+    ledger: dict[int, Decimal], forecast: dict[int, Decimal], granted: Decimal | None
+) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """The years to replace and their amounts, and the forecast years capped (the module's rule).
+
+    Pure: ``ledger`` is paid + planned per year, ``forecast`` the decided cost per year
+    (optimism uplift included), ``granted`` the decided amount (``None``: no cap).
+    """
     if not ledger:
-        return base
-    if base.covers_grant:
-        costs = {y: ledger.get(y, ZERO) for y in sorted(set(forecast) | set(ledger))}
-        return ActualCosts(granted, paid, planned, forecast, costs)
+        return {}, {}
+    in_ledger = sum(ledger.values(), ZERO)
+    if granted is not None and granted > 0 and in_ledger >= granted:
+        return {y: ledger.get(y, ZERO) for y in sorted(set(forecast) | set(ledger))}, {}
     costs = dict(ledger)
     kept = {y: a for y, a in forecast.items() if y not in ledger}
     kept_total = sum(kept.values(), ZERO)
     capped: dict[int, Decimal] = {}
-    if granted is not None and kept and sum(ledger.values(), ZERO) + kept_total > granted:
-        room = max(granted - sum(ledger.values(), ZERO), ZERO)
+    if granted is not None and kept and in_ledger + kept_total > granted:
+        room = max(granted - in_ledger, ZERO)
         years = sorted(kept)
         left = room
         for y in years[:-1]:
-            share = _cents(room * kept[y] / kept_total) if kept_total > 0 else ZERO
+            share = min(_cents(room * kept[y] / kept_total), left) if kept_total > 0 else ZERO
             capped[y] = share
             left -= share
         capped[years[-1]] = max(left, ZERO)
         costs.update(capped)
-    return ActualCosts(granted, paid, planned, forecast, dict(sorted(costs.items())), capped)
+    return dict(sorted(costs.items())), capped
