@@ -57,7 +57,7 @@ def test_write_pages_are_accessible_and_the_buttons_work(world: Any, granted: An
     page.goto(reverse("ledger:agreement", args=[a.pk]))
     expect(page.get_by_role("table").first).to_contain_text("1 000 000 kr")
     assert_accessible(page, "agreement")
-    page.get_by_label("Budgetår").fill("2026")
+    page.get_by_label("Avser planens år").fill("2026")
     page.get_by_label("Belopp (kr)").fill("1000001")
     page.get_by_role("button", name="Bokför återföringen").click()
     expect(page.get_by_role("alert")).to_contain_text("Högst 1 000 000 kr")
@@ -91,6 +91,35 @@ def test_write_pages_are_accessible_and_the_buttons_work(world: Any, granted: An
         else None
     )
     assert planned is None
+
+
+def test_the_named_approver_approves_and_the_settings_page(world: Any, granted: Any, page_as: Any) -> None:
+    a = actions.do_create_repayment_agreement(
+        application=granted,
+        unit=world.social,
+        terms={"model": "fixed_schedule", "principal": "5000000", "years": "5", "first_year": "2026"},
+        reason="Enligt beslutet.",
+        approver=world.decision_maker,
+        acting_user=world.fund_admin,
+    )
+    page = page_as(world.decision_maker)
+    page.goto(reverse("home"))
+    expect(page.locator("#agreements-to-approve table")).to_contain_text("Socialnämnden")
+    assert_accessible(page, "home with agreements to approve")
+    page.get_by_role("link", name="Granska och godkänn").click()
+    expect(page.locator("#proposed")).to_contain_text("väntar på godkännande")
+    assert_accessible(page, "agreement awaiting approval")
+    page.get_by_role("button", name="Godkänn version 1").click()
+    expect(page.get_by_role("status")).to_contain_text("godkänd")
+    assert a.versions.get().approved_by == world.decision_maker
+
+    page = page_as(world.fund_admin)
+    page.goto(reverse("ledger:fund_settings", args=[world.fund.pk]))
+    assert_accessible(page, "fund settings")
+    page.get_by_label("Tillåten övertrassering (kr)").fill("100")
+    page.get_by_role("button", name="Spara övertrasseringen").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert_accessible(page, "fund settings with an error")
 
 
 def test_readers_see_no_buttons(world: Any, granted: Any, page_as: Any) -> None:

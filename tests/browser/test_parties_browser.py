@@ -32,7 +32,7 @@ def test_parties_page_is_accessible_and_saves(world: Any, page_as: Any) -> None:
     page.get_by_label("Kostnadsnyckel, rad 2").fill("40 %")
     page.get_by_label("Återföringsnyckel, rad 2").fill("0,5")
     page.get_by_role("button", name="Spara parterna").click()
-    expect(page.get_by_role("alert")).to_contain_text("Kostnadsnycklarna summerar till 0.9")
+    expect(page.get_by_role("alert")).to_contain_text("Kostnadsnycklarna summerar till 90 %, inte 100 %")
     expect(page.get_by_label("Kostnadsnyckel, rad 2")).to_have_attribute("aria-invalid", "true")
     assert_accessible(page, "parties with an error")
     assert not FundParty.objects.exists()
