@@ -177,7 +177,7 @@ def test_the_same_repayment_form_submitted_in_parallel_posts_once(world, granted
         client.force_login(admin(world))
         return str(
             client.post(
-                reverse("ledger:repay", args=[a.pk]), {"budget_year": 2026, "token": token}
+                reverse("ledger:repay", args=[a.pk]), {"instalment_year": 2026, "token": token}
             ).status_code
         )
 
@@ -197,3 +197,28 @@ def test_parallel_reversals_of_one_entry_reverse_it_once(world):
     assert sorted(results) == ["ok"] + ["refused"] * 3
     assert LedgerEntry.objects.filter(reverses=opening).count() == 1
     assert account_balances(world.fund)["cash"] == 0
+
+
+def test_parallel_approvals_of_one_version_approve_it_once(world, granted):
+    from socialinvest.core.models import AuditEvent
+    from socialinvest.ledger.models import RepaymentAgreementVersion
+
+    a = actions.do_create_repayment_agreement(
+        application=granted,
+        unit=world.social,
+        terms={"model": "fixed_schedule", "principal": "1000000", "years": "2", "first_year": "2026"},
+        reason="Enligt beslutet.",
+        approver=world.decision_maker,
+        acting_user=world.fund_admin,
+    )
+    version = a.versions.get()
+    approver = get_user_model().objects.get(pk=world.decision_maker.pk)
+
+    def approve() -> None:
+        actions.do_approve_agreement_version(
+            version=RepaymentAgreementVersion.objects.get(pk=version.pk),
+            acting_user=get_user_model().objects.get(pk=approver.pk),
+        )
+
+    assert sorted(together([approve] * 4)) == ["ok", "refused", "refused", "refused"]
+    assert AuditEvent.objects.filter(verb="agreement.approved").count() == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +29,8 @@ def do_approve_agreement_version(
             "agreement__application__fund", "agreement__unit"
         ).get(pk=version.pk)
         can_approve_version(acting_user, locked).require()
-        locked.record_approval(acting_user, timezone.now())
+        if not locked.record_approval(acting_user, timezone.now()):
+            raise PermissionDenied(_("Versionen är redan godkänd."))
         agreement = locked.agreement
         record_event(
             actor=acting_user,
