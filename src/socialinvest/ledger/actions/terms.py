@@ -8,7 +8,7 @@ from typing import Any
 
 import pydantic
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from socialinvest.finance.repayment import parse_terms, repayment_schedule
 from socialinvest.finance.savings import forecast_savings
@@ -20,7 +20,7 @@ _BAD_SHARE = object()
 INT_FIELDS = ("years", "first_year", "last_year")
 SHARE_FIELDS = ("share", "guaranteed_share", "conditional_share_of_savings", "return_cap")
 DECIMAL_FIELDS = ("principal", "cap", *SHARE_FIELDS)
-SHARE_MESSAGE = _lazy(
+SHARE_MESSAGE = gettext_lazy(
     "Ange en andel i procent eller som bråk, t.ex. 40 %, 40 eller 0,4 (mellan 0 och 100 %)."
 )
 
