@@ -56,7 +56,7 @@ class DisbursementAdmin(ReadOnly):
 class VersionInline(admin.TabularInline):
     model = RepaymentAgreementVersion
     extra = 0
-    fields = ("number", "terms", "reason", "approved_by", "approved_at")
+    fields = ("number", "terms", "reason", "approver", "approved_by", "approved_at")
     readonly_fields = fields
     can_delete = False
 

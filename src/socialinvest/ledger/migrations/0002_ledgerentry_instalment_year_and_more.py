@@ -10,7 +10,8 @@ from django.db import migrations, models
 def forwards(apps, schema_editor):
     """Existing data: versions were approved when made (their approver is who approved them);
     each party's keys are in force from its fund's first booked year; a repayment's
-    instalment year is the budget year it was booked under (the schedule's year)."""
+    instalment year is the budget year it was booked under (the schedule's year), and so is
+    its reversal's."""
     Version = apps.get_model("ledger", "RepaymentAgreementVersion")
     Party = apps.get_model("ledger", "FundParty")
     Keys = apps.get_model("ledger", "FundPartyKeys")
@@ -28,6 +29,9 @@ def forwards(apps, schema_editor):
         )
     for e in Entry.objects.filter(kind="repayment", instalment_year__isnull=True):
         Entry.objects.filter(pk=e.pk).update(instalment_year=e.budget_year)
+    for e in Entry.objects.filter(kind="reversal", reverses__kind="repayment", instalment_year__isnull=True):
+        original = Entry.objects.get(pk=e.reverses_id)
+        Entry.objects.filter(pk=e.pk).update(instalment_year=original.instalment_year or original.budget_year)
 
 
 class Migration(migrations.Migration):
