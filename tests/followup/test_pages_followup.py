@@ -106,7 +106,12 @@ def _plan_post(**overrides: str) -> dict[str, str]:
 def test_plan_saved_and_completed_through_the_form(world: Any, client: Any, granted: Any) -> None:
     client.force_login(world.fund_admin)
     url = reverse("followup:plan", args=[granted.pk])
+    # The application's own indicator is not dropped silently: without a reason nothing is saved.
     response = client.post(url, {**_plan_post(), "action": "complete"})
+    assert response.status_code == 400
+    assert "Andel med hög frånvaro" in text(response) and "ta bort den med ett skäl" in text(response)
+    reason = "Mäts i skolans ordinarie närvarostatistik."
+    response = client.post(url, {**_plan_post(), "removed_reason": reason, "action": "complete"})
     assert response.status_code == 302
     plan = FollowUpPlan.objects.get(application=granted)
     assert plan.is_complete
@@ -330,7 +335,7 @@ def test_status_report_closing_and_grade_forms(world: Any, client: Any, planned:
             "closing-outcome": "ordinary_operations",
             "closing-rationale": "",
             "closing-decision_body": "KS",
-            "closing-decided_on": "2027-12-01",
+            "closing-decided_on": "2026-10-01",
         },
     )
     assert field_error(response, "id_closing-rationale") == "Ange motiveringen."
@@ -340,7 +345,7 @@ def test_status_report_closing_and_grade_forms(world: Any, client: Any, planned:
             "closing-outcome": "ordinary_operations",
             "closing-rationale": "Effekten håller.",
             "closing-decision_body": "KS",
-            "closing-decided_on": "2027-12-01",
+            "closing-decided_on": "2026-10-01",
         },
     )
     assert response.status_code == 302

@@ -16,7 +16,7 @@ from socialinvest.funds.selectors import funds_visible_to
 from ..forms import ApproveForm, ReturnForm
 from ..models import Measurement
 from ..permissions import can_review_measurement
-from ..selectors import due_measurements_for_fund
+from ..selectors import due_measurements_for_fund, investments_i_report
 from ..states import MeasurementStatus
 from .common import require
 
@@ -62,12 +62,14 @@ def fund_measurements(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    """The funds the user has a role in, each with how many measurements wait for approval or are late."""
+    """The funds the user has a role in, each with how many measurements wait for approval or are late;
+    and the investments the user follows up as project lead or named reporter."""
     rows = []
     for fund in funds_visible_to(request.user).order_by("name"):
         due = due_measurements_for_fund(fund)
         rows.append((fund, submitted_in_fund(fund).count(), sum(d.overdue for d in due), len(due)))
-    return render(request, "followup/index.html", {"rows": rows})
+    mine = investments_i_report(request.user)  # the project lead's and named reporters' own investments
+    return render(request, "followup/index.html", {"rows": rows, "mine": mine})
 
 
 urlpatterns = [

@@ -21,6 +21,7 @@ from socialinvest.applications.models import Application
 from socialinvest.applications.selectors import indicators_of as draft_indicators_of
 
 from .. import actions
+from ..actions.plan import carried_over
 from ..forms import IndicatorFormSet, ScheduleFormSet, apply_plan_errors, reporter_choices
 from ..models import FollowUpPlan
 from ..permissions import can_complete_plan, can_edit_plan
@@ -149,6 +150,8 @@ def render_plan(
         edit_verdict=edit,
         complete_verdict=complete,
         plan_forms=plan_forms if edit else None,
+        carried=list(carried_over(application)) if edit else [],
+        removed_reason=request.POST.get("removed_reason", "") if request.method == "POST" else "",
     )
     return render(request, "followup/plan.html", context, status=status)
 
@@ -165,9 +168,16 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     plan_forms = PlanForms(application, plan_of(application), request.POST)
     if plan_forms.is_valid():
         rows, where = plan_forms.rows()
+        reason = request.POST.get("removed_reason", "").strip()
+        listed = {row.get("name") for row in rows}
+        removed = {n: reason for n in carried_over(application) if n not in listed} if reason else None
         try:
             actions.do_save_followup_plan(
-                application=application, indicators=rows, acting_user=request.user, complete=complete
+                application=application,
+                indicators=rows,
+                acting_user=request.user,
+                complete=complete,
+                removed=removed,
             )
         except ValidationError as exc:
             apply_plan_errors(plan_forms.indicators, plan_forms.schedules, where, exc)
