@@ -51,7 +51,7 @@ def planned_investment(w: Any) -> Application:
                 "schedule": [_period("2024", 2024, baseline=True), _period("2025", 2025)],
             }
         ],
-        # The application's draft indicator (tests/builders.py) is removed with a reason, not dropped silently.
+        # The application's draft indicator (tests/builders.py) is removed with a reason, not dropped.
         removed={"Andel med hög frånvaro": "Mäts i skolans ordinarie närvarostatistik."},
         acting_user=w.fund_admin,
     )
