@@ -75,7 +75,7 @@ def extract_text(upload: UploadedFile) -> str | None:
     return text
 
 
-def _sha256(upload: UploadedFile) -> str:
+def file_sha256(upload: UploadedFile) -> str:
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
@@ -84,13 +84,12 @@ def _sha256(upload: UploadedFile) -> str:
     return digest.hexdigest()
 
 
-def do_add_attachment(
-    *, application: Application, upload: UploadedFile, acting_user: Any, section: str = "evidence"
-) -> Attachment:
-    """Store an uploaded file with the application.
+def check_upload(upload: UploadedFile) -> str:
+    """The upload's file name, once the file passes the checks every attachment must pass.
 
-    Refused when larger than ``settings.ATTACHMENT_MAX_BYTES``, or when its name or
-    text holds a personnummer (text files, .docx/.xlsx/.odt; PDF content is not checked).
+    Refused (``ValidationError`` on ``file``) when it has no name, is empty or larger
+    than ``settings.ATTACHMENT_MAX_BYTES``, or when its name or text holds a
+    personnummer (text files, .docx/.xlsx/.odt; PDF content is not checked).
     """
     name = PurePath((upload.name or "").replace("\\", "/")).name.strip()[:200]
     if not name:
@@ -107,8 +106,8 @@ def do_add_attachment(
         raise ValidationError({"file": _("Filen är tom.")})
     if find_personnummer(name):
         raise ValidationError({"file": _("Filnamnet innehåller ett personnummer. Byt namn på filen.")})
-    text = extract_text(upload)
-    if text is not None and find_personnummer(text):
+    content = extract_text(upload)
+    if content is not None and find_personnummer(content):
         raise ValidationError(
             {
                 "file": _(
@@ -117,7 +116,19 @@ def do_add_attachment(
                 )
             }
         )
-    sha256 = _sha256(upload)
+    return name
+
+
+def do_add_attachment(
+    *, application: Application, upload: UploadedFile, acting_user: Any, section: str = "evidence"
+) -> Attachment:
+    """Store an uploaded file with the application.
+
+    Refused when larger than ``settings.ATTACHMENT_MAX_BYTES``, or when its name or
+    text holds a personnummer (text files, .docx/.xlsx/.odt; PDF content is not checked).
+    """
+    name = check_upload(upload)
+    sha256 = file_sha256(upload)
     with transaction.atomic():
         locked = Application.objects.select_for_update().select_related("fund").get(pk=application.pk)
         can_edit(acting_user, locked).require()
