@@ -26,9 +26,11 @@ __all__ = [
     "ApproveForm",
     "AttachmentForm",
     "ClosingDecisionForm",
+    "CorrectClosingDecisionForm",
     "EvidenceGradeForm",
     "IndicatorForm",
     "MeasurementForm",
+    "ProjectLeadForm",
     "ReturnForm",
     "ScheduleRowForm",
     "StatusReportForm",
@@ -329,6 +331,30 @@ class EvidenceGradeForm(_Form):
         super().__init__(*args, **kwargs)
         self.fields["grade"].error_messages["required"] = _("Välj evidensgrad.")
         self.fields["rationale"].error_messages["required"] = _("Ange motiveringen.")
+
+
+class ProjectLeadForm(_Form):
+    """Name the project lead among :func:`~.selectors.project_lead_candidates`."""
+
+    user = ReporterChoiceField(
+        label=_("Projektledare"), queryset=get_user_model().objects.none(), empty_label=_("– Välj –")
+    )
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = candidates
+        self.fields["user"].error_messages["required"] = _("Välj en aktiv användare.")
+        self.fields["user"].error_messages["invalid_choice"] = _("Välj en användare i listan.")
+
+
+class CorrectClosingDecisionForm(ClosingDecisionForm):
+    """The recorded closing decision, corrected, with the reason for the correction."""
+
+    reason = forms.CharField(label=_("Skäl till rättelsen"), widget=textarea(2))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = _("Ange skälet till rättelsen.")
 
 
 def apply_plan_errors(

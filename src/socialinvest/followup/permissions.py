@@ -177,6 +177,13 @@ def can_correct_closing_decision(user: Any, application: Application) -> Verdict
     return _fund_admin(user, application, _("Endast fondförvaltaren rättar slutbeslutet."))
 
 
+def can_assign_project_lead(user: Any, application: Application) -> Verdict:
+    """The fund administrator names the granted investment's project lead (who reports)."""
+    if not (verdict := _granted(application)):
+        return verdict
+    return _fund_admin(user, application, _("Endast fondförvaltaren utser projektledare."))
+
+
 def can_update_evidence_grade(user: Any, application: Application) -> Verdict:
     if not (verdict := _granted(application)):
         return verdict

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from socialinvest.applications.models import Application, BudgetLine, CalculationVersion, Decision
 from socialinvest.evaluation import did
+from socialinvest.organisations.models import Role
 
 from .costs import ActualCosts, actual_costs
 from .due import (
@@ -79,6 +81,22 @@ def decided_outcome_names(application: Application) -> list[str]:
     if calculation is None:
         return []
     return [str(o.get("name", "")) for o in calculation.scenario.get("outcomes", [])]
+
+
+def project_lead_candidates(application: Application) -> QuerySet[Any]:
+    """Active users who may be named project lead: anyone with a role on one of the application's
+    units, and those with the project lead role in the fund's organisation (or one of its units)."""
+    unit_ids = [au.unit_id for au in application.applicant_units.all()]
+    org_id = application.fund.owner_id
+    lead_role = Q(memberships__role=Role.PROJECT_LEAD) & (
+        Q(memberships__organisation_id=org_id) | Q(memberships__unit__organisation_id=org_id)
+    )
+    return (
+        get_user_model()
+        .objects.filter(Q(memberships__unit_id__in=unit_ids) | lead_role, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def measurement_of(scheduled: ScheduledMeasurement) -> Measurement | None:

@@ -1,12 +1,13 @@
 """The follow-up pages: one investment's overview, plan, measurements, evaluation and forecast
 against outcome; one period's report; the fund's list of submitted and overdue measurements."""
 
-from .views import evaluation, fund, measurements, overview, plan
+from .views import corrections, evaluation, fund, measurements, overview, plan
 
 app_name = "followup"
 
 urlpatterns = [
     *overview.urlpatterns,
+    *corrections.urlpatterns,
     *plan.urlpatterns,
     *measurements.urlpatterns,
     *evaluation.urlpatterns,

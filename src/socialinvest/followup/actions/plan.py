@@ -18,19 +18,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from socialinvest.applications.models import Application
-from socialinvest.applications.permissions import Access
 from socialinvest.applications.states import Status
-from socialinvest.organisations.models import Role
 
 from ..models import FollowUpPlan, Indicator, ScheduledMeasurement
-from ..permissions import can_complete_plan, can_edit_plan
+from ..permissions import can_assign_project_lead, can_complete_plan, can_edit_plan
 from ..selectors import decided_outcome_names
 from ._common import Errors, audit, date, decimal, lock_application, text
 
@@ -359,8 +357,7 @@ def do_assign_project_lead(*, application: Application, user: Any, acting_user: 
         raise ValidationError({"project_lead": _("Välj en aktiv användare.")})
     with transaction.atomic():
         locked = lock_application(application)
-        if Role.FUND_ADMIN not in Access.of(acting_user).fund_roles(locked.fund):
-            raise PermissionDenied(_("Endast fondförvaltaren utser projektledare."))
+        can_assign_project_lead(acting_user, locked).require()
         locked.project_lead = user
         locked.save(update_fields=["project_lead", "updated_at"])
         audit(

@@ -17,8 +17,22 @@ from socialinvest.applications.models import Application, EvidenceGrade
 from socialinvest.applications.selectors import application_timeline
 
 from .. import actions
-from ..forms import ClosingDecisionForm, EvidenceGradeForm, StatusReportForm, apply_errors
-from ..permissions import can_record_closing_decision, can_update_evidence_grade, can_write_status_report
+from ..actions.closing import FIELDS as CLOSING_FIELDS
+from ..forms import (
+    ClosingDecisionForm,
+    CorrectClosingDecisionForm,
+    EvidenceGradeForm,
+    ProjectLeadForm,
+    StatusReportForm,
+    apply_errors,
+)
+from ..permissions import (
+    can_assign_project_lead,
+    can_correct_closing_decision,
+    can_record_closing_decision,
+    can_update_evidence_grade,
+    can_write_status_report,
+)
 from ..selectors import (
     closing_decision_of,
     costs_against_budget,
@@ -27,6 +41,7 @@ from ..selectors import (
     evidence_grade_history,
     latest_expost,
     plan_of,
+    project_lead_candidates,
     status_reports_of,
 )
 from .common import followup_context, require, viewable_investment
@@ -43,6 +58,20 @@ def render_overview(
     closing = can_record_closing_decision(user, application)
     grade = can_update_evidence_grade(user, application)
     decision = closing_decision_of(application)
+    lead = can_assign_project_lead(user, application)
+    correct = can_correct_closing_decision(user, application)
+    if lead:
+        forms.setdefault(
+            "lead_form",
+            ProjectLeadForm(
+                prefix="lead",
+                candidates=project_lead_candidates(application),
+                initial={"user": application.project_lead_id},
+            ),
+        )
+    if correct and decision is not None:
+        initial = {f: getattr(decision, f) for f in CLOSING_FIELDS}
+        forms.setdefault("correct_form", CorrectClosingDecisionForm(prefix="correct", initial=initial))
     if report:
         forms.setdefault("report_form", StatusReportForm(prefix="report"))
     if closing and decision is None:
@@ -68,6 +97,8 @@ def render_overview(
         report_verdict=report,
         closing_verdict=closing,
         grade_verdict=grade,
+        lead_verdict=lead,
+        correct_verdict=correct,
         events=events,
         **forms,
     )
