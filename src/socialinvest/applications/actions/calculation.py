@@ -14,6 +14,24 @@ from ..models import Application, CalculationVersion
 from ..permissions import can_save_calculation
 
 
+def stored_result(result: Any) -> dict[str, Any]:
+    """The fields every stored calculation keeps of an engine result, to reproduce and compare it.
+
+    The scenario is stored once, beside the result, so it is excluded from the result.
+    """
+    mc = result.monte_carlo
+    return {
+        "scenario": result.scenario,
+        "input_sha256": result.input_sha256,
+        "engine_version": result.engine_version,
+        "seed": result.seed,
+        "result": result.model_dump(mode="json", exclude={"scenario"}),
+        "npv": result.base.npv,
+        "bcr": result.base.bcr,
+        "probability_positive_npv": mc.probability_positive_npv if mc else None,
+    }
+
+
 def do_save_calculation(
     *, application: Application, scenario: Scenario, acting_user: Any, note: str = ""
 ) -> CalculationVersion:
@@ -25,18 +43,10 @@ def do_save_calculation(
         locked = Application.objects.select_for_update().select_related("fund").get(pk=application.pk)
         can_save_calculation(acting_user, locked).require()
         number = (locked.calculations.aggregate(n=Max("number"))["n"] or 0) + 1
-        mc = result.monte_carlo
         version = CalculationVersion.objects.create(
             application=locked,
             number=number,
-            scenario=result.scenario,
-            input_sha256=result.input_sha256,
-            engine_version=result.engine_version,
-            seed=result.seed,
-            result=result.model_dump(mode="json", exclude={"scenario"}),
-            npv=result.base.npv,
-            bcr=result.base.bcr,
-            probability_positive_npv=mc.probability_positive_npv if mc else None,
+            **stored_result(result),
             note=note,
             created_by=acting_user,
         )

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from socialinvest.applications.actions.calculation import stored_result
 from socialinvest.applications.models import Application
 from socialinvest.engine import ScenarioError, parse_scenario, run
 from socialinvest.engine.scenario import DEFAULT_DRAWS
@@ -107,19 +108,11 @@ def do_run_expost_calculation(*, application: Application, acting_user: Any) -> 
         number = (
             ExPostCalculation.objects.filter(application=locked).aggregate(n=Max("number"))["n"] or 0
         ) + 1
-        mc = result.monte_carlo
         expost = ExPostCalculation.objects.create(
             application=locked,
             number=number,
             forecast=forecast,
-            scenario=result.scenario,
-            input_sha256=result.input_sha256,
-            engine_version=result.engine_version,
-            seed=result.seed,
-            result=result.model_dump(mode="json", exclude={"scenario"}),
-            npv=result.base.npv,
-            bcr=result.base.bcr,
-            probability_positive_npv=mc.probability_positive_npv if mc else None,
+            **stored_result(result),
             inputs=inputs,
             attribution=attribution,
             measured_through=through,
