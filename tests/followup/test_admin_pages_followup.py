@@ -4,17 +4,18 @@ bad input shows a Swedish error next to the field and writes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from followup_builders import snapshot
+from followup_builders import MEAN, PROPORTION, approve, proportions, slot, snapshot
 
 from factories import MembershipFactory, OrganisationFactory, UserFactory
 from socialinvest.core.models import AuditEvent
 from socialinvest.followup import actions
-from socialinvest.followup.models import ClosingDecision
+from socialinvest.followup.models import ClosingDecision, Indicator
 from socialinvest.followup.permissions import can_assign_project_lead
 from socialinvest.followup.selectors import project_lead_candidates
 
@@ -187,3 +188,106 @@ def test_closing_correction_errors_next_to_the_field(world: Any, client: Any, pl
     assert 'id="correct-closing" open' in text(response)
     assert snapshot() == before
     assert ClosingDecision.objects.get().outcome == "ordinary_operations"
+
+
+# -- Amending a completed plan ------------------------------------------------------------------
+
+
+def _indicator(application: Any, name: str) -> Any:
+    return Indicator.objects.get(plan__application=application, name=name)
+
+
+def _amend(ind: Any, reason: str = "Projektet förlängs ett år.", **fields: Any) -> dict[str, Any]:
+    return {"reason": reason, **{f"add-{ind.pk}-schedule-0-{k}": v for k, v in fields.items()}}
+
+
+NEW_2027 = {
+    "label": "2027",
+    "period_start": "2027-01-01",
+    "period_end": "2027-12-31",
+    "due_date": "2028-02-28",
+}
+
+
+def test_plan_links_to_the_amendment_for_the_fund_admin_only(world: Any, client: Any, planned: Any) -> None:
+    url = reverse("followup:plan", args=[planned.pk])
+    client.force_login(world.fund_admin)
+    assert 'id="amend-link"' in text(client.get(url))
+    client.force_login(world.applicant)
+    assert 'id="amend-link"' not in text(client.get(url))
+
+
+def test_fund_admin_adds_a_period_and_changes_a_reporter(world: Any, client: Any, planned: Any) -> None:
+    approve(world, planned, PROPORTION, "2024", proportions(100, 30, 100, 30))
+    ind = _indicator(planned, PROPORTION)
+    url = reverse("followup:plan_amend", args=[planned.pk])
+    client.force_login(world.fund_admin)
+    page = text(client.get(url))
+    s2024, s2025 = slot(planned, PROPORTION, "2024"), slot(planned, PROPORTION, "2025")
+    assert f'name="reporter-{s2025.pk}"' in page
+    assert f'name="reporter-{s2024.pk}"' not in page  # approved: the reporter stays
+    assert "2024: mätningen är godkänd; rapportören kan inte bytas." in page
+    data = {**_amend(ind, **NEW_2027), f"reporter-{s2025.pk}": world.co_applicant.pk}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    added = slot(planned, PROPORTION, "2027")
+    assert (added.period_start, added.is_baseline, added.reporter) == (dt.date(2027, 1, 1), False, None)
+    assert slot(planned, PROPORTION, "2025").reporter == world.co_applicant
+    assert slot(planned, MEAN, "2025").reporter is None  # untouched
+    event = AuditEvent.objects.get(verb="followup.plan_amended")
+    assert event.reason == "Projektet förlängs ett år."
+    assert event.data["added_periods"] == [{"indicator": PROPORTION, "label": "2027"}]
+    assert [(r["label"], r["to"]) for r in event.data["reporters"]] == [("2025", world.co_applicant.pk)]
+
+
+def test_amendment_refused_for_others(world: Any, client: Any, planned: Any, granted: Any) -> None:
+    ind = _indicator(planned, PROPORTION)
+    url = reverse("followup:plan_amend", args=[planned.pk])
+    before = snapshot()
+    for role in ("applicant", "decision_maker", "auditor"):
+        client.force_login(getattr(world, role))
+        assert client.get(url).status_code == 403, role
+        response = client.post(url, _amend(ind, **NEW_2027))
+        assert response.status_code == 403, role
+        assert "Endast fondförvaltaren ändrar en fastställd plan." in text(response)
+    assert snapshot() == before
+
+
+def test_amendment_of_a_draft_plan_is_refused(world: Any, client: Any, granted: Any) -> None:
+    client.force_login(world.fund_admin)
+    response = client.get(reverse("followup:plan_amend", args=[granted.pk]))
+    assert response.status_code == 403
+    assert "Planen är inte fastställd än; ändra den direkt." in text(response)
+
+
+def test_amendment_errors_next_to_the_field(world: Any, client: Any, planned: Any) -> None:
+    ind = _indicator(planned, PROPORTION)
+    url = reverse("followup:plan_amend", args=[planned.pk])
+    client.force_login(world.fund_admin)
+    before = snapshot()
+    prefix = f"id_add-{ind.pk}-schedule-0"
+    # An existing label, a period before the baseline ends, and a reporter change, all refused together.
+    s2025 = slot(planned, PROPORTION, "2025")
+    data = {
+        **_amend(
+            ind, label="2025", period_start="2024-06-01", period_end="2024-12-31", due_date="2025-02-28"
+        ),
+        f"reporter-{s2025.pk}": world.co_applicant.pk,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert field_error(response, f"{prefix}-label") == "Perioden finns redan för indikatorn."
+    assert field_error(response, f"{prefix}-period_start") == (
+        "Uppföljande perioder ska börja efter utgångsmätningen."
+    )
+    # Without a reason; a half-filled new period; nothing at all.
+    response = client.post(url, _amend(ind, "", **NEW_2027))
+    assert field_error(response, "id_reason") == "Ange skälet till ändringen."
+    response = client.post(url, _amend(ind, label="2027"))
+    assert field_error(response, f"{prefix}-period_start") == "Ange ett datum."
+    response = client.post(url, _amend(ind, period_start="2027-13-01"))
+    assert field_error(response, f"{prefix}-period_start") == "Ange ett datum som ÅÅÅÅ-MM-DD."
+    response = client.post(url, {"reason": "Ingenting"})
+    assert field_error(response, "id_reason") == "Ange minst en ny period eller en ny rapportör."
+    assert snapshot() == before
+    assert slot(planned, PROPORTION, "2025").reporter is None

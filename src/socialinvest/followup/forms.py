@@ -21,8 +21,10 @@ from socialinvest.applications.models import Application, EvidenceGrade
 from socialinvest.applications.views.forms import apply_errors
 
 from .models import ClosingDecision, Indicator
+from .states import MeasurementStatus
 
 __all__ = [
+    "AmendPlanForm",
     "ApproveForm",
     "AttachmentForm",
     "ClosingDecisionForm",
@@ -355,6 +357,73 @@ class CorrectClosingDecisionForm(ClosingDecisionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].error_messages["required"] = _("Ange skälet till rättelsen.")
+
+
+class AmendPlanForm(_Form):
+    """A completed plan amended: one new period per indicator, new reporters for periods not yet
+    approved, and the reason.  Field names are the keys of the amend service's errors
+    (``add-<indicator pk>-schedule-0-<field>``, ``reporter-<period pk>``, ``reason``)."""
+
+    NEW = ("label", "period_start", "period_end", "due_date", "reporter")
+
+    reason = forms.CharField(label=_("Skäl till ändringen"), widget=textarea(2))
+
+    def __init__(self, *args: Any, indicators: list[Indicator], reporters: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicators, self.periods = indicators, []
+        for ind in indicators:
+            row = ScheduleRowForm(reporters=reporters)
+            for name in self.NEW:
+                field = row.fields[name]
+                field.required = False
+                self.fields[f"add-{ind.pk}-schedule-0-{name}"] = field
+            for s in ind.schedule.all():
+                measurement = getattr(s, "measurement", None)
+                approved = measurement is not None and measurement.status == MeasurementStatus.APPROVED
+                if not approved:
+                    self.fields[f"reporter-{s.pk}"] = ReporterChoiceField(
+                        label=_("Rapportör för %(indicator)s, %(period)s")
+                        % {"indicator": ind.name, "period": s.label},
+                        queryset=reporters,
+                        required=False,
+                        empty_label=_("Projektledaren"),
+                        initial=s.reporter_id,
+                    )
+                self.periods.append((ind, s, approved))
+        _messages(self)
+        self.fields["reason"].error_messages["required"] = _("Ange skälet till ändringen.")
+        self.order_fields([n for n in self.fields if n != "reason"] + ["reason"])
+
+    def sections(self) -> list[tuple[Indicator, list[forms.BoundField], list[tuple[Any, Any]]]]:
+        """Per indicator: the new period's fields, and its periods with their reporter field
+        (None when the period's measurement is approved)."""
+        return [
+            (
+                ind,
+                [self[f"add-{ind.pk}-schedule-0-{name}"] for name in self.NEW],
+                [
+                    (s, None if approved else self[f"reporter-{s.pk}"])
+                    for i, s, approved in self.periods
+                    if i is ind
+                ],
+            )
+            for ind in self.indicators
+        ]
+
+    def changes(self) -> dict[str, Any]:
+        """The service's ``add_periods`` (blank new rows left out) and ``reporters`` (changed only)."""
+        data = self.cleaned_data
+        add = {}
+        for ind in self.indicators:
+            row = {name: data.get(f"add-{ind.pk}-schedule-0-{name}") for name in self.NEW}
+            if any(v not in (None, "") for v in row.values()):
+                add[ind.name] = [row]
+        reporters = {}
+        for _ind, s, approved in self.periods:
+            user = data.get(f"reporter-{s.pk}")
+            if not approved and getattr(user, "pk", None) != s.reporter_id:
+                reporters[s.pk] = user
+        return {"add_periods": add, "reporters": reporters, "reason": data.get("reason", "")}
 
 
 def apply_plan_errors(

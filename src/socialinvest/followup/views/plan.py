@@ -24,7 +24,7 @@ from .. import actions
 from ..actions.plan import carried_over
 from ..forms import IndicatorFormSet, ScheduleFormSet, apply_plan_errors, reporter_choices
 from ..models import FollowUpPlan
-from ..permissions import can_complete_plan, can_edit_plan
+from ..permissions import can_amend_plan, can_complete_plan, can_edit_plan
 from ..selectors import decided_outcome_names, indicators_of, plan_of
 from .common import followup_context, require, viewable_investment
 
@@ -149,6 +149,7 @@ def render_plan(
         drafts=list(draft_indicators_of(application)) if plan is None else [],
         edit_verdict=edit,
         complete_verdict=complete,
+        amend_verdict=can_amend_plan(request.user, application),
         plan_forms=plan_forms if edit else None,
         carried=list(carried_over(application)) if edit else [],
         removed_reason=request.POST.get("removed_reason", "") if request.method == "POST" else "",
