@@ -330,7 +330,7 @@ def test_followup_pages(world, page_as):
     report(world, app, "2025", {**BASELINE, "intervention_events": 20, "comparison_events": 28})
     followup.do_run_expost_calculation(application=app, acting_user=world.fund_admin)
     admin = page_as(world.fund_admin)
-    for name in ("overview", "plan", "measurements", "evaluation", "forecast"):
+    for name in ("overview", "plan", "plan_amend", "measurements", "evaluation", "forecast"):
         admin.goto(reverse(f"followup:{name}", args=[app.pk]))
         expect(admin.locator("#page-heading")).to_be_visible()
         assert_accessible(admin, f"follow-up {name} (fund admin)")
