@@ -2,22 +2,32 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+APP    := $(VENV)/.installed-app
+DEV    := $(VENV)/.installed-dev
+# Exact versions CI tested (a fresh install is what CI ran).
+PIP    := $(BIN)/python -m pip install --quiet -c constraints.txt
 
-.PHONY: install demo test bench lint format messages clean
+.PHONY: install install-app demo test bench lint format messages clean
 
-install: $(STAMP)
+# `make demo` installs only what the application needs; the test and lint tools
+# come with `make install` (and so with `make test`, `make lint`, `make bench`).
+install-app: $(APP)
+install: $(DEV)
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+$(APP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) --upgrade pip
+	$(PIP) -e .
+	touch $(APP)
+
+$(DEV): $(APP)
+	$(PIP) -e '.[dev]'
+	touch $(DEV)
 
 # Prints the example calculation, then migrates var/socialinvest.sqlite3, loads the
 # demo fund (idempotent), prints the demo logins and serves on
 # http://127.0.0.1:${PORT:-8000}/ until Ctrl-C.
-demo: install
+demo: install-app
 	$(BIN)/socialinvest calc examples/alla-barn-i-skolan.yaml --no-sensitivity
 	$(BIN)/socialinvest demo
 

@@ -194,6 +194,30 @@ def test_deeply_nested_yaml(text: str) -> None:
     assert str(problem).endswith(f"nested more than {MAX_DEPTH} levels deep")
 
 
+@pytest.mark.parametrize("depth", [101, 999, 1_001, 100_000])
+def test_flow_nesting_refused_at_our_limit_not_the_parsers(depth: int) -> None:
+    # libyaml (0.2.6, bundled with PyYAML 6.0.4) stops at its own limit of 1000 flow
+    # levels while scanning ahead; the refusal must be ours at level 101 whatever
+    # the parser's limit is.
+    with pytest.raises(ScenarioError) as info:
+        parse_text("a: " + "[" * depth + "]" * depth)
+    assert [str(p) for p in info.value.problems] == [
+        f"invalid YAML at line 1, column {3 + MAX_DEPTH + 1}: nested more than {MAX_DEPTH} levels deep"
+    ]
+
+
+def test_brackets_in_quoted_scalars_and_comments_do_not_count() -> None:
+    text = (
+        "name: '" + "[" * 300 + "'\n"
+        'description: "' + "{" * 300 + '"\n'
+        "# " + "[" * 300 + "\n"
+        "notes: [children's, '[x]', \"{y}\"]\n"
+    )
+    data = parse_text(text)
+    assert data["name"] == "[" * 300 and data["description"] == "{" * 300
+    assert data["notes"] == ["children's", "[x]", "{y}"]
+
+
 def test_deeply_nested_json() -> None:
     with pytest.raises(ScenarioError) as info:
         parse_text("[" * 100_000 + "]" * 100_000, json_only=True)

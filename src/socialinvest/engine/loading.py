@@ -9,6 +9,7 @@ lets a traceback through.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,45 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+# A bracket, a quoted scalar (which may hold brackets) or a comment.  A quote opens a
+# scalar only where a scalar can start: at the start, after white space or after
+# one of ``[ { , :`` (an apostrophe inside ``children's`` is just a character).
+_FLOW_TOKENS = re.compile(
+    r"""[\[\]{}]"""
+    r"""|(?<![^\s\[{,:])'(?:[^']|'')*'"""
+    r'|(?<![^\s\[{,:])"(?:[^"\\]|\\.)*"'
+    r"""|(?<!\S)#[^\n]*"""
+)
+
+
+def _too_deep(text: str, offset: int) -> ScenarioError:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    where = f"line {line}, column {column}"
+    return ScenarioError([Problem("", f"invalid YAML at {where}: nested more than {MAX_DEPTH} levels deep")])
+
+
+def _check_flow_depth(text: str) -> None:
+    """Refuse flow collections (``[…]``, ``{…}``) nested deeper than :data:`MAX_DEPTH`.
+
+    Counted on the text itself, not on libyaml's events: libyaml's scanner reads
+    a run of flow openers ahead of the parser and stops at its own limit (1000
+    levels since libyaml 0.2.6) before the first event reaches us, so its limit
+    and its wording would decide.  Brackets inside quoted scalars and comments do
+    not count; a bracket in a plain scalar may be over-counted, which needs more
+    than :data:`MAX_DEPTH` unbalanced ones to matter.
+    """
+    depth = 0
+    for match in _FLOW_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _too_deep(text, match.start())
+        elif token in "]}":
+            depth = max(depth - 1, 0)
+
+
 def _check_depth(text: str) -> None:
     """Refuse YAML nested deeper than :data:`MAX_DEPTH`.
 
@@ -88,6 +128,7 @@ def _check_depth(text: str) -> None:
     """
     if sum(text.count(c) for c in "[{-?:") <= MAX_DEPTH:
         return
+    _check_flow_depth(text)
     depth = 0
     loader = _UniqueKeyLoader(text)
     try:
