@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,14 @@ class Organisation(models.Model):
     name = models.CharField(_("namn"), max_length=200, unique=True)
     kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices, default=Kind.KOMMUN)
     slug = models.SlugField(unique=True)
+    # SCB's four-digit municipality code (kommunkod, e.g. 0581 for Norrköping): the key
+    # under which open statistics (Kolada) publish the organisation's figures.
+    municipality_code = models.CharField(
+        _("kommunkod"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}$", _("Kommunkoden är fyra siffror, till exempel 0581."))],
+    )
 
     class Meta:
         ordering = ["name"]
