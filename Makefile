@@ -40,7 +40,7 @@ bench: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/mypy src/socialinvest/engine src/socialinvest/finance src/socialinvest/evaluation
+	$(BIN)/mypy src/socialinvest/engine src/socialinvest/finance src/socialinvest/evaluation src/socialinvest/opendata
 
 format: install
 	$(BIN)/ruff format src tests bench
