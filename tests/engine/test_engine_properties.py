@@ -202,7 +202,7 @@ def test_monte_carlo_mean_converges_to_base_when_linear(seed: int) -> None:
     # Per actor too.
     assert calc.draws is not None
     for j, actor in enumerate(calc.model.actors):
-        column = calc.draws.values.npv_by_actor[j]
+        column = calc.draws.npv_by_actor[j]
         se = float(np.std(column, ddof=1)) / math.sqrt(column.size)
         base = calc.result.base.by_actor[actor.id].npv
         assert abs(float(np.mean(column)) - base) <= 4 * se + 1e-9 * abs(base)

@@ -6,6 +6,7 @@ import copy
 import json
 import math
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ from scipy import stats
 
 from socialinvest.engine import ENGINE_VERSION, calculate, load_scenario, parse_scenario, portfolio, run
 from socialinvest.engine.distributions import Uncertain
-from socialinvest.engine.montecarlo import parameter_rng
+from socialinvest.engine.montecarlo import ALL_COLUMNS, DEFAULT_CHUNK_SIZE, parameter_rng, simulate
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "worked-example.yaml"
 
@@ -97,6 +98,13 @@ def rich(**changes: Any) -> Any:
     return parse_scenario(data)
 
 
+def every_value(calc: Any, chunk_size: int = DEFAULT_CHUNK_SIZE) -> SimpleNamespace:
+    """All per-actor present values of the calculation's draws (a calculation keeps only NPV and BCR)."""
+    d = simulate(calc.model, calc.draws.n, calc.draws.seed, chunk_size, columns=ALL_COLUMNS)
+    c = d.columns
+    return SimpleNamespace(**c, benefits=c["benefits_cashable"] + c["benefits_non_cashable"])
+
+
 def actor_row(calc: Any, actor: str) -> int:
     return [a.id for a in calc.model.actors].index(actor)
 
@@ -110,32 +118,38 @@ def actor_row(calc: Any, actor: str) -> int:
 
 def test_same_seed_same_draws_whatever_the_chunk_size() -> None:
     s = rich()
-    calcs = [run(s, chunk_size=size, with_sensitivity=False) for size in (1_000, 3_333, 100_000)]
+    sizes = (1_000, 3_333, 100_000)
+    calcs = [run(s, chunk_size=size, with_sensitivity=False) for size in sizes]
     first = calcs[0].draws
+    first_values = every_value(calcs[0], sizes[0])
     assert first is not None and first.npv.size == 10_000
-    for calc in calcs[1:]:
+    for calc, size in zip(calcs[1:], sizes[1:], strict=True):
         d = calc.draws
         assert d is not None
-        assert np.array_equal(d.npv, first.npv)
-        assert np.array_equal(d.values.costs, first.values.costs)
-        assert np.array_equal(d.values.benefits_cashable, first.values.benefits_cashable)
-        assert np.array_equal(d.values.benefits_non_cashable, first.values.benefits_non_cashable)
-        assert np.array_equal(d.values.avoided_cases, first.values.avoided_cases)
+        for name in ("npv", "bcr", "npv_by_actor"):
+            assert np.array_equal(d.columns[name], first.columns[name], equal_nan=True)
+        values = every_value(calc, size)
+        assert np.array_equal(values.costs, first_values.costs)
+        assert np.array_equal(values.benefits_cashable, first_values.benefits_cashable)
+        assert np.array_equal(values.benefits_non_cashable, first_values.benefits_non_cashable)
+        assert np.array_equal(values.avoided_cases, first_values.avoided_cases)
         assert calc.result.monte_carlo == calcs[0].result.monte_carlo
 
 
 @pytest.mark.parametrize("threads", [1, 2, 3, 8])
 def test_same_draws_whatever_the_sampling_threads(threads: int) -> None:
     """Parameters drawn on several threads: each keeps its own stream, so the bits are the same."""
-    from socialinvest.engine.montecarlo import simulate
+    from socialinvest.engine.montecarlo import THREADED_SAMPLING_MIN_DRAWS
     from socialinvest.engine.resolve import resolve
 
     model = resolve(rich())
-    serial = simulate(model, 5_000, 7, chunk_size=2_000, sample_threads=1)
-    threaded = simulate(model, 5_000, 7, chunk_size=2_000, sample_threads=threads)
+    # Chunks large enough to be drawn on several threads, and a small last one drawn on one.
+    n, size = 2 * THREADED_SAMPLING_MIN_DRAWS + 10, THREADED_SAMPLING_MIN_DRAWS
+    serial = simulate(model, n, 7, chunk_size=size, sample_threads=1, columns=ALL_COLUMNS)
+    threaded = simulate(model, n, 7, chunk_size=size, sample_threads=threads, columns=ALL_COLUMNS)
     assert np.array_equal(threaded.npv, serial.npv)
-    assert np.array_equal(threaded.values.costs, serial.values.costs)
-    assert np.array_equal(threaded.values.benefits_cashable, serial.values.benefits_cashable)
+    assert np.array_equal(threaded.columns["costs"], serial.columns["costs"])
+    assert np.array_equal(threaded.columns["benefits_cashable"], serial.columns["benefits_cashable"])
 
 
 def test_same_seed_same_draws_in_one_chunk() -> None:
@@ -144,7 +158,7 @@ def test_same_seed_same_draws_in_one_chunk() -> None:
     calcs = [run(s, chunk_size=size, with_sensitivity=False) for size in (10_000, 100_000, 1_000_000)]
     first = calcs[0].draws
     assert first is not None and first.npv.shape == (10_000,)
-    assert first.values.costs.shape == (len(calcs[0].model.actors), 10_000)
+    assert first.npv_by_actor.shape == (len(calcs[0].model.actors), 10_000)
     for calc in calcs[1:]:
         assert calc.draws is not None and np.array_equal(calc.draws.npv, first.npv)
         assert calc.result.monte_carlo == calcs[0].result.monte_carlo
@@ -156,7 +170,9 @@ def test_same_seed_same_draws_in_one_chunk() -> None:
 def test_chunked_draws_keep_their_shape(chunk_size: int) -> None:
     calc = run(rich(draws=2_000), chunk_size=chunk_size, with_sensitivity=False)
     assert calc.draws is not None
-    assert calc.draws.values.costs.shape == (len(calc.model.actors), 2_000)
+    assert calc.draws.npv_by_actor.shape == (len(calc.model.actors), 2_000)
+    assert calc.draws.bcr.shape == (2_000,)
+    assert every_value(calc, chunk_size).costs.shape == (len(calc.model.actors), 2_000)
     assert calc.draws.npv.shape == (2_000,)
 
 
@@ -212,14 +228,15 @@ def test_changing_one_parameter_leaves_other_draws_unchanged() -> None:
     after = run(parse_scenario(data), with_sensitivity=False)
     assert before.draws is not None and after.draws is not None
     utb, kf = "kommun.utbildning", "kommun.kultur_fritid"
-    b_costs, a_costs = before.draws.values.costs, after.draws.values.costs
+    b_values, a_values = every_value(before), every_value(after)
+    b_costs, a_costs = b_values.costs, a_values.costs
     assert not np.array_equal(b_costs[actor_row(before, utb)], a_costs[actor_row(after, utb)])
     assert np.array_equal(b_costs[actor_row(before, kf)], a_costs[actor_row(after, kf)])
     # Benefits do not depend on the cost line at all.
     for actor in ("kommun.socialtjanst", "stat.forsakringskassan", "region.halso_sjukvard"):
         rb, ra = actor_row(before, actor), actor_row(after, actor)
-        assert np.array_equal(before.draws.values.benefits[rb], after.draws.values.benefits[ra])
-    assert np.array_equal(before.draws.values.avoided_cases, after.draws.values.avoided_cases)
+        assert np.array_equal(b_values.benefits[rb], a_values.benefits[ra])
+    assert np.array_equal(b_values.avoided_cases, a_values.avoided_cases)
 
 
 def test_changing_an_outcome_leaves_costs_and_other_outcomes_unchanged() -> None:
@@ -237,16 +254,17 @@ def test_changing_an_outcome_leaves_costs_and_other_outcomes_unchanged() -> None
     )
     after = run(parse_scenario(data), with_sensitivity=False)
     assert before.draws is not None and after.draws is not None
+    b_values, a_values = every_value(before), every_value(after)
     for actor in ("kommun.utbildning", "kommun.kultur_fritid"):
         assert np.array_equal(
-            before.draws.values.costs[actor_row(before, actor)],
-            after.draws.values.costs[actor_row(after, actor)],
+            b_values.costs[actor_row(before, actor)],
+            a_values.costs[actor_row(after, actor)],
         )
     # Placements are the only outcome for Regionen: its benefits changed.
     reg = "region.halso_sjukvard"
     assert not np.array_equal(
-        before.draws.values.benefits[actor_row(before, reg)],
-        after.draws.values.benefits[actor_row(after, reg)],
+        b_values.benefits[actor_row(before, reg)],
+        a_values.benefits[actor_row(after, reg)],
     )
 
 
@@ -375,7 +393,7 @@ CLIPPED: dict[str, Any] = {
 def test_normal_risk_is_clipped_to_one() -> None:
     calc = run(parse_scenario(CLIPPED), with_sensitivity=False)
     assert calc.draws is not None
-    avoided = calc.draws.values.avoided_cases
+    avoided = every_value(calc).avoided_cases
     bound = 100 * 1.0 * 0.5  # count × the largest possible risk × effect
     assert avoided.max() <= bound
     assert avoided.min() >= 0.0
@@ -397,14 +415,15 @@ def test_clipped_parameters_in_every_range() -> None:
     data["outcomes"][0]["persistence"] = {"dist": "normal", "mean": 0.9, "sd": 0.2}
     calc = run(parse_scenario(data), draws=20_000, with_sensitivity=False)
     assert calc.draws is not None
-    costs = calc.draws.values.costs[actor_row(calc, "kommun.utbildning")]
+    values = every_value(calc)
+    costs = values.costs[actor_row(calc, "kommun.utbildning")]
     assert costs.min() == 1e6  # the optimism bias is never below 0
-    avoided = calc.draws.values.avoided_cases
+    avoided = values.avoided_cases
     assert avoided.min() == 0.0  # a count is never below 0 (P(N(5, 10) < 0) ≈ 31 %)
     assert np.count_nonzero(avoided == 0.0) / avoided.size == pytest.approx(stats.norm.cdf(-0.5), abs=0.015)
     # Persistence above 1 would make later person-years worth more than the first:
     # with persistence ≤ 1, benefits per avoided case are at most 3 undiscounted years.
-    benefits = calc.draws.values.benefits[actor_row(calc, "kommun.socialtjanst")]
+    benefits = values.benefits[actor_row(calc, "kommun.socialtjanst")]
     d = calc.model.discount
     assert np.all(benefits <= avoided * 100_000 * (d[1] + d[2] + d[3]) * (1 + 1e-12))
 
@@ -414,7 +433,7 @@ def test_clipped_parameters_in_every_range() -> None:
     data["outcomes"][0]["effect"] = {"dist": "normal", "mean": 0.9, "sd": 0.3}
     calc = run(parse_scenario(data), draws=20_000, with_sensitivity=False)
     assert calc.draws is not None
-    avoided = calc.draws.values.avoided_cases
+    avoided = every_value(calc).avoided_cases
     assert avoided.max() == 100.0
     assert np.count_nonzero(avoided == 100.0) / avoided.size == pytest.approx(stats.norm.sf(1 / 3), abs=0.015)
     assert avoided.min() < 0  # a harm is allowed: the effect is not clipped from below
@@ -438,14 +457,14 @@ def test_draws_agree_with_reference_draw_by_draw() -> None:
         if not p.dist.is_fixed
     }
     assert len(raw) == 14
+    v = every_value(calc)
     for i in range(n):
         ref = ref_impl.evaluate(s, {path: float(x[i]) for path, x in raw.items()})
         scale = ref_impl_scale(ref)
         assert calc.draws.npv[i] == pytest.approx(ref.npv, rel=1e-9, abs=1e-9 * scale)
-        assert calc.draws.values.avoided_cases[i] == pytest.approx(ref.avoided_cases, rel=1e-9)
+        assert v.avoided_cases[i] == pytest.approx(ref.avoided_cases, rel=1e-9)
         for j, actor in enumerate(calc.model.actors):
             r = ref.by_actor[actor.id]
-            v = calc.draws.values
             assert v.costs[j, i] == pytest.approx(r.pv_costs, rel=1e-9, abs=1e-9 * scale)
             assert v.benefits_cashable[j, i] == pytest.approx(
                 r.pv_benefits_cashable, rel=1e-9, abs=1e-9 * scale
@@ -474,10 +493,11 @@ def test_summary_of_the_draws() -> None:
     assert mc.npv.sd == pytest.approx(float(np.std(npv, ddof=1)), rel=1e-9)
     p5, p50, p95 = np.percentile(npv, [5, 50, 95])
     assert (mc.npv.p5, mc.npv.p50, mc.npv.p95) == (p5, p50, p95)
-    bcr = calc.draws.values.pv_benefits / calc.draws.values.pv_costs
+    values = every_value(calc)
+    bcr = values.benefits.sum(axis=0) / values.costs.sum(axis=0)
     assert mc.bcr is not None and mc.bcr.mean == pytest.approx(float(np.mean(bcr)), rel=1e-12)
     for j, actor in enumerate(calc.model.actors):
-        column = calc.draws.values.npv_by_actor[j]
+        column = calc.draws.npv_by_actor[j]
         summary = mc.by_actor[actor.id]
         assert summary.probability_positive_npv == np.count_nonzero(column > 0) / column.size
         assert summary.npv_mean == pytest.approx(float(np.mean(column)), rel=1e-12, abs=1e-6)

@@ -138,7 +138,7 @@ def test_by_actor_merges_actors_across_scenarios(scenarios: list[Any]) -> None:
     for calc in calcs:
         for j, actor in enumerate(calc.model.actors):
             columns.setdefault(actor.id, np.zeros(n))
-            columns[actor.id] = columns[actor.id] + calc.draws.values.npv_by_actor[j]
+            columns[actor.id] = columns[actor.id] + calc.draws.npv_by_actor[j]
     expected_actors = {
         "kommun.utbildning",
         "kommun.socialtjanst",

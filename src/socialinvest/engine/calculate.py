@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .catalogue import Catalogue
-from .evaluate import PresentValues, Value, avoided_share, base_values, present_values
+from .evaluate import Value, avoided_share, base_values, present_values
 from .flows import payback_year, yearly_flows
 from .montecarlo import DEFAULT_CHUNK_SIZE, Draws, simulate
 from .resolve import Model, resolve
@@ -23,6 +23,7 @@ from .results import (
     OutcomeAvoided,
     Result,
     Summary,
+    percentiles,
     stable_mean,
 )
 from .scenario import Scenario
@@ -124,31 +125,33 @@ def _probability_positive(x: FloatArray) -> float:
 
 
 def monte_carlo_summary(model: Model, draws: Draws) -> MonteCarlo:
-    """Summaries of the draws: NPV, benefit-cost ratio, and per actor."""
-    pv: PresentValues = draws.values
-    npv = pv.npv
-    pv_costs, pv_benefits = pv.pv_costs, pv.pv_benefits
-    with np.errstate(divide="ignore", invalid="ignore"):
-        bcr = pv_benefits / pv_costs
-    bcr = bcr[np.isfinite(bcr)]
-    by_actor = pv.npv_by_actor
+    """Summaries of the kept draws: NPV, benefit-cost ratio, and per actor.
+
+    Computed from the whole arrays, so means and quantiles are exact and the
+    same bits for any chunk size.  Each array is summarised with at most one
+    temporary copy of it (one partition gives all its quantiles), so a
+    10-million-draw summary needs one array's worth of memory more than the draws.
+    """
+    bcr = draws.bcr
+    finite = np.isfinite(bcr)
+    if not finite.all():
+        bcr = bcr[finite]
     actors = {}
-    if by_actor.shape[0]:
-        p5, p95 = np.percentile(by_actor, [5, 95], axis=1)
-        for j, actor in enumerate(model.actors):
-            column = by_actor[j]
-            actors[actor.id] = ActorMonteCarlo(
-                npv_mean=stable_mean(column),
-                npv_p5=float(p5[j]),
-                npv_p95=float(p95[j]),
-                probability_positive_npv=_probability_positive(column),
-            )
+    for j, actor in enumerate(model.actors):
+        column = draws.npv_by_actor[j]
+        p5, p95 = percentiles(column, (5, 95))
+        actors[actor.id] = ActorMonteCarlo(
+            npv_mean=stable_mean(column),
+            npv_p5=p5,
+            npv_p95=p95,
+            probability_positive_npv=_probability_positive(column),
+        )
     return MonteCarlo(
         draws=draws.n,
         seed=draws.seed,
-        npv=Summary.of(npv),
+        npv=Summary.of(draws.npv),
         bcr=Summary.of(bcr) if bcr.size else None,
-        probability_positive_npv=_probability_positive(npv),
+        probability_positive_npv=_probability_positive(draws.npv),
         by_actor=actors,
     )
 

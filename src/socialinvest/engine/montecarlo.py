@@ -15,6 +15,7 @@ import functools
 import hashlib
 import math
 import os
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -78,17 +79,86 @@ def _draw_all(
     return sorted((pair for f in futures for pair in f.result()), key=lambda pair: pair[0])
 
 
+Column = Callable[[PresentValues], FloatArray]
+"""What to keep of a chunk's present values: an array whose last axis is the chunk's draws."""
+
+
+def _bcr(pv: PresentValues) -> FloatArray:
+    # Undefined where the costs are 0 (inf or nan): the summary leaves those draws out.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out: FloatArray = pv.pv_benefits / pv.pv_costs
+    return out
+
+
+STANDARD_COLUMNS: dict[str, Column] = {
+    "npv": lambda pv: pv.npv,
+    "bcr": _bcr,
+    "npv_by_actor": lambda pv: pv.npv_by_actor,
+}
+"""Kept for every calculation: ``(8 × (2 + actors))`` bytes per draw, whatever the chunk size."""
+
+ALL_COLUMNS: dict[str, Column] = {
+    **STANDARD_COLUMNS,
+    "costs": lambda pv: pv.costs,
+    "benefits_cashable": lambda pv: pv.benefits_cashable,
+    "benefits_non_cashable": lambda pv: pv.benefits_non_cashable,
+    "avoided_cases": lambda pv: pv.avoided_cases,
+}
+"""Every per-actor present value as well (tests and audits; five times the memory)."""
+
+
 @dataclass(frozen=True)
 class Draws:
-    """The Monte Carlo draws of one scenario's present values."""
+    """What is kept of the Monte Carlo draws: one array per column, draws on the last axis.
+
+    The per-actor costs and benefits of a chunk are reduced to these columns and
+    dropped, so memory grows with the kept columns (not with every present value),
+    and the chunk size bounds everything else.
+    """
 
     seed: int
     n: int
-    values: PresentValues
+    columns: dict[str, FloatArray]
 
     @property
     def npv(self) -> FloatArray:
-        return self.values.npv
+        return self.columns["npv"]
+
+    @property
+    def bcr(self) -> FloatArray:
+        """Benefit-cost ratio per draw; ``inf``/``nan`` where the costs are 0."""
+        return self.columns["bcr"]
+
+    @property
+    def npv_by_actor(self) -> FloatArray:
+        """Shape ``(actors, draws)``, in ``model.actors`` order."""
+        return self.columns["npv_by_actor"]
+
+
+# Below this many draws per chunk, drawing on several threads costs more (task
+# hand-over, lock waits) than it saves: measured on the 2-core benchmark machine.
+THREADED_SAMPLING_MIN_DRAWS = 50_000
+
+
+def sample_chunks(
+    model: Model, n: int, seed: int, chunk_size: int = DEFAULT_CHUNK_SIZE, sample_threads: int = 1
+) -> Iterator[tuple[int, PresentValues]]:
+    """The present values of draws ``start .. start + size``, one chunk at a time.
+
+    Each parameter's generator continues where the previous chunk stopped, so the
+    draws are the same bits for any chunk size.
+    """
+    if n <= 0:
+        raise ValueError("n must be positive")
+    chunk_size = max(1, chunk_size)
+    rngs = {i: parameter_rng(seed, p.path) for i, p in enumerate(model.parameters) if p.uncertain}
+    for start in range(0, n, chunk_size):
+        size = min(chunk_size, n - start)
+        threads = sample_threads if size >= THREADED_SAMPLING_MIN_DRAWS else 1
+        values: list[Value] = [p.base for p in model.parameters]
+        for i, drawn in _draw_all(model, rngs, size, threads):
+            values[i] = drawn
+        yield start, present_values(model, values, size)
 
 
 def simulate(
@@ -97,8 +167,9 @@ def simulate(
     seed: int,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     sample_threads: int = 1,
+    columns: Mapping[str, Column] | None = None,
 ) -> Draws:
-    """Draw every uncertain parameter ``n`` times and evaluate the model.
+    """Draw every uncertain parameter ``n`` times, evaluate the model, keep ``columns``.
 
     Parameters
     ----------
@@ -113,6 +184,16 @@ def simulate(
     sample_threads : int
         Threads drawing parameters (numpy releases the GIL while it draws); each
         parameter has its own stream, so this changes speed, never a number.
+        Chunks under :data:`THREADED_SAMPLING_MIN_DRAWS` draws are drawn on one.
+    columns : mapping, optional
+        What to keep of each chunk (default :data:`STANDARD_COLUMNS`).  A column
+        is computed draw by draw, so it is the same bits whatever the chunk size.
+
+    Notes
+    -----
+    Peak memory is the kept columns (``8 × rows × n`` bytes) plus one chunk's
+    parameter draws and present values; the full per-actor costs and benefits of
+    all draws never exist at once.
 
     Examples
     --------
@@ -125,27 +206,16 @@ def simulate(
     >>> bool(-2 <= d.npv.min() and d.npv.max() <= 0)
     True
     """
-    if n <= 0:
-        raise ValueError("n must be positive")
-    chunk_size = max(1, chunk_size)
-    rngs = {i: parameter_rng(seed, p.path) for i, p in enumerate(model.parameters) if p.uncertain}
-    parts: list[PresentValues] = []
-    for start in range(0, n, chunk_size):
-        size = min(chunk_size, n - start)
-        values: list[Value] = [p.base for p in model.parameters]
-        for i, drawn in _draw_all(model, rngs, size, sample_threads):
-            values[i] = drawn
-        parts.append(present_values(model, values, size))
-    if len(parts) == 1:
-        return Draws(seed, n, parts[0])
-    return Draws(
-        seed,
-        n,
-        PresentValues(
-            # Actor-major arrays (actors, draws): chunks join along the draws axis.
-            costs=np.concatenate([p.costs for p in parts], axis=1),
-            benefits_cashable=np.concatenate([p.benefits_cashable for p in parts], axis=1),
-            benefits_non_cashable=np.concatenate([p.benefits_non_cashable for p in parts], axis=1),
-            avoided_cases=np.concatenate([p.avoided_cases for p in parts]),
-        ),
-    )
+    wanted = STANDARD_COLUMNS if columns is None else columns
+    kept: dict[str, FloatArray] = {}
+    for start, pv in sample_chunks(model, n, seed, chunk_size, sample_threads):
+        size = pv.avoided_cases.shape[0]
+        for name, column in wanted.items():
+            part = column(pv)
+            if size == n:  # one chunk: keep its arrays, no copy
+                kept[name] = part
+                continue
+            if name not in kept:
+                kept[name] = np.empty((*part.shape[:-1], n))
+            kept[name][..., start : start + size] = part
+    return Draws(seed, n, kept)

@@ -23,7 +23,7 @@ from .catalogue import Catalogue
 from .errors import Problem, ScenarioError
 from .evaluate import base_values, present_values
 from .loading import load_scenario
-from .montecarlo import DEFAULT_CHUNK_SIZE, simulate
+from .montecarlo import DEFAULT_CHUNK_SIZE, STANDARD_COLUMNS, simulate
 from .resolve import Model, resolve
 from .results import ActorInfo, ActorMonteCarlo, Summary, stable_mean
 from .scenario import Scenario
@@ -75,6 +75,9 @@ class PortfolioResult(BaseModel):
 # one array per actor, not one per scenario), and blocks are added in input order.
 BLOCK = 4
 
+# A portfolio needs each scenario's NPV draws, total and per actor (not its BCR).
+PORTFOLIO_COLUMNS = {k: STANDARD_COLUMNS[k] for k in ("npv", "npv_by_actor")}
+
 
 @dataclass(frozen=True)
 class _Block:
@@ -97,12 +100,12 @@ def _calculate_block(models: Sequence[Model], n: int, chunk_size: int) -> _Block
         if total is None:
             summaries.append(None)
             continue
-        values = simulate(model, n, model.scenario.seed, chunk_size).values
-        total += values.npv
-        summaries.append((Summary.of(values.npv), float(np.count_nonzero(values.npv > 0) / n)))
+        draws = simulate(model, n, model.scenario.seed, chunk_size, columns=PORTFOLIO_COLUMNS)
+        total += draws.npv
+        summaries.append((Summary.of(draws.npv), float(np.count_nonzero(draws.npv > 0) / n)))
         for j, actor in enumerate(model.actors):
             by_actor.setdefault(actor.id, np.zeros(n))
-            by_actor[actor.id] += values.npv_by_actor[j]
+            by_actor[actor.id] += draws.npv_by_actor[j]
     return _Block(bases, summaries, total, by_actor)
 
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -123,7 +126,8 @@ class _Builder:
         self.catalogue = catalogue
         self.problems: list[Problem] = []
         self.parameters: list[Parameter] = []
-        self.actor_order: list[str] = []
+        self.parameter_index: dict[str, int] = {}  # path → index: a lookup per outcome stays O(1)
+        self.actor_order: dict[str, int] = {}  # actor id → row, in order of first use
         self.actors = {a.id: a for a in catalogue.actors}
         self.actors.update({a.id: a for a in scenario.actors})
         self.items = {c.id: c for c in catalogue.cost_items}
@@ -138,6 +142,7 @@ class _Builder:
 
     def param(self, path: str, label: str, dist: AnyDist, rng: tuple[float, float]) -> int:
         self.parameters.append(Parameter(path, label, dist, *rng))
+        self.parameter_index.setdefault(path, len(self.parameters) - 1)
         return len(self.parameters) - 1
 
     def actor(self, actor_id: str, loc: list[str | int]) -> int:
@@ -146,9 +151,7 @@ class _Builder:
             more = f"; did you mean {', '.join(hint)}?" if hint else ""
             self.problem(loc, f"unknown actor {actor_id!r}{more}")
             return -1
-        if actor_id not in self.actor_order:
-            self.actor_order.append(actor_id)
-        return self.actor_order.index(actor_id)
+        return self.actor_order.setdefault(actor_id, len(self.actor_order))
 
     def year(self, year: int, loc: list[str | int]) -> bool:
         horizon = self.scenario.horizon
@@ -206,10 +209,8 @@ class _Builder:
             known = actor_id in self.actors
             actor = self.actor(actor_id, [*item_loc, "cost", actor_id]) if known else -1
             path = format_path([*item_loc, "cost", actor_id])
-            existing = [i for i, p in enumerate(self.parameters) if p.path == path]
-            if existing:
-                idx = existing[0]
-            else:
+            idx = self.parameter_index.get(path, -1)
+            if idx < 0:
                 who = self.actors[actor_id].name if actor_id in self.actors else actor_id
                 idx = self.param(path, f"{item.name} – {who}", dist, (-math.inf, math.inf))
             if actor >= 0:
@@ -265,6 +266,21 @@ class _Builder:
         return terms
 
 
+# The last few compiled models, so that validating a scenario and then calculating
+# it (the CLI, the web editor) compiles it once.  Keyed on the scenario object;
+# an entry counts only while that object is alive, with the same catalogue and
+# the same top-level values (validated scenarios are not changed in place).
+_COMPILED: OrderedDict[int, tuple[weakref.ref[Scenario], Catalogue | None, tuple[object, ...], Model]] = (
+    OrderedDict()
+)
+_COMPILED_MAX = 32
+_COMPILED_LOCK = threading.Lock()
+
+
+def _fingerprint(scenario: Scenario) -> tuple[object, ...]:
+    return tuple((id(v), len(v) if isinstance(v, list | dict) else 0) for v in scenario.__dict__.values())
+
+
 def resolve(scenario: Scenario, catalogue: Catalogue | None = None) -> Model:
     """Check a scenario's references and compile it into a :class:`Model`.
 
@@ -274,6 +290,20 @@ def resolve(scenario: Scenario, catalogue: Catalogue | None = None) -> Model:
         With every problem found (unknown ids with suggestions, years outside
         the horizon, missing price-index years).
     """
+    key = id(scenario)
+    with _COMPILED_LOCK:
+        hit = _COMPILED.get(key)
+    if hit is not None and hit[0]() is scenario and hit[1] is catalogue and hit[2] == _fingerprint(scenario):
+        return hit[3]
+    model = _compile(scenario, catalogue)
+    with _COMPILED_LOCK:  # web servers calculate on several threads
+        _COMPILED[key] = (weakref.ref(scenario), catalogue, _fingerprint(scenario), model)
+        while len(_COMPILED) > _COMPILED_MAX:
+            _COMPILED.popitem(last=False)
+    return model
+
+
+def _compile(scenario: Scenario, catalogue: Catalogue | None) -> Model:
     b = _Builder(scenario, catalogue or default_catalogue())
     optimism = b.param("optimism_bias", "Optimism bias", scenario.optimism_bias, NON_NEGATIVE)
     costs = b.costs()

@@ -34,12 +34,13 @@ def tornado(model: Model) -> list[TornadoBar]:
     cases = 2 * len(uncertain)
     values: list[Value] = []
     ends: dict[int, tuple[float, float]] = {}
+    position = {i: k for k, i in enumerate(uncertain)}
     for i, p in enumerate(model.parameters):
-        if i not in uncertain:
+        k = position.get(i, -1)
+        if k < 0:
             values.append(p.base)
             continue
         column = np.full(cases, p.base)
-        k = uncertain.index(i)
         lo, hi = (_clip(p.dist.quantile(q), p.low, p.high) for q in TORNADO_QUANTILES)
         column[2 * k], column[2 * k + 1] = lo, hi
         ends[i] = (lo, hi)
