@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from socialinvest.cli import main as cli
+from socialinvest import engine
 from socialinvest.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -296,7 +296,7 @@ def test_unexpected_error_is_one_line_exit_1(
         raise RuntimeError("boom")
 
     monkeypatch.delenv("SOCIALINVEST_DEBUG", raising=False)
-    monkeypatch.setattr(cli, "run", boom)
+    monkeypatch.setattr(engine, "run", boom)  # cmd_calc imports it when it runs
     code, out, err = run(capsys, "calc", str(EXAMPLE))
     assert (code, out, err) == (1, "", "internal error: RuntimeError: boom\n")
 

@@ -13,24 +13,17 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from . import web
 
-from socialinvest.engine import (
-    ScenarioError,
-    cohort_cost,
-    default_catalogue,
-    load_portfolio,
-    load_scenario,
-    opportunity_equivalents,
-    portfolio,
-    run,
-)
-from socialinvest.engine.equivalents import EquivalentItem, load_equivalent_items
-from socialinvest.engine.loading import decode, parse_text
+# The engine (numpy, pydantic) and the tables are imported by the commands that
+# use them, so `socialinvest --help` and argument errors start in milliseconds
+# (tests/cli/test_imports.py holds the import graph to that).
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
-from . import tables, web
+    from socialinvest.engine.equivalents import EquivalentItem
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -47,6 +40,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _json(model: BaseModel | dict[str, Any]) -> str:
+    from pydantic import BaseModel
+
     data = model.model_dump(mode="json") if isinstance(model, BaseModel) else model
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
 
@@ -62,6 +57,10 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def cmd_calc(args: argparse.Namespace) -> int:
+    from socialinvest.engine import load_scenario, run
+
+    from . import tables
+
     scenario = load_scenario(args.file)
     calc = run(scenario, draws=args.draws, seed=args.seed, with_sensitivity=not args.no_sensitivity)
     if args.format == "xlsx":
@@ -81,6 +80,8 @@ def cmd_calc(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from socialinvest.engine import load_scenario
+
     scenario = load_scenario(args.file)
     if args.format == "json":
         print(_json({"valid": True, "name": scenario.name, "input_sha256": scenario.input_sha256()}))
@@ -90,6 +91,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from socialinvest.engine import load_scenario, run
+
+    from . import tables
+
     calc = run(load_scenario(args.file), draws=0)
     sens = calc.result.sensitivity
     assert sens is not None
@@ -98,6 +103,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
+    from socialinvest.engine import load_portfolio, portfolio
+
+    from . import tables
+
     scenarios, sources = load_portfolio(args.paths)
     result = portfolio(scenarios, sources=sources, draws=args.draws, workers=args.workers)
     _emit(_json(result) if args.format == "json" else tables.portfolio(result), args.output)
@@ -105,6 +114,10 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
 
 
 def cmd_cohort(args: argparse.Namespace) -> int:
+    from socialinvest.engine import cohort_cost, default_catalogue
+
+    from . import tables
+
     try:
         split = default_catalogue().cost_item(args.split_item) if args.split_item else None
     except KeyError as exc:
@@ -128,6 +141,10 @@ def cmd_cohort(args: argparse.Namespace) -> int:
 def _equivalent_items(path: str) -> list[EquivalentItem]:
     # Read and parse the file as a scenario file is read (one-line messages for
     # a missing file, binary data or a YAML error), then let the engine check it.
+    from socialinvest.engine import ScenarioError
+    from socialinvest.engine.equivalents import load_equivalent_items
+    from socialinvest.engine.loading import decode, parse_text
+
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
@@ -140,6 +157,10 @@ def _equivalent_items(path: str) -> list[EquivalentItem]:
 
 
 def cmd_equivalents(args: argparse.Namespace) -> int:
+    from socialinvest.engine import opportunity_equivalents
+
+    from . import tables
+
     try:
         items = _equivalent_items(args.items) if args.items else None
         result = opportunity_equivalents(args.amount, items)
@@ -150,6 +171,10 @@ def cmd_equivalents(args: argparse.Namespace) -> int:
 
 
 def cmd_catalogue(args: argparse.Namespace) -> int:
+    from socialinvest.engine import default_catalogue
+
+    from . import tables
+
     catalogue = default_catalogue()
     _emit(_json(catalogue) if args.format == "json" else tables.catalogue(catalogue), args.output)
     return EXIT_OK
@@ -239,6 +264,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["manage"]:  # everything after it is Django's, --help included
         return web.cmd_manage(argv[1:])
     args = build_parser().parse_args(argv)
+    from socialinvest.engine.errors import ScenarioError
+
     try:
         code: int = args.func(args)
         return code

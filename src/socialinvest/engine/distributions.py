@@ -28,7 +28,8 @@ from pydantic import (
     PlainSerializer,
     model_validator,
 )
-from scipy import special
+
+from . import special
 
 FloatArray = npt.NDArray[np.float64]
 
