@@ -1,6 +1,7 @@
 """The socioeconomic calculation engine.
 
-Pure Python on numpy, scipy, pydantic and PyYAML — no web framework.  Typical use::
+Pure Python on numpy, pydantic and PyYAML — no web framework (and no scipy: its import
+would cost more than a calculation; see :mod:`.special`).  Typical use::
 
     from socialinvest.engine import load_scenario, calculate
     result = calculate(load_scenario("examples/alla-barn-i-skolan.yaml"))
