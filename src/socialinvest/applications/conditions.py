@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from socialinvest.core.permissions import Verdict, allow, deny
+from socialinvest.funds.rounds import ideas_verdict
 from socialinvest.funds.selectors import uncommitted_capital
 
 from .models import Application, BudgetLine, CalculationVersion, CouncilOpinion, PlannedIndicator, Review
@@ -46,8 +47,10 @@ def with_capital_memo(applications: list[Any]) -> None:
     (Only for one request's reads: the decision itself re-reads it with the fund row locked.)
     """
     memo: dict[int, Decimal] = {}
+    rounds: dict[int, Verdict] = {}
     for a in applications:
         a._uncommitted_capital_memo = memo
+        a._round_memo = rounds
 
 
 def enough_applicant_units(a: Application) -> Verdict:
@@ -117,6 +120,16 @@ def fund_has_capital(a: Application) -> Verdict:
     return deny(_("Fonden har inget ointecknat kapital kvar."))
 
 
+def round_open(a: Application) -> Verdict:
+    """An idea goes in while one of the fund's rounds is open (or if it takes ideas all year)."""
+    memo = getattr(a, "_round_memo", None)
+    if memo is None:
+        return ideas_verdict(a.fund)
+    if a.fund_id not in memo:
+        memo[a.fund_id] = ideas_verdict(a.fund)
+    return memo[a.fund_id]
+
+
 CHECKS: dict[str, Callable[[Application], Verdict]] = {
     "enough_applicant_units": enough_applicant_units,
     "has_budget": has_budget,
@@ -127,4 +140,5 @@ CHECKS: dict[str, Callable[[Application], Verdict]] = {
     "council_required": council_required,
     "council_opinion_if_required": council_opinion_if_required,
     "fund_has_capital": fund_has_capital,
+    "round_open": round_open,
 }

@@ -281,3 +281,33 @@ class Decision(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["outcome"])]
+
+
+class ReviewAssignment(models.Model):
+    """A preparation-group member assigned by the fund administrator to review an application.
+
+    ``conflict`` is the member's own declaration: ``None`` until declared, ``True`` when the
+    member declares a conflict of interest (and so does not review), ``False`` when not.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments"
+    )
+    is_lead = models.BooleanField(_("huvudbedömare"), default=False)
+    due_on = models.DateField(_("klart senast"))
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    conflict = models.BooleanField(_("jäv"), null=True, blank=True)
+    conflict_note = models.TextField(_("om jävet"), blank=True, validators=[reject_personnummer])
+    declared_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    late_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "-is_lead", "due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="one_assignment_per_member"),
+        ]
+        verbose_name = _("tilldelad bedömning")
+        verbose_name_plural = _("tilldelade bedömningar")

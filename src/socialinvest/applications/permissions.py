@@ -97,6 +97,49 @@ def can_review(user: Any, application: Application) -> Verdict:
         return deny(_("Jäv: du tillhör en sökande enhet och kan inte bedöma ansökan."))
     if application.status not in (Status.IN_PREPARATION, Status.COUNCIL_REVIEW):
         return deny(_("Ansökan är inte under beredning."))
+    return assignment_verdict(user, application)
+
+
+def assignment_verdict(user: Any, application: Application) -> Verdict:
+    """Once the fund administrator has assigned reviewers, only they review, each after
+    declaring no conflict of interest.  Unassigned applications stay open to the whole group.
+
+    Reads the ``flag_has_assignments``/``flag_own_conflict`` annotations when a list selected
+    them (see ``selectors.pending_actions``), else queries.
+    """
+    has_any = getattr(application, "flag_has_assignments", None)
+    if has_any is None:
+        has_any = application.assignments.exists()
+    if not has_any:
+        return allow()
+    if hasattr(application, "flag_own_assignment"):
+        assigned, conflict = application.flag_own_assignment, application.flag_own_conflict
+    else:
+        own = list(application.assignments.filter(reviewer_id=user.pk).values_list("conflict", flat=True))
+        assigned, conflict = bool(own), (own[0] if own else None)
+    if not assigned:
+        return deny(_("Ansökan är tilldelad andra bedömare."))
+    if conflict is None:
+        return deny(_("Deklarera först om du har jäv."))
+    if conflict:
+        return deny(_("Du har anmält jäv och bedömer inte ansökan."))
+    return allow()
+
+
+def can_assign_reviewers(user: Any, application: Application) -> Verdict:
+    """The fund administrator assigns the preparation group's reviewers until the decision."""
+    if Role.FUND_ADMIN not in Access.of(user).fund_roles(application.fund):
+        return deny(_("Endast fondförvaltaren tilldelar bedömare."))
+    if application.status in FINAL:
+        return deny(_("Ansökan är redan avgjord."))
+    return allow()
+
+
+def can_declare_conflict(user: Any, application: Application) -> Verdict:
+    if not application.assignments.filter(reviewer_id=getattr(user, "pk", None)).exists():
+        return deny(_("Du är inte tilldelad den här ansökan."))
+    if application.status in FINAL:
+        return deny(_("Ansökan är redan avgjord."))
     return allow()
 
 

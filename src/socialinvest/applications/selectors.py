@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from socialinvest.core.models import AuditEvent
@@ -27,6 +28,7 @@ from .models import (
     Partner,
     PlannedIndicator,
     Review,
+    ReviewAssignment,
 )
 from .permissions import READ_ROLES, Access, can_review, can_transition
 from .states import FINAL, Status, Transition, transitions_from
@@ -71,6 +73,8 @@ class PendingAction:
     application: Application
     label: str
     transition: Transition | None = None
+    due_on: Any = None  # an assigned review's due date
+    late: bool = False
 
 
 def pending_actions(user: Any, limit: int = 200) -> list[PendingAction]:
@@ -81,6 +85,7 @@ def pending_actions(user: Any, limit: int = 200) -> list[PendingAction]:
     annotated on the applications (see ``conditions.condition_flags``), and the fund's
     uncommitted capital is worked out once per fund.
     """
+    own_assignment = ReviewAssignment.objects.filter(application=OuterRef("pk"), reviewer_id=user.pk)
     open_apps = list(
         applications_visible_to(user)
         .exclude(status__in=FINAL)
@@ -90,6 +95,11 @@ def pending_actions(user: Any, limit: int = 200) -> list[PendingAction]:
             flag_own_review_submitted=Exists(
                 Review.objects.filter(application=OuterRef("pk"), reviewer=user, submitted_at__isnull=False)
             ),
+            # Read by permissions.assignment_verdict instead of one query per application.
+            flag_has_assignments=Exists(ReviewAssignment.objects.filter(application=OuterRef("pk"))),
+            flag_own_assignment=Exists(own_assignment),
+            flag_own_conflict=Subquery(own_assignment.values("conflict")[:1]),
+            flag_own_due_on=Subquery(own_assignment.values("due_on")[:1]),
         )[:limit]
     )
     funds = Fund.objects.in_bulk({app.fund_id for app in open_apps})
@@ -104,8 +114,16 @@ def pending_actions(user: Any, limit: int = 200) -> list[PendingAction]:
     conditions.with_capital_memo(open_apps)
     out: list[PendingAction] = []
     for app in open_apps:
-        if can_review(user, app) and not app.flag_own_review_submitted:
-            out.append(PendingAction(app, gettext("Bedöm ansökan")))
+        if app.flag_own_assignment and app.flag_own_conflict is None and not app.flag_own_review_submitted:
+            out.append(
+                PendingAction(
+                    app, gettext("Anmäl jäv och bedöm"), due_on=app.flag_own_due_on, late=_late(app)
+                )
+            )
+        elif can_review(user, app) and not app.flag_own_review_submitted:
+            out.append(
+                PendingAction(app, gettext("Bedöm ansökan"), due_on=app.flag_own_due_on, late=_late(app))
+            )
         for t in transitions_from(app.status):
             if t.name == "withdraw":
                 continue
@@ -116,6 +134,62 @@ def pending_actions(user: Any, limit: int = 200) -> list[PendingAction]:
                 break
             if can_transition(user, app, t):
                 out.append(PendingAction(app, str(t.label), t))
+    return out
+
+
+def _late(app: Application) -> bool:
+    due = getattr(app, "flag_own_due_on", None)
+    return bool(due and due < timezone.localdate())
+
+
+@dataclass(frozen=True)
+class ReviewerStatus:
+    """One assigned reviewer and where their review stands (for the application page and the
+    decision pack: who reviewed and who did not)."""
+
+    name: str
+    user_id: int
+    is_lead: bool
+    due_on: Any
+    conflict: bool | None
+    submitted_at: Any
+
+    @property
+    def reviewed(self) -> bool:
+        return self.submitted_at is not None
+
+    @property
+    def late(self) -> bool:
+        return (
+            not self.reviewed
+            and not self.conflict
+            and self.due_on is not None
+            and self.due_on < timezone.localdate()
+        )
+
+
+def reviewer_statuses(application: Application) -> list[ReviewerStatus]:
+    """Assigned reviewers (lead first) plus any unassigned member who submitted a review."""
+    submitted = dict(
+        Review.objects.filter(application=application, submitted_at__isnull=False).values_list(
+            "reviewer_id", "submitted_at"
+        )
+    )
+    out = []
+    for a in ReviewAssignment.objects.filter(application=application).select_related("reviewer"):
+        name = a.reviewer.get_full_name() or a.reviewer.username
+        out.append(
+            ReviewerStatus(
+                name, a.reviewer_id, a.is_lead, a.due_on, a.conflict, submitted.pop(a.reviewer_id, None)
+            )
+        )
+    if submitted:
+        from django.contrib.auth import get_user_model
+
+        for u in get_user_model().objects.filter(pk__in=submitted):
+            out.append(
+                ReviewerStatus(u.get_full_name() or u.username, u.pk, False, None, False, submitted[u.pk])
+            )
     return out
 
 

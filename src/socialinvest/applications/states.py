@@ -109,7 +109,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.IDEA_SUBMITTED,
         {APPLICANT},
         required_fields=("title", "summary", "target_group"),
-        conditions=("enough_applicant_units",),
+        conditions=("enough_applicant_units", "round_open"),
     ),
     _t("accept_idea", _("Godkänn idén"), {S.IDEA_SUBMITTED}, S.IDEA_ACCEPTED, {PREPARATION, FUND_ADMIN}),
     _t(

@@ -1,5 +1,5 @@
-from .views import calculation, pages, workflow
+from .views import assignments, calculation, pages, workflow
 
 app_name = "applications"
 
-urlpatterns = [*pages.urlpatterns, *workflow.urlpatterns, *calculation.urlpatterns]
+urlpatterns = [*pages.urlpatterns, *assignments.urlpatterns, *workflow.urlpatterns, *calculation.urlpatterns]

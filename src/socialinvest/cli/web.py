@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+import subprocess
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -94,13 +95,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(summary.logins_table())
         print()
         print(f"Open http://{host}:{port}/ and log in as one of the users above. Stop with Ctrl-C.")
+        print(
+            f"E-mail is queued and written by the task worker to {settings.EMAIL_FILE_PATH}/ (one file each)."
+        )
         print()
         sys.stdout.flush()
-        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+        worker = start_task_worker()
+        try:
+            call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
     except KeyboardInterrupt:
         print("\nStopped.")
         return EXIT_INTERRUPTED
     return EXIT_OK
+
+
+def start_task_worker() -> subprocess.Popen[bytes]:
+    """The queue's worker (django-tasks' ``db_worker``) beside the demo server: it sends the mail."""
+    argv = [sys.executable, "-m", "socialinvest.manage", "db_worker", "--interval", "2", "--no-startup-delay"]
+    return subprocess.Popen(
+        argv, env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
+    )
 
 
 def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("funds/", include("socialinvest.funds.urls")),
     path("ledger/", include("socialinvest.ledger.urls")),
     path("followup/", include("socialinvest.followup.urls")),
+    path("notifications/", include("socialinvest.notifications.views")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

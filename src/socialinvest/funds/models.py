@@ -54,6 +54,11 @@ class Fund(models.Model):
     )
     rules_text = models.TextField(_("regler"), blank=True, validators=[reject_personnummer])
     requires_idea_test = models.BooleanField(_("kräver idéprövning"), default=True)
+    ideas_all_year = models.BooleanField(
+        _("tar emot idéer hela året"),
+        default=True,
+        help_text=_("Annars tas idéer bara emot medan en utlysning är öppen."),
+    )
     requires_council_opinion = models.BooleanField(_("kräver yttrande från vetenskapligt råd"), default=True)
     min_applicant_units = models.PositiveSmallIntegerField(
         _("minsta antal sökande enheter"), default=1, validators=[MinValueValidator(1)]
@@ -104,3 +109,42 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Round(models.Model):
+    """An application round (utlysning): ideas are taken between its opening and closing dates.
+
+    A fund that takes ideas all year (``Fund.ideas_all_year``) may still announce rounds, e.g. to
+    give a budget frame; one that does not refuses ideas outside an open round.
+    """
+
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("fond"))
+    name = models.CharField(_("namn"), max_length=200, validators=[reject_personnummer])
+    opens_on = models.DateField(_("öppnar"))
+    closes_on = models.DateField(_("stänger"), help_text=_("Sista dag att skicka in en idé."))
+    budget_frame = models.DecimalField(
+        _("budgetram (kr)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    description = models.TextField(_("beskrivning"), blank=True, validators=[reject_personnummer])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["fund", "opens_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")), name="round_closes_after_opening"
+            ),
+        ]
+        verbose_name = _("utlysning")
+        verbose_name_plural = _("utlysningar")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_open(self, on: object) -> bool:
+        return self.opens_on <= on <= self.closes_on  # type: ignore[operator]

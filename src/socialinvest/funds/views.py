@@ -11,6 +11,7 @@ from socialinvest.organisations.models import Role
 
 from .models import Fund, RepaymentModel
 from .permissions import can_view_fund
+from .rounds import can_manage_rounds, ideas_verdict, upcoming_rounds
 from .selectors import capital_position, criteria_of, funds_visible_to, grants, status_counts
 
 
@@ -38,5 +39,8 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grants": grants(fund)[:100],
             "roles": roles,
             "repayment_model": RepaymentModel(fund.default_repayment_model).label,
+            "rounds": upcoming_rounds(fund),
+            "ideas_verdict": ideas_verdict(fund),
+            "manage_rounds": can_manage_rounds(request.user, fund),
         },
     )

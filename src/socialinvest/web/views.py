@@ -10,12 +10,14 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 
+from socialinvest.applications.permissions import Access
 from socialinvest.applications.selectors import PendingAction, pending_actions
 from socialinvest.applications.views.common import DECISION_OUTCOMES, pk_url
 from socialinvest.followup.selectors import FollowupPending, followup_pending
 from socialinvest.funds.selectors import funds_visible_to
 from socialinvest.ledger.permissions import may_approve_agreements
 from socialinvest.ledger.selectors import administers_a_fund
+from socialinvest.notifications.permissions import administered_fund_ids
 
 from . import throttle
 
@@ -51,7 +53,7 @@ def _pending_rows(pending: list[PendingAction]) -> list[tuple[PendingAction, str
     for item in pending:
         pk = item.application.pk
         if item.transition is None:
-            url = review(pk)
+            url = review(pk)  # an assigned member who has not declared conflict is sent on from there
         elif item.transition.form == "decision":
             url = decide(pk) + f"?outcome={DECISION_OUTCOMES[item.transition.name]}"
         else:
@@ -90,6 +92,8 @@ def home(request: HttpRequest) -> HttpResponse:
             # Loaded by htmx after the page (one query, for fund administrators only).
             "awaits_disbursements": administers_a_fund(request.user),
             "awaits_agreements": may_approve_agreements(request.user),
+            # Mail that has not arrived is shown to the fund administrator, never dropped.
+            "administers_mail": any(administered_fund_ids(request.user, Access.of(request.user).memberships)),
         },
     )
 

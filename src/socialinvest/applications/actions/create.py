@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from socialinvest.core.audit import record_event
 from socialinvest.core.personnummer import reject_personnummer
 from socialinvest.funds.models import Fund
+from socialinvest.funds.rounds import ideas_verdict
 from socialinvest.organisations.models import Role, Unit
 
 from ..models import Application, ApplicationUnit
@@ -40,6 +41,9 @@ def do_create_application(
         raise ValidationError({"co_units": _("Sökande enheter måste tillhöra fondens organisation.")})
     with transaction.atomic():
         fund = Fund.objects.select_for_update().get(pk=fund.pk)
+        open_now = ideas_verdict(fund)
+        if not open_now:
+            raise ValidationError({"fund": open_now.reason})
         application = Application.objects.create(
             fund=fund,
             reference=next_reference(fund),

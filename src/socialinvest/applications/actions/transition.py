@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from socialinvest.core.audit import record_event
 
 from ..models import Application, StatusChange
-from ..notifications import notify_transition
+from ..notify import notify_transition
 from ..permissions import can_transition
 from ..states import BY_NAME, Transition
 
@@ -42,7 +42,7 @@ def apply_transition(
         fund=application.fund,
         application=application,
     )
-    transaction.on_commit(lambda: notify_transition(application.pk, transition.name))
+    notify_transition(application, transition, acting_user)
     return application
 
 

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from socialinvest.core.permissions import Verdict
+from socialinvest.core.permissions import Verdict, allow
 from socialinvest.funds.permissions import can_view_fund
 
 from ..models import Application
-from ..permissions import can_edit, can_give_council_opinion, can_review, can_view
+from ..permissions import can_assign_reviewers, can_edit, can_give_council_opinion, can_review, can_view
 from ..selectors import application_for_page, available_actions
 from ..states import Status
 from .forms import TransitionForm
@@ -109,7 +109,31 @@ def action_items(
         else:
             item.form = TransitionForm(needs_comment=t.needs_comment, auto_id=f"id_{t.name}_%s")
         items.append(item)
-    if application.status in (Status.IN_PREPARATION, Status.COUNCIL_REVIEW):
+    assignable = (Status.SUBMITTED, Status.RESUBMITTED, Status.IN_PREPARATION, Status.COUNCIL_REVIEW)
+    if application.status in assignable:
+        verdict = can_assign_reviewers(user, application)
+        if verdict:
+            items.append(
+                ActionItem(
+                    "assign",
+                    str(_("Tilldela bedömare")),
+                    "secondary",
+                    verdict,
+                    url=reverse("applications:assign", args=[pk]),
+                )
+            )
+    undeclared = application.assignments.filter(reviewer_id=user.pk, conflict__isnull=True).exists()
+    if application.status in (Status.IN_PREPARATION, Status.COUNCIL_REVIEW) and undeclared:
+        items.append(
+            ActionItem(
+                "review",
+                str(_("Anmäl jäv och bedöm")),
+                "primary",
+                allow(),
+                url=reverse("applications:conflict", args=[pk]),
+            )
+        )
+    elif application.status in (Status.IN_PREPARATION, Status.COUNCIL_REVIEW):
         items.append(
             ActionItem(
                 "review",

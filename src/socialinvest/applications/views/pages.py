@@ -29,6 +29,7 @@ from ..selectors import (
     lead_unit_choices,
     lead_unit_names,
     review_summary,
+    reviewer_statuses,
 )
 from ..states import status_label
 from . import sections
@@ -117,6 +118,7 @@ def overview_context(request: HttpRequest, application: Application) -> dict[str
     return {
         "scores_verdict": scores,
         "review_summary": review_summary(application) if scores else None,
+        "reviewers": reviewer_statuses(application) if scores else [],
         "opinion": council_opinion_of(application),
         "decision": decision_of(application),
     }

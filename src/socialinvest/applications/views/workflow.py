@@ -61,6 +61,9 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """A preparation-group member scores the application against each criterion: draft, then submit."""
     application = viewable_application(request, pk)
+    mine = application.assignments.filter(reviewer_id=request.user.pk).first()
+    if mine is not None and mine.conflict is None:
+        return redirect("applications:conflict", pk=pk)  # declare conflict of interest first
     require(can_review(request.user, application))
     criteria = list(criteria_of(application.fund))
     existing = own_review(request.user, application)

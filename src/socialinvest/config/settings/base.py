@@ -26,8 +26,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "js_lib_htmx",
     "rules.apps.AutodiscoverRulesConfig",
+    # Queued work (mail): Django's tasks framework with its database backend, so the queue
+    # needs no server of its own and survives restarts; a worker runs `db_worker`.
+    "django_tasks",
+    "django_tasks_db",
     "socialinvest.core",
     "socialinvest.organisations",
+    "socialinvest.notifications",
     "socialinvest.funds",
     "socialinvest.applications",
     "socialinvest.ledger",
@@ -122,6 +127,18 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "socialinvest@localhost")
+EMAIL_TIMEOUT = 30
+# Links in mail point here.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# The task queue: the database backend by default (no extra server); another backend, e.g.
+# a Redis one, only where TASKS_BACKEND names it.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -8,5 +8,7 @@ from .base import VAR_DIR
 DEBUG = os.environ.get("DEBUG", "1").lower() in ("1", "true", "yes")
 # A development-only key; prod.py refuses to start without SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The demo writes each mail to a file under var/mail/ so a reader can open them.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
 VAR_DIR.mkdir(parents=True, exist_ok=True)

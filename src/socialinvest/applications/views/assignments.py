@@ -1,0 +1,122 @@
+"""The fund administrator assigns reviewers; an assigned member declares conflict of interest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import actions
+from ..actions.assign import preparation_members
+from ..models import Application, ReviewAssignment
+from ..permissions import can_assign_reviewers, can_declare_conflict
+from ..selectors import reviewer_statuses
+from .common import page_context, require, viewable_application
+from .forms import apply_errors
+
+
+class MemberChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class LeadChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class AssignForm(forms.Form):
+    reviewers = MemberChoice(
+        label=gettext_lazy("Bedömare"), queryset=None, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    lead = LeadChoice(label=gettext_lazy("Huvudbedömare"), queryset=None, required=False)
+    due_on = forms.DateField(
+        label=gettext_lazy("Klart senast"), widget=forms.DateInput(attrs={"type": "date"}), required=True
+    )
+
+    def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = preparation_members(application)
+        self.fields["reviewers"].queryset = members
+        self.fields["lead"].queryset = members
+
+
+class ConflictForm(forms.Form):
+    has_conflict = forms.TypedChoiceField(
+        label=gettext_lazy("Har du jäv i det här ärendet?"),
+        choices=[("no", gettext_lazy("Nej, jag har inget jäv")), ("yes", gettext_lazy("Ja, jag har jäv"))],
+        widget=forms.RadioSelect,
+        coerce=lambda v: v == "yes",
+    )
+    conflict_note = forms.CharField(
+        label=gettext_lazy("Om jävet"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    application = viewable_application(request, pk)
+    require(can_assign_reviewers(request.user, application))
+    current = list(ReviewAssignment.objects.filter(application=application))
+    initial: dict[str, Any] = {}
+    if current:
+        initial = {
+            "reviewers": [a.reviewer_id for a in current],
+            "lead": next((a.reviewer_id for a in current if a.is_lead), None),
+            "due_on": current[0].due_on,
+        }
+    form = AssignForm(request.POST or None, application=application, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.do_assign_reviewers(
+                application=application,
+                reviewers=list(d["reviewers"]),
+                lead=d["lead"],
+                due_on=d["due_on"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc, default="reviewers")
+        else:
+            messages.success(request, _("Bedömarna är tilldelade och har fått besked."))
+            return redirect("applications:detail", pk=pk)
+    context = page_context(
+        request, application, panel=False, form=form, reviewers=reviewer_statuses(application)
+    )
+    return render(request, "applications/assign.html", context)
+
+
+def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    application = viewable_application(request, pk)
+    require(can_declare_conflict(request.user, application))
+    form = ConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = actions.do_declare_conflict(
+                application=application,
+                has_conflict=form.cleaned_data["has_conflict"],
+                note=form.cleaned_data["conflict_note"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc, default="conflict_note")
+        else:
+            if assignment.conflict:
+                messages.success(request, _("Jävet är anmält. Fondförvaltaren ser det."))
+                return redirect("applications:detail", pk=pk)
+            return redirect("applications:review", pk=pk)
+    context = page_context(request, application, panel=False, form=form)
+    return render(request, "applications/conflict.html", context)
+
+
+urlpatterns = [
+    path("<int:pk>/assign/", assign, name="assign"),
+    path("<int:pk>/conflict/", declare_conflict, name="conflict"),
+]
