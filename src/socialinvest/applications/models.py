@@ -311,3 +311,14 @@ class ReviewAssignment(models.Model):
         ]
         verbose_name = _("tilldelad bedömning")
         verbose_name_plural = _("tilldelade bedömningar")
+
+
+# The conversation's models live in their own module; imported here so Django registers them.
+from .conversation.models import (  # noqa: E402
+    Comment,
+    CommentAttachment,
+    CommentRevision,
+    Visibility,
+)
+
+__all__ = ["Comment", "CommentAttachment", "CommentRevision", "Visibility"]

@@ -91,7 +91,7 @@ def notify_mentioned(application: Application, users: Iterable[Any], author: Any
         subject=f"[{application.reference}] " + _("%(name)s nämnde dig") % {"name": name},
         body=_("%(name)s nämnde dig i samtalet om ”%(title)s”:\n\n%(excerpt)s")
         % {"name": name, "title": application.title, "excerpt": excerpt},
-        url=_url(application, "applications:conversation"),
+        url=_url(application) + "section/conversation/",
         fund=application.fund,
         exclude=author,
     )

@@ -1,5 +1,12 @@
+from .conversation import views as conversation
 from .views import assignments, calculation, pages, workflow
 
 app_name = "applications"
 
-urlpatterns = [*pages.urlpatterns, *assignments.urlpatterns, *workflow.urlpatterns, *calculation.urlpatterns]
+urlpatterns = [
+    *pages.urlpatterns,
+    *assignments.urlpatterns,
+    *conversation.urlpatterns,
+    *workflow.urlpatterns,
+    *calculation.urlpatterns,
+]

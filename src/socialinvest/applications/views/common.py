@@ -57,6 +57,7 @@ TABS: tuple[Tab, ...] = (
     Tab("repayment", _("Återföring"), fields=("proposed_repayment",)),
     Tab("sign-off", _("Underskrift"), "signoff"),
     Tab("calculation", _("Kalkyl"), "calculation"),
+    Tab("conversation", _("Samtal"), "conversation"),
     Tab("timeline", _("Tidslinje"), "timeline"),
 )
 TAB_BY_SLUG = {t.slug: t for t in TABS}

@@ -246,7 +246,21 @@ def calculation_tab(request: HttpRequest, application: Application, tab: Tab) ->
 
 
 def timeline_tab(request: HttpRequest, application: Application, tab: Tab) -> HttpResponse:
-    return _render(request, application, tab, events=application_timeline(application))
+    """Who did what, when; comments the user may read are shown with their text."""
+    from ..conversation.selectors import comments_for, visible_events
+
+    events = list(visible_events(request.user, application_timeline(application), application))
+    if any(e.verb == "comment.posted" for e in events):
+        comments = {c.pk: c for c in comments_for(request.user, application)}
+        for e in events:
+            e.comment = comments.get(e.data.get("comment")) if e.verb == "comment.posted" else None
+    return _render(request, application, tab, events=events)
+
+
+def conversation_tab(request: HttpRequest, application: Application, tab: Tab) -> HttpResponse:
+    from ..conversation.views import conversation_tab as tab_view
+
+    return tab_view(request, application, tab)
 
 
 HANDLERS: dict[str, Handler] = {
@@ -258,6 +272,7 @@ HANDLERS: dict[str, Handler] = {
     "signoff": signoff_tab,
     "calculation": calculation_tab,
     "timeline": timeline_tab,
+    "conversation": conversation_tab,
 }
 
 
@@ -269,7 +284,7 @@ def section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
         return redirect("applications:detail", pk=pk)
     application = viewable_application(request, pk)
     if request.method == "POST":
-        if tab.kind in ("calculation", "timeline"):
+        if tab.kind in ("calculation", "timeline", "conversation"):
             return HttpResponse(status=405)
         require(can_edit(request.user, application))
     elif request.method not in ("GET", "HEAD"):
