@@ -333,7 +333,20 @@ def run_ledger_benchmarks() -> int:
     return subprocess.run([sys.executable, str(BENCH / "ledger_bench.py")], check=False).returncode
 
 
+def run_daily_benchmarks() -> int:
+    """Hook: the daily work's benchmarks (bench/daily_bench.py: the conversation page, queueing mail).
+
+    Skipped with ``--only`` or ``SOCIALINVEST_BENCH_DAILY=0``.
+    """
+    only = any(a == "--only" or a.startswith("--only=") for a in sys.argv[1:])
+    if only or os.environ.get("SOCIALINVEST_BENCH_DAILY") == "0":
+        return 0
+    print("\n" + "=" * 78 + "\n", flush=True)
+    return subprocess.run([sys.executable, str(BENCH / "daily_bench.py")], check=False).returncode
+
+
 if __name__ == "__main__":
     status = main()
     web_status = run_web_benchmarks()
-    sys.exit(run_ledger_benchmarks() or web_status or status)
+    ledger_status = run_ledger_benchmarks()
+    sys.exit(run_daily_benchmarks() or ledger_status or web_status or status)

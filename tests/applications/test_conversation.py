@@ -173,3 +173,34 @@ def test_edits_are_kept_as_history_and_audited(world, submitted_app, client):
         reverse("applications:comment_edit", args=[submitted_app.pk, comment.pk])
     ).content.decode()
     assert "Första" in page and "Andra" in page and "Tredje" in page
+
+
+@pytest.mark.django_db
+def test_the_conversation_page_reads_comments_in_a_constant_number_of_queries(world, submitted_app, client):
+    w = world
+
+    def queries_for(n: int) -> int:
+        for i in range(n):
+            do_post_comment(
+                application=submitted_app,
+                body=f"Kommentar {i}",
+                visibility=["applicants", "fund", "council"][i % 3],
+                acting_user=w.fund_admin,
+                uploads=[SimpleUploadedFile(f"b{i}.txt", b"Underlag", content_type="text/plain")],
+            )
+        client.force_login(w.fund_admin)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert (
+                client.get(
+                    reverse("applications:section", args=[submitted_app.pk, "conversation"])
+                ).status_code
+                == 200
+            )
+        return len(ctx.captured_queries)
+
+    few = queries_for(3)
+    many = queries_for(30)
+    assert many == few, f"{few} queries with 3 comments, {many} with 33"

@@ -95,16 +95,22 @@ def test_conversation_across_visibility_levels(world, page_as):
 
     admin = page_as(w.fund_admin)
     admin.goto(url)
-    admin.get_by_role("textbox", name=re.compile("^Kommentar \\(obligatoriskt")).fill("Kan ni förtydliga målgruppen? @sokande")
+    admin.get_by_role("textbox", name=re.compile("^Kommentar \\(obligatoriskt")).fill(
+        "Kan ni förtydliga målgruppen? @sokande"
+    )
     admin.get_by_label("Sökande och fonden").check()
     admin.get_by_role("button", name="Publicera").click()
     expect(admin.locator(".messages")).to_contain_text("publicerad")
-    admin.get_by_role("textbox", name=re.compile("^Kommentar \\(obligatoriskt")).fill("Internt: vi väntar med beredningen.")
+    admin.get_by_role("textbox", name=re.compile("^Kommentar \\(obligatoriskt")).fill(
+        "Internt: vi väntar med beredningen."
+    )
     admin.get_by_label("Endast fonden").check()
     admin.get_by_role("button", name="Publicera").click()
     council = page_as(w.council)
     council.goto(url)
-    council.get_by_role("textbox", name=re.compile("^Kommentar \\(obligatoriskt")).fill("Rådet vill se effektkedjan.")
+    council.get_by_role("textbox", name=re.compile("^Kommentar \\(obligatoriskt")).fill(
+        "Rådet vill se effektkedjan."
+    )
     council.get_by_label("Vetenskapliga rådet och fonden").check()
     council.get_by_role("button", name="Publicera").click()
     expect(council.locator(".comments")).not_to_contain_text("Internt")
@@ -124,7 +130,9 @@ def test_conversation_across_visibility_levels(world, page_as):
     applicant.get_by_role("button", name="Publicera").click()
     expect(applicant.locator(".error-summary")).to_contain_text("Formuläret innehåller fel")
     expect(applicant.locator(".field-error")).to_contain_text("personnummer")
-    applicant.get_by_role("textbox", name=re.compile("^Kommentar \\(obligatoriskt")).fill("Ja, vi förtydligar i avsnittet Behov.")
+    applicant.get_by_role("textbox", name=re.compile("^Kommentar \\(obligatoriskt")).fill(
+        "Ja, vi förtydligar i avsnittet Behov."
+    )
     applicant.get_by_role("button", name="Publicera").click()
     expect(applicant.locator(".comments li")).to_have_count(2)
     assert_accessible(applicant, "conversation (applicant)")

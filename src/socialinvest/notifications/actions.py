@@ -62,7 +62,7 @@ def send_daily_digests() -> int:
 def do_retry_mail(*, mail: OutgoingMail, acting_user: Any) -> OutgoingMail:
     """The fund administrator sends a failed mail again (e.g. after the mail server is fixed)."""
     with transaction.atomic():
-        locked = OutgoingMail.objects.select_for_update().select_related("fund").get(pk=mail.pk)
+        locked = OutgoingMail.objects.select_for_update().get(pk=mail.pk)
         if not can_see_outbox_of(acting_user, locked):
             raise PermissionDenied(_("Endast fondförvaltaren hanterar fondens utskick."))
         if locked.status == MailStatus.SENT:

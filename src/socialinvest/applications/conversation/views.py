@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -62,7 +64,7 @@ def conversation_tab(
     levels = writable_levels(request.user, application)
     if form is None and levels:
         form = CommentForm(levels=levels)
-    comments = list(comments_for(request.user, application))
+    comments = comment_rows(request.user, application)
     context = page_context(
         request,
         application,
@@ -72,6 +74,44 @@ def conversation_tab(
         readable=readable_levels(request.user, application),
     )
     return render(request, "applications/detail.html", context)
+
+
+def comment_rows(user: Any, application: Application) -> list[dict[str, Any]]:
+    """The thread as plain rows, what each shows worked out once in Python (200 comments render
+    in a fraction of what per-row ``{% url %}``, ``|date`` and ``|linebreaks`` would cost)."""
+    edit_url = pk_url("applications:comment_edit", application.pk)
+    file_url = pk_url("applications:comment_attachment", application.pk)
+    labels = dict(Visibility.choices)
+    rows = []
+    for c in comments_for(user, application):
+        created = timezone.localtime(c.created_at)
+        url = edit_url(c.pk)
+        rows.append(
+            {
+                "pk": c.pk,
+                "author": c.author.get_full_name() or c.author.username,
+                "created_iso": created.isoformat(),
+                "created": created.strftime("%Y-%m-%d %H:%M"),
+                "visibility": c.visibility,
+                "visibility_label": labels[c.visibility],
+                "body": linebreaks(c.body, autoescape=True),
+                "edited": c.edited_at is not None,
+                "revision_count": c.revision_count,
+                "files": [(f.name, file_url(c.pk, f.pk)) for f in c.attachments.all()],
+                "edit_url": url if (c.author_id == user.pk or c.edited_at) else "",
+                "own": c.author_id == user.pk,
+            }
+        )
+    return rows
+
+
+def pk_url(name: str, pk: int) -> Any:
+    """``reverse(name, args=[pk, *ids])`` for many ids at the cost of one ``reverse``."""
+    marker = 987654321
+    template = reverse(name, args=[pk, marker, marker + 1] if name.endswith("attachment") else [pk, marker])
+    return lambda *ids: template.replace(str(marker), str(ids[0]), 1).replace(
+        str(marker + 1), str(ids[-1]), 1
+    )
 
 
 @require_POST
