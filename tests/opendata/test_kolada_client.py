@@ -78,11 +78,14 @@ def test_a_service_that_keeps_answering_500_is_a_clear_error() -> None:
         assert len(k.requests) == 3
 
 
-def test_a_404_is_not_retried() -> None:
+def test_a_404_is_not_retried_and_means_no_such_id() -> None:
     with kolada_stand_in() as k:
         with pytest.raises(OpenDataError) as info:
             client(k.base).kpi("N99999")
-        assert info.value.code == "http_status" and len(k.requests) == 1
+        assert info.value.code == "unknown_kpi" and len(k.requests) == 1
+        with pytest.raises(OpenDataError) as info:
+            client(k.base).values("N99999", ["0581"], [2020])
+        assert info.value.code == "http_status" and info.value.params["status"] == 404
 
 
 def test_a_timeout_is_retried_then_reported_as_unreachable() -> None:

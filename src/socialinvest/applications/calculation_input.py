@@ -121,7 +121,12 @@ def read_upload(name: str, raw: bytes, size: int) -> Upload:
 
 
 def starter_fields(title: str, lead_actor: str | None) -> sf.Fields:
-    """A sensible first scenario for a new application (every number marked as a placeholder on the page).
+    """A sensible first scenario for a new application (every number marked as a placeholder on the page)."""
+    return sf.to_fields(starter_data(title, lead_actor))
+
+
+def starter_data(title: str, lead_actor: str | None) -> dict[str, Any]:
+    """The first scenario as scenario-file data (the editor's starter, and an idea started from a need).
 
     Price year: the catalogue's latest price-index year, so catalogue unit costs
     convert; start year: this year; 20 years, 10 000 draws, a fixed seed.
@@ -154,4 +159,4 @@ def starter_fields(title: str, lead_actor: str | None) -> sf.Fields:
             }
         ],
     }
-    return sf.to_fields(data)
+    return data

@@ -8,6 +8,7 @@ urlpatterns = [
     path("ledger/", include("socialinvest.ledger.urls")),
     path("followup/", include("socialinvest.followup.urls")),
     path("notifications/", include("socialinvest.notifications.views")),
+    path("needs/", include("socialinvest.needs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

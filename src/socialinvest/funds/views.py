@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from socialinvest.applications.permissions import Access
+from socialinvest.core.panels import render_panels
 from socialinvest.organisations.models import Role
 
 from .models import Fund, RepaymentModel
@@ -42,5 +43,6 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rounds": upcoming_rounds(fund),
             "ideas_verdict": ideas_verdict(fund),
             "manage_rounds": can_manage_rounds(request.user, fund),
+            "panels": render_panels("fund_detail", request, fund),
         },
     )

@@ -107,10 +107,19 @@ class KoladaClient:
 
     # -- metadata ----------------------------------------------------------------------------------
 
+    def _lookup(self, path: str) -> list[dict[str, Any]]:
+        """A metadata answer's values; a 404 is an empty answer (the id does not exist)."""
+        try:
+            return _values(self.get_json(self._url(path)), self.base_url)
+        except OpenDataError as exc:
+            if exc.code == "http_status" and exc.params.get("status") == 404:
+                return []
+            raise
+
     def kpi(self, kpi_id: str) -> KpiMeta:
         """A key figure's metadata; :class:`OpenDataError` ``unknown_kpi`` if Kolada has none."""
         _check_id("kpi", kpi_id)
-        values = _values(self.get_json(self._url(f"kpi/{urllib.parse.quote(kpi_id)}")), self.base_url)
+        values = self._lookup(f"kpi/{urllib.parse.quote(kpi_id)}")
         for item in values:
             if str(item.get("id", "")) == kpi_id:
                 return KpiMeta(
@@ -123,7 +132,7 @@ class KoladaClient:
     def municipality_title(self, code: str) -> str:
         """The municipality's (or region's) name; ``unknown_municipality`` if the code is not Kolada's."""
         _check_id("municipality", code)
-        values = _values(self.get_json(self._url(f"municipality/{urllib.parse.quote(code)}")), self.base_url)
+        values = self._lookup(f"municipality/{urllib.parse.quote(code)}")
         for item in values:
             if str(item.get("id", "")) == code:
                 return str(item.get("title") or code)
@@ -134,8 +143,7 @@ class KoladaClient:
     def municipality_group(self, group_id: str) -> MunicipalityGroup:
         """A municipality group with its members."""
         _check_id("municipality group", group_id)
-        url = self._url(f"municipality_groups/{urllib.parse.quote(group_id)}")
-        for item in _values(self.get_json(url), self.base_url):
+        for item in self._lookup(f"municipality_groups/{urllib.parse.quote(group_id)}"):
             if str(item.get("id", "")) == group_id:
                 members = tuple(str(m.get("id")) for m in item.get("members") or () if isinstance(m, dict))
                 return MunicipalityGroup(

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "socialinvest.applications",
     "socialinvest.ledger",
     "socialinvest.followup",
+    "socialinvest.needs",
     "socialinvest.web",
 ]
 
