@@ -37,7 +37,7 @@ class AimView:
 
     def rows(self) -> list[dict[str, object]]:
         a = self.aim
-        years = sorted(set(self.local) | set(self.benchmark) | {a.baseline_year, a.target_year})
+        years = sorted(set(self.local) | set(self.benchmark) | set(range(a.baseline_year, a.target_year + 1)))
         return [
             {
                 "year": y,
