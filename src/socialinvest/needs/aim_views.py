@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods
 from socialinvest.applications.models import Application
 from socialinvest.applications.views.forms import apply_errors
 from socialinvest.funds.models import Fund
-from socialinvest.opendata import KOLADA_ATTRIBUTION
 
 from . import actions
 from .actions.aims import CLOSED
@@ -23,7 +22,7 @@ from .charts import line_spec
 from .forms import AimForm, AimInvestmentsForm, DeleteAimForm
 from .models import Aim
 from .permissions import can_manage_aims, can_view_aims
-from .views import chart_context
+from .views import attribution, chart_context
 
 
 def _fund(request: HttpRequest, fund_pk: int) -> Fund:
@@ -58,7 +57,7 @@ def aims(request: HttpRequest, fund_pk: int) -> HttpResponse:
             "fund": fund,
             "aims": views,
             "can_manage": can_manage_aims(request.user, fund),
-            "attribution": KOLADA_ATTRIBUTION,
+            "attribution": attribution(),
             **chart_context(),
         },
     )

@@ -28,7 +28,9 @@ def _template(language: str, unit: str) -> dict[str, Any]:
             x=alt.X("year:O", title=_("År")),
             y=alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False)),
             color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
-            strokeDash=alt.StrokeDash("dash:N", legend=None),
+            strokeDash=alt.StrokeDash(
+                "dash:N", scale=alt.Scale(domain=["solid", "dash"], range=[[1, 0], [6, 4]]), legend=None
+            ),
             tooltip=[
                 alt.Tooltip("series:N", title=_("Serie")),
                 alt.Tooltip("year:O", title=_("År")),

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from socialinvest.applications.calculation_charts import bundle_version, swedish_format_locale
 from socialinvest.applications.views.forms import apply_errors
 from socialinvest.funds.models import Fund
-from socialinvest.opendata import KOLADA_ATTRIBUTION
 from socialinvest.organisations.models import Organisation, Unit
 
 from . import actions
@@ -41,6 +40,11 @@ def index(request: HttpRequest) -> HttpResponse:
     if len(organisations) == 1:
         return redirect("needs:analysis", slug=organisations[0].slug)
     return render(request, "needs/index.html", {"organisations": organisations})
+
+
+def attribution() -> str:
+    """Kolada's required attribution, in the page's language."""
+    return _("Källa: Kolada (RKA, Rådet för främjande av kommunala analyser), licens CC BY 4.0")
 
 
 def chart_context() -> dict[str, Any]:
@@ -74,7 +78,7 @@ def analysis(request: HttpRequest, slug: str) -> HttpResponse:
             "analysis": result,
             "can_manage": can_manage_open_data(request.user, organisation),
             "can_apply": can_apply,
-            "attribution": KOLADA_ATTRIBUTION,
+            "attribution": attribution(),
             **chart_context(),
         },
     )
@@ -106,7 +110,7 @@ def _open_data_page(request: HttpRequest, organisation: Organisation, **forms: A
         "indicators": effective_kpis(organisation),
         "recent": recent[:RECENT],
         "count": recent.count(),
-        "attribution": KOLADA_ATTRIBUTION,
+        "attribution": attribution(),
     }
     status = 400 if any(f.errors for f in forms.values()) else 200
     return render(request, "needs/open_data.html", context, status=status)

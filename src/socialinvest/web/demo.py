@@ -30,6 +30,7 @@ from socialinvest.applications.states import Status
 from socialinvest.core.audit import record_event
 from socialinvest.engine import Scenario, ScenarioError, load_scenario, parse_scenario, parse_text
 from socialinvest.funds.models import Criterion, Fund
+from socialinvest.needs.demo import load_needs
 from socialinvest.organisations.models import Membership, Organisation, Role, Unit
 
 from . import demo_content as content
@@ -326,6 +327,7 @@ def load_demo(*, stdout: TextIO | None = None) -> DemoSummary:
             loader.application(fund, spec)
         load_economy(users=loader.users, units=loader.units, say=loader.say)
         load_parties_fund(org=org, units=loader.units, users=loader.users, say=loader.say)
+        load_needs(org=org, fund=fund, users=loader.users, examples=examples_dir(), say=loader.say)
     for app in Application.objects.filter(fund=fund).order_by("reference"):
         summary.applications.append((app.reference, app.title, str(app.get_status_display())))
     if not summary.created_anything:

@@ -43,6 +43,8 @@ def do_update_needs_settings(
             raise ValidationError({"comparison_group_title": _("Högst 300 tecken.")})
         reject_personnummer(title)
         before = [settings.comparison_group, settings.comparison_group_title]
+        if before == [group, title]:
+            return settings  # nothing changed, nothing to record
         settings.comparison_group, settings.comparison_group_title = group, title
         settings.save()
         record_event(
@@ -106,8 +108,10 @@ def do_update_indicator_setting(
         }
         setting.kpi, setting.population, setting.population_year = kpi, population, population_year
         setting.population_source, setting.cost_item = population_source, cost_item
-        setting.save()
         after = {k: getattr(setting, k) for k in before}
+        if after == before and not _created:
+            return setting  # nothing changed, nothing to record
+        setting.save()
         record_event(
             actor=acting_user,
             verb="needs.indicator_changed",
