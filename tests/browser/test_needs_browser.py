@@ -1,4 +1,4 @@
-"""The needs analysis and the fund's aims in Chromium: charts drawn, axe clean, both languages, screenshots."""
+"""The needs analysis and the aims in Chromium: charts drawn, axe clean, both languages, screenshots."""
 
 from __future__ import annotations
 

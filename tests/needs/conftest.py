@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from kolada_server import KoladaStandIn, kolada_stand_in
 
 

@@ -213,7 +213,6 @@ def test_aim_input_is_checked_and_only_the_fund_admin_sets_it(coded: Any) -> Non
 
 def test_aim_investments_only_from_the_fund(coded: Any, world: Any) -> None:
     from factories import FundFactory
-
     from socialinvest.applications.actions import do_create_application
 
     aim = do_save_aim(

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from kolada_server import recorded, serve_kpis
 
+from kolada_server import recorded, serve_kpis
 from socialinvest.applications.models import Application
 from socialinvest.needs.actions import do_import_open_data, do_save_aim, do_update_indicator_setting
 from socialinvest.needs.models import Aim, OpenDataValue
@@ -181,12 +181,12 @@ def test_command_fetches_and_refuses_bad_input(coded: Any, kolada: Any) -> None:
         "fetch_open_data", "--municipality", "0581", "--kpi", "N02797", "--years", "2022-2023", stdout=out
     )
     assert out.getvalue().startswith("4 värden sparade (4 nya, 0 uppdaterade): N02797; 0581, 0000; 2022–2023")
-    with pytest.raises(CommandError, match="--years: Skriv år som 2010-2024 eller 2024."):
+    with pytest.raises(CommandError, match=r"--years: Skriv år som 2010-2024 eller 2024\."):
         call_command("fetch_open_data", "--municipality", "0581", "--years", "x")
     with pytest.raises(CommandError, match="ingen organisation med 9999"):
         call_command("fetch_open_data", "--municipality", "9999")
     kolada.ok("kpi/N99999", {"count": 0, "values": []})
-    with pytest.raises(CommandError, match="kolada: Kolada har inget nyckeltal med id N99999."):
+    with pytest.raises(CommandError, match=r"kolada: Kolada har inget nyckeltal med id N99999\."):
         call_command("fetch_open_data", "--municipality", "0581", "--kpi", "N99999", "--years", "2022")
     assert OpenDataValue.objects.count() == 4
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from kolada_server import data_page, recorded, serve_kpis
 
+from kolada_server import data_page, recorded, serve_kpis
 from socialinvest.core.models import AuditEvent
 from socialinvest.needs.actions import do_enter_open_data_value, do_fetch_open_data, do_import_open_data
 from socialinvest.needs.models import OpenDataKpi, OpenDataValue, Source
