@@ -309,44 +309,30 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if args.strict and failed else 0
 
 
-def run_web_benchmarks() -> int:
-    """Hook: the web benchmarks (bench/web_perf.py, results in bench/results/web.json), in their own process.
+# The other benchmark scripts, each in its own process after the engine's: (script, what it
+# measures, the environment variable that skips it when set to 0).  Add a line for a new one.
+OTHER_BENCHMARKS = [
+    ("web_perf.py", "the web pages under load (results in bench/results/web.json)", "SOCIALINVEST_BENCH_WEB"),
+    ("ledger_bench.py", "the revolving fund's reports", "SOCIALINVEST_BENCH_LEDGER"),
+    ("daily_bench.py", "the daily work: the conversation page, queueing mail", "SOCIALINVEST_BENCH_DAILY"),
+    ("needs_bench.py", "the needs analysis: the page and a fetch", "SOCIALINVEST_BENCH_NEEDS"),
+]
 
-    Skipped with ``--only`` or ``SOCIALINVEST_BENCH_WEB=0``.
-    """
-    only = any(a == "--only" or a.startswith("--only=") for a in sys.argv[1:])
-    if only or os.environ.get("SOCIALINVEST_BENCH_WEB") == "0":
+
+def run_other_benchmarks() -> int:
+    """Run each of :data:`OTHER_BENCHMARKS`; skipped with ``--only``. The first failing status, else 0."""
+    if any(a == "--only" or a.startswith("--only=") for a in sys.argv[1:]):
         return 0
-    print("\n" + "=" * 78 + "\n", flush=True)
-    return subprocess.run([sys.executable, str(BENCH / "web_perf.py")], check=False).returncode
-
-
-def run_ledger_benchmarks() -> int:
-    """Hook: the revolving fund's report benchmarks (bench/ledger_bench.py), in their own process.
-
-    Skipped with ``--only`` or ``SOCIALINVEST_BENCH_LEDGER=0``.
-    """
-    only = any(a == "--only" or a.startswith("--only=") for a in sys.argv[1:])
-    if only or os.environ.get("SOCIALINVEST_BENCH_LEDGER") == "0":
-        return 0
-    print("\n" + "=" * 78 + "\n", flush=True)
-    return subprocess.run([sys.executable, str(BENCH / "ledger_bench.py")], check=False).returncode
-
-
-def run_daily_benchmarks() -> int:
-    """Hook: the daily work's benchmarks (bench/daily_bench.py: the conversation page, queueing mail).
-
-    Skipped with ``--only`` or ``SOCIALINVEST_BENCH_DAILY=0``.
-    """
-    only = any(a == "--only" or a.startswith("--only=") for a in sys.argv[1:])
-    if only or os.environ.get("SOCIALINVEST_BENCH_DAILY") == "0":
-        return 0
-    print("\n" + "=" * 78 + "\n", flush=True)
-    return subprocess.run([sys.executable, str(BENCH / "daily_bench.py")], check=False).returncode
+    status = 0
+    for script, _what, skip in OTHER_BENCHMARKS:
+        if os.environ.get(skip) == "0":
+            continue
+        print("\n" + "=" * 78 + "\n", flush=True)
+        code = subprocess.run([sys.executable, str(BENCH / script)], check=False).returncode
+        status = status or code
+    return status
 
 
 if __name__ == "__main__":
     status = main()
-    web_status = run_web_benchmarks()
-    ledger_status = run_ledger_benchmarks()
-    sys.exit(run_daily_benchmarks() or ledger_status or web_status or status)
+    sys.exit(run_other_benchmarks() or status)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from socialinvest.engine.catalogue import default_catalogue
 from socialinvest.engine.gap import GapPrice, price_of_gap
 
-from .models import NATIONAL, Aim, OpenDataKpi
+from .models import NATIONAL, Aim, NeedsSettings, OpenDataKpi
 from .selectors import actor_names, figures
 
 
@@ -80,7 +80,7 @@ def aim_progress(fund: Any) -> list[AimView]:
     benches = {a.benchmark or NATIONAL for a in aims}
     data = figures([a.kpi for a in aims], [c for c in (code, *benches) if c])
     titles = dict(OpenDataKpi.objects.filter(id__in=[a.kpi for a in aims]).values_list("id", "title"))
-    settings = getattr(org, "needs_settings", None)
+    settings = NeedsSettings.objects.filter(organisation=org).first()
     catalogue = default_catalogue()
     price_year = max(catalogue.price_index)
     views, actors = [], set()

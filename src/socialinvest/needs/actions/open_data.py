@@ -171,7 +171,8 @@ def do_fetch_open_data(
     if not wanted_kpis:
         raise ValidationError({"kpis": _("Inga nyckeltal att hämta.")})
     wanted_years = check_years(list(years) or list(default_years()))
-    group = getattr(getattr(organisation, "needs_settings", None), "comparison_group", "")
+    groups = NeedsSettings.objects.filter(organisation=organisation).values_list("comparison_group")
+    group = (groups.first() or ("",))[0]
     areas = list(dict.fromkeys([code, NATIONAL, *([group] if group else [])]))
     client = client or kolada_client()
     metas, rows, skipped = [], [], []
