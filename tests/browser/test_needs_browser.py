@@ -91,3 +91,15 @@ def test_aims_page_and_fund_panel(needs_world: Any, page_as: Any) -> None:
     page.get_by_label("Målår").fill("2030")
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("heading", name="Färre placerade barn")).to_be_visible()
+
+
+def test_aims_page_in_english(needs_world: Any, page_as: Any) -> None:
+    page = page_as(needs_world.auditor)
+    page.goto(reverse("needs:aims", args=[needs_world.fund.pk]))
+    page.get_by_label("Språk").select_option("en")
+    page.get_by_role("button", name="Byt").click()
+    expect(page.get_by_role("heading", name="Long-term aims", level=1)).to_be_visible()
+    expect(page.locator("article").first).to_contain_text("The price of what remains")
+    expect(page.get_by_role("link", name="New aim")).to_have_count(0)  # the auditor reads only
+    assert_accessible(page, "aims, English")
+    shot(page, "aims-en")

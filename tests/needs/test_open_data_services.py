@@ -179,3 +179,24 @@ def test_enter_one_value(coded: Any) -> None:
             acting_user=coded.fund_admin,
         )
     assert "value" in info.value.message_dict
+
+
+def test_a_fetch_with_a_comparison_group_names_it_from_kolada(coded: Any, kolada: Any) -> None:
+    from socialinvest.needs.actions import do_update_needs_settings
+    from socialinvest.needs.models import NeedsSettings
+
+    do_update_needs_settings(
+        organisation=coded.org,
+        comparison_group="G33904",
+        comparison_group_title="",
+        acting_user=coded.fund_admin,
+    )
+    kolada.ok("municipality/0581", recorded("municipality_0581.json"))
+    kolada.ok("municipality_groups/G33904", recorded("municipality_group_G33904.json"))
+    serve_kpis(kolada, ["N02797"], ["0581", "0000", "G33904"], range(2022, 2024))
+    stored = do_fetch_open_data(
+        organisation=coded.org, kpis=["N02797"], years=[2022, 2023], acting_user=coded.fund_admin
+    )
+    assert stored.areas == ("0581", "0000", "G33904") and stored.total == 6
+    title = NeedsSettings.objects.get(organisation=coded.org).comparison_group_title
+    assert title.startswith("Liknande kommuner, unga som varken arbetar eller studerar")

@@ -178,6 +178,7 @@ def do_fetch_open_data(
     metas, rows, skipped = [], [], []
     try:
         client.municipality_title(code)
+        group_title = client.municipality_group(group).title if group else ""
         for kpi in wanted_kpis:
             try:
                 meta = client.kpi(kpi)
@@ -206,8 +207,12 @@ def do_fetch_open_data(
         raise ValidationError({"kolada": " ".join(skipped) or _("Inga nyckeltal att hämta.")})
     when = timezone.now()
     with transaction.atomic():
-        _settings_locked(organisation)
+        needs_settings = _settings_locked(organisation)
         can_manage_open_data(acting_user, organisation).require()
+        if group_title and not needs_settings.comparison_group_title:
+            # The group's name as Kolada gives it, where the organisation has not named it.
+            needs_settings.comparison_group_title = group_title[:300]
+            needs_settings.save(update_fields=["comparison_group_title"])
         for meta in metas:
             OpenDataKpi.objects.update_or_create(
                 id=meta.id,
