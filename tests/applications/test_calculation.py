@@ -83,6 +83,64 @@ def test_preview_shows_the_engines_numbers_for_the_worked_example(world, app, cl
 
 
 @pytest.mark.django_db
+def test_preview_shows_each_perspective_and_transfers_set_in_the_form(world, app, client):
+    """docs/worked-example.md, part 2: the welfare lines as transfers to the individual."""
+    client.force_login(world.applicant)
+    post = example_post(
+        **{
+            "cost_items-0-cost-0-transfer_to": "individ",
+            "cost_items-0-cost-1-transfer_to": "individ",
+            "public_funds_factor": "1,3",
+        }
+    )
+    html = text(client.post(url("calculation_preview", app), post, **HTMX))
+    table = html[html.index('id="perspectives"') :]
+    for key, npv in [
+        ("municipality", "1 974 696"),
+        ("public_sector", "2 768 722"),
+        ("participants", "−2 382 077"),
+        ("society", "386 645"),
+        ("society_public_funds", "1 217 261"),
+    ]:
+        row = table[table.index(f'id="perspective-{key}"') :]
+        row = row[: row.index("</tr>")]
+        assert f">{npv}</td>" in row, (key, row)
+    assert "386 645 kr" in html  # the key figure is society's
+    assert "Nettonuvärde (NPV), samhället" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("headline", "shown"), [("municipality", "1 974 696"), ("society", "2 768 722")])
+def test_key_figures_lead_with_the_funds_headline_perspective_and_show_society_beside(
+    world, app, client, headline, shown
+):
+    from socialinvest.ledger.actions import do_set_headline_perspective
+
+    do_set_headline_perspective(fund=world.fund, perspective=headline, acting_user=world.fund_admin)
+    client.force_login(world.applicant)
+    html = text(client.post(url("calculation_preview", app), example_post(), **HTMX))
+    assert re.search(rf'id="kpi-npv">{shown} kr<', html)
+    if headline == "society":
+        assert 'id="kpi-npv-society"' not in html
+    else:
+        assert "Nettonuvärde (NPV), kommunen" in html
+        assert re.search(r'id="kpi-npv-society">2 768 722 kr<', html)
+    row = html[html.index(f'id="perspective-{headline}"') :]
+    assert "fondens huvudperspektiv" in row[: row.index("</tr>")]
+
+
+def test_form_keeps_transfers_and_the_public_funds_factor() -> None:
+    data = parse_text((EXAMPLE.parent / "worked-example-transfers.yaml").read_text(encoding="utf-8"))
+    back = sf.to_scenario(sf.to_fields(data))
+    assert back["version"] == 2 and back["public_funds_factor"] == 1.3
+    assert back["cost_items"][0]["transfer_to"] == {
+        "kommun.socialtjanst": "individ",
+        "stat.forsakringskassan": "individ",
+    }
+    assert parse_scenario(back).cost_items[0].transfers() == parse_scenario(data).cost_items[0].transfers()
+
+
+@pytest.mark.django_db
 def test_preview_with_monte_carlo_shows_probability_and_interval(world, app, client):
     client.force_login(world.applicant)
     html = text(client.post(url("calculation_preview", app), example_post(draws="2000"), **HTMX))

@@ -135,7 +135,11 @@ CASES = [
         "två gånger",
     ),
     (parse({**BASE, "version": True}), "must be 1, got True", "måste vara 1, men är True"),
-    (parse({**BASE, "version": 2}), "must be one of 1, got 2", "måste vara något av 1, men är 2"),
+    (
+        parse({**BASE, "version": 3}),
+        "must be one of 1 or 2, got 3",
+        "måste vara något av 1 eller 2, men är 3",
+    ),
     (parse({**BASE, "discount_rate": True}), "must be a rate", "måste vara en räntesats"),
     (parse({**BASE, "discount_rate": {"steps": []}}), "at least one step", "minst en räntesats"),
     (parse({**BASE, "discount_rate": {"steps": [{"from": 1, "rate": 0.03}]}}), "first step", "från år 0"),
@@ -199,6 +203,24 @@ CASES = [
     ),
     (parse(outcome(cost_item="qqq")), "unknown cost item 'qqq'", "okänd kostnadspost 'qqq'"),
     (parse([1, 2]), "got a list", "men filen är en lista"),
+    # scenario.py: transfers (version 2)
+    (
+        parse(item(transfer_to="individ")),
+        "needs 'version: 2'",
+        "cost_items[0].transfer_to: kräver 'version: 2' (version 1 har inga transfereringar)",
+    ),
+    (parse({**item(transfer_to=[1]), "version": 2}), "map from paying actor", "en tabell från betalande"),
+    (parse({**item(transfer_to={}), "version": 2}), "at least one paying actor", "ange minst en betalande"),
+    (
+        parse({**item(transfer_to={"stat.polisen": "individ"}), "version": 2}),
+        "not one of this item's actors",
+        "'stat.polisen' är inte en av postens aktörer",
+    ),
+    (
+        parse({**item(transfer_to="kommun.socialtjanst"), "version": 2}),
+        "cannot pay a transfer to itself",
+        "kan inte betala en transferering till sig själv",
+    ),
     (parse(None), "got empty", "men filen är tom"),
     # loading.py: files
     (lambda: parse_text("  "), "file is empty", "filen är tom"),

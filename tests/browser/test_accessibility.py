@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from browser_builders import application_in
@@ -383,3 +385,20 @@ def test_followup_measurement_by_keyboard(world, page_as):
     lead.keyboard.press("Enter")
     expect(lead.locator(".messages")).to_contain_text("Mätningen är inskickad för granskning.")
     expect(lead.locator("#measurement-status")).to_have_text("Inskickad")
+
+
+def test_calculation_shows_each_perspective_with_the_funds_headline(world, page_as, tmp_path):
+    """The saved worked example: the municipality leads (the fund's default), society beside it."""
+    app = application_in(world, "full_application")
+    page = page_as(world.applicant)
+    page.goto(_calculation(app))
+    expect(page.locator("#kpi-npv")).to_have_text("1 974 696 kr")
+    expect(page.locator("#kpi-npv-society")).to_have_text("2 768 722 kr")
+    expect(page.locator("#perspective-municipality")).to_contain_text("fondens huvudperspektiv")
+    expect(page.locator("#perspective-society")).to_contain_text("2 768 722")
+    expect(page.locator("#perspective-participants")).to_contain_text("0")
+    assert_accessible(page, "calculation perspectives", include=["#calc-results"])
+    page.locator("#calc-results").screenshot(path=str(tmp_path / "calculation-perspectives.png"))
+    shots = os.environ.get("SOCIALINVEST_SCREENSHOTS")
+    if shots:
+        page.locator("#calc-results").screenshot(path=str(Path(shots) / "calculation-perspectives.png"))

@@ -144,7 +144,7 @@ def test_calc_json_as_subprocess(with_draws: Path) -> None:
 
 
 def test_calc_table_in_swedish(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "calc", str(EXAMPLE))
+    code, out, err = run(capsys, "calc", str(EXAMPLE), "--lang", "sv")
     assert (code, err) == (0, "")
     assert "2 768 722 kr" in out
     assert "2,59" in out
@@ -154,9 +154,9 @@ def test_calc_table_in_swedish(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_calc_table_shows_monte_carlo(capsys: pytest.CaptureFixture[str], with_draws: Path) -> None:
-    code, out, _ = run(capsys, "calc", str(with_draws), "--no-sensitivity")
+    code, out, _ = run(capsys, "calc", str(with_draws), "--no-sensitivity", "--lang", "sv")
     assert code == 0
-    assert "Monte Carlo (2 000 dragningar, seed 0)" in out
+    assert "Monte Carlo (2 000 dragningar, seed 0)" in out and "Kommunen" in out
     assert "P(NPV > 0)" in out
     assert "Känslighet" not in out
 
@@ -182,7 +182,7 @@ def test_calc_xlsx_needs_output(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_sensitivity_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "sensitivity", str(EXAMPLE))
+    code, out, _ = run(capsys, "--lang", "sv", "sensitivity", str(EXAMPLE))
     assert code == 0
     assert "Känslighet" in out and "Kalkylränta" in out
     # Amounts as whole kronor, not "418 321,596".
@@ -193,7 +193,7 @@ def test_sensitivity_table(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "validate", str(EXAMPLE))
+    code, out, err = run(capsys, "validate", str(EXAMPLE), "--lang", "sv")
     assert (code, err) == (0, "")
     assert out.startswith(f"{EXAMPLE}: giltig (Worked example; sha256 ")
 
@@ -391,7 +391,7 @@ def test_cohort_swedish_decimal_comma(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_cohort_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, *COHORT, "--excluded", "22")
+    code, out, _ = run(capsys, *COHORT, "--excluded", "22", "--lang", "sv")
     assert code == 0
     assert "346 500 000 kr" in out and "15 750 000 kr" in out and "12,9 %" in out
 
@@ -436,7 +436,7 @@ def test_equivalents_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_equivalents_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "equivalents", "31 500 000")
+    code, out, _ = run(capsys, "equivalents", "31 500 000", "--lang", "sv")
     assert code == 0
     assert out.startswith("31 500 000 kr motsvarar")
     assert "88 984" in out and "fritidsgårdar" in out
@@ -525,7 +525,7 @@ def test_portfolio_json(capsys: pytest.CaptureFixture[str], portfolio_dir: Path)
 
 
 def test_portfolio_table(capsys: pytest.CaptureFixture[str], portfolio_dir: Path) -> None:
-    code, out, _ = run(capsys, "portfolio", str(portfolio_dir))
+    code, out, _ = run(capsys, "portfolio", str(portfolio_dir), "--lang", "sv")
     assert code == 0
     assert out.startswith("Portfölj: 2 scenarier, 500 dragningar")
 
@@ -583,7 +583,70 @@ def test_catalogue_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_catalogue_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "catalogue")
+    code, out, _ = run(capsys, "catalogue", "--lang", "sv")
     assert code == 0
     assert out.startswith("Katalog ")
     assert "kommun.socialtjanst" in out
+
+
+# --- language: the user's locale, or --lang; Swedish by default ------------------------------------
+
+
+def test_swedish_by_default_tables_and_problems_alike(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("LC_ALL")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    code, out, err = run(capsys, "calc", str(EXAMPLE))
+    assert (code, err) == (0, "")
+    assert "Nettonuvärde (NPV)" in out and "2 768 722 kr" in out and "Break-even, fall" in out
+    bad = scenario_file(tmp_path, outcomes=[{**BASE["outcomes"][0], "baseline_risk": 1.4}])
+    code, out, err = run(capsys, "validate", str(bad))
+    assert code == 2 and out == ""
+    assert err == "outcomes[0].baseline_risk: måste vara mellan 0 och 1, men är 1,4\n"
+
+
+def test_english_locale_gives_english_tables_and_the_engines_messages(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "calc", str(EXAMPLE))
+    assert (code, err) == (0, "")
+    assert "Net present value (NPV)" in out and "2,768,722 SEK" in out
+    assert "Break-even, cases: how many avoided cases" in out
+    assert "Nettonuvärde" not in out and " kr" not in out
+    bad = scenario_file(tmp_path, outcomes=[{**BASE["outcomes"][0], "baseline_risk": 1.4}])
+    code, _, err = run(capsys, "validate", str(bad))
+    assert err == "outcomes[0].baseline_risk: must be between 0 and 1, got 1.4\n"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("sv", "Nettonuvärde (NPV)"), ("en", "Net present value (NPV)")]
+)
+def test_lang_option_wins_over_the_locale_before_or_after_the_command(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lang: str, expected: str
+) -> None:
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8" if lang == "sv" else "sv_SE.UTF-8")
+    for args in (("--lang", lang, "calc", str(EXAMPLE)), ("calc", str(EXAMPLE), "--lang", lang)):
+        code, out, _ = run(capsys, *args)
+        assert code == 0 and expected in out
+
+
+def test_the_text_output_explains_break_even_and_negative_switching_values(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "calc", str(ROOT / "examples" / "alla-barn-i-skolan.yaml"), "--draws", "0")
+    assert code == 0
+    assert "Break-even, cases: how many avoided cases (with the same mix of outcomes) would" in out
+    assert "Negative: the NPV is positive even if the outcome has\nno effect at all" in out
+    code, out, _ = run(capsys, "--lang", "sv", "sensitivity", str(EXAMPLE))
+    assert "Negativ: NPV är positivt även om utfallet inte har någon effekt" in out
+
+
+def test_language_of_a_real_process_follows_lang(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LC_ALL", "")
+    monkeypatch.setenv("LANG", "sv_SE.UTF-8")
+    proc = run_process("validate", str(tmp_path / "missing.yaml"))
+    assert proc.returncode == 2 and proc.stderr == f"filen finns inte: {tmp_path / 'missing.yaml'}\n"
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    proc = run_process("validate", str(tmp_path / "missing.yaml"))
+    assert proc.stderr == f"no such file: {tmp_path / 'missing.yaml'}\n"

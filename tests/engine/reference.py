@@ -13,7 +13,13 @@ one year at a time, straight from the contract:
   years outside ``0..horizon − 1`` are dropped;
 * each avoided unit is worth the item's cost to each actor, converted to the
   scenario's price year by ``index[price_year] / index[item.price_year]``;
-* present values are ``Σ_t D_t × flow_t``; the summary figures follow.
+* a transfer line (``transfer_to``) is worth the same to the payer and minus
+  that to the receiver (each actor's budget view); society's totals leave
+  transfers out;
+* present values are ``Σ_t D_t × flow_t``; the summary figures follow;
+* a perspective sums its actors' budget views (levels kommun; kommun, region,
+  stat; individ); society sums every actor's resources only, and with a
+  public-funds factor λ adds (λ − 1) × the public sector's flows.
 
 The base case puts each parameter at the mean of its distribution (worked out
 here from the distribution's own fields).  For a Monte Carlo draw, pass the
@@ -71,8 +77,9 @@ def path(*parts: str | int) -> str:
 @dataclass
 class ActorValues:
     pv_costs: float = 0.0
-    pv_benefits_cashable: float = 0.0
+    pv_benefits_cashable: float = 0.0  # transfers included (a budget view)
     pv_benefits_non_cashable: float = 0.0
+    pv_transfers: float = 0.0
 
     @property
     def pv_benefits(self) -> float:
@@ -91,6 +98,7 @@ class Reference:
     costs: dict[str, list[float]] = field(default_factory=dict)
     benefits_cashable: dict[str, list[float]] = field(default_factory=dict)
     benefits_non_cashable: dict[str, list[float]] = field(default_factory=dict)
+    transfers: dict[str, list[float]] = field(default_factory=dict)
     # Avoided person-years (per_year) or cases (per_case) per outcome and year.
     avoided_yearly: list[list[float]] = field(default_factory=list)
     # Σ A per outcome (all cohorts, whether or not their years fall in the horizon).
@@ -108,7 +116,8 @@ class Reference:
 
     @property
     def pv_benefits_cashable(self) -> float:
-        return sum(a.pv_benefits_cashable for a in self.by_actor.values())
+        """Society's: resources only, the transfers left out."""
+        return sum(a.pv_benefits_cashable - a.pv_transfers for a in self.by_actor.values())
 
     @property
     def pv_benefits_non_cashable(self) -> float:
@@ -148,11 +157,12 @@ class Reference:
 
     @property
     def net_flow(self) -> list[float]:
+        """Society's: resources only."""
         out = [0.0] * self.horizon
         for actor in self.by_actor:
             benefits = self.benefits(actor)
             for t in range(self.horizon):
-                out[t] += benefits[t] - self.costs[actor][t]
+                out[t] += benefits[t] - self.transfers[actor][t] - self.costs[actor][t]
         return out
 
     @property
@@ -173,6 +183,55 @@ class Reference:
         while year > 0 and cumulative[year - 1] >= 0:
             year -= 1
         return year
+
+
+PERSPECTIVE_LEVELS = {
+    "municipality": {"kommun"},
+    "public_sector": {"kommun", "region", "stat"},
+    "participants": {"individ"},
+}
+
+
+@dataclass
+class PerspectiveRef:
+    pv_costs: float
+    pv_benefits: float
+    net_flow: list[float]
+
+    @property
+    def npv(self) -> float:
+        return self.pv_benefits - self.pv_costs
+
+
+def perspectives(ref: Reference, levels: Mapping[str, str], factor: float = 1.0) -> dict[str, PerspectiveRef]:
+    """Each perspective's present values and yearly net flow, summed actor by actor."""
+
+    def total(actors: list[str], resources_only: bool) -> PerspectiveRef:
+        costs = benefits = 0.0
+        net = [0.0] * ref.horizon
+        for actor in actors:
+            flows = ref.benefits(actor)
+            for t in range(ref.horizon):
+                b = flows[t] - (ref.transfers[actor][t] if resources_only else 0.0)
+                c = ref.costs[actor][t]
+                costs += ref.discount[t] * c
+                benefits += ref.discount[t] * b
+                net[t] += b - c
+        return PerspectiveRef(costs, benefits, net)
+
+    out = {
+        name: total([a for a in ref.by_actor if levels[a] in wanted], False)
+        for name, wanted in PERSPECTIVE_LEVELS.items()
+    }
+    out["society"] = total(list(ref.by_actor), True)
+    if factor != 1.0:
+        pub, soc = out["public_sector"], out["society"]
+        out["society_public_funds"] = PerspectiveRef(
+            soc.pv_costs + (factor - 1) * pub.pv_costs,
+            soc.pv_benefits + (factor - 1) * pub.pv_benefits,
+            [s + (factor - 1) * p for s, p in zip(soc.net_flow, pub.net_flow, strict=True)],
+        )
+    return out
 
 
 def rate_in_year(scenario: Scenario, year: int) -> float:
@@ -227,6 +286,7 @@ def evaluate(
             ref.costs[actor] = [0.0] * horizon
             ref.benefits_cashable[actor] = [0.0] * horizon
             ref.benefits_non_cashable[actor] = [0.0] * horizon
+            ref.transfers[actor] = [0.0] * horizon
 
     optimism = value("optimism_bias", scenario.optimism_bias, NON_NEGATIVE)
     for i, line in enumerate(scenario.costs):
@@ -275,9 +335,19 @@ def evaluate(
             factor = 1.0
         else:
             factor = index[scenario.price_year] / index[item.price_year]
+        receivers = item.transfers()
         for actor, dist in item.cost.items():
             ensure(actor)
             unit_cost = value(path(*item_loc, "cost", actor), dist, ANY) * factor
+            if actor in receivers:
+                # Money from the payer to the receiver: + for one, − for the other.
+                receiver = receivers[actor]
+                ensure(receiver)
+                for t in range(horizon):
+                    for who, sign in ((actor, 1.0), (receiver, -1.0)):
+                        ref.benefits_cashable[who][t] += sign * units[t] * unit_cost
+                        ref.transfers[who][t] += sign * units[t] * unit_cost
+                continue
             bucket = ref.benefits_cashable if item.cashable else ref.benefits_non_cashable
             for t in range(horizon):
                 bucket[actor][t] += units[t] * unit_cost
@@ -288,4 +358,5 @@ def evaluate(
             pv.pv_costs += d * ref.costs[actor][t]
             pv.pv_benefits_cashable += d * ref.benefits_cashable[actor][t]
             pv.pv_benefits_non_cashable += d * ref.benefits_non_cashable[actor][t]
+            pv.pv_transfers += d * ref.transfers[actor][t]
     return ref

@@ -48,10 +48,13 @@ def scenario_data(
     rate: Any = None,
     signed: bool = True,
     min_outcomes: int = 0,
+    transfers: bool = True,
 ) -> dict[str, Any]:
     """A random scenario with fixed parameters only.
 
-    ``signed`` allows negative unit costs and negative effects (harm).
+    ``signed`` allows negative unit costs and negative effects (harm);
+    ``transfers`` lets items mark lines as transfers (a version 2 file) and
+    sets a public-funds factor now and then.
     """
     horizon = draw(st.integers(1, max_horizon))
     year = st.integers(0, horizon - 1)
@@ -71,6 +74,11 @@ def scenario_data(
                 "cashable": draw(st.booleans()),
             }
         )
+        if transfers and draw(st.booleans()):
+            payers = draw(st.lists(st.sampled_from(sorted(cost)), min_size=1, unique=True))
+            items[-1]["transfer_to"] = {
+                payer: draw(st.sampled_from([a for a in ACTORS if a != payer])) for payer in payers
+            }
 
     costs = []
     for _ in range(draw(st.integers(0, 3))):
@@ -102,7 +110,13 @@ def scenario_data(
             }
         )
 
+    extra: dict[str, Any] = {}
+    if transfers:
+        extra["version"] = 2
+        if draw(st.booleans()):
+            extra["public_funds_factor"] = draw(floats(1.0, 1.5))
     return {
+        **extra,
         "name": "random",
         "price_year": 2024,
         "horizon": horizon,
@@ -223,3 +237,25 @@ def assert_agrees(result: Any, ref: Any, rel: float = 1e-9) -> None:
     cumulative = ref.cumulative_discounted_net_flow + list(b.cumulative_discounted_net_flow)
     if not any(0 < abs(c) <= tol for c in cumulative):
         assert b.payback_year == ref.payback_year
+
+    assert_perspectives_agree(result, ref, rel)
+
+
+def assert_perspectives_agree(result: Any, ref: Any, rel: float = 1e-9) -> None:
+    """Each perspective's present values and yearly net flow agree with the reference's sums."""
+    from reference import perspectives
+
+    b = result.base
+    scale = magnitude(ref)
+    levels = {a: info.level for a, info in result.actors.items()}
+    factor = result.scenario.get("public_funds_factor", 1.0)
+    expected = perspectives(ref, levels, factor)
+    assert list(b.perspectives) == list(expected)
+    for name, r in expected.items():
+        e = b.perspectives[name]
+        s = scale * factor
+        assert_close(e.pv_costs, r.pv_costs, s, f"{name} pv_costs", rel)
+        assert_close(e.pv_benefits, r.pv_benefits, s, f"{name} pv_benefits", rel)
+        assert_close(e.npv, r.npv, s, f"{name} npv", rel)
+        for t in range(ref.horizon):
+            assert_close(e.net_flow[t], r.net_flow[t], s, f"{name} net_flow[{t}]", rel)

@@ -53,7 +53,7 @@ KPI_DOMAIN = {
 
 def test_loads_once_and_has_version() -> None:
     cat = default_catalogue()
-    assert cat.version == "2026.1"
+    assert cat.version == "2026.2"
     assert default_catalogue() is cat
     assert cat.price_index_source
 
@@ -157,6 +157,7 @@ def test_unknown_lookup_suggests() -> None:
 def test_rejects_unknown_actor_in_cost_item() -> None:
     data = default_catalogue().model_dump()
     data["cost_items"][0]["cost"] = {"kommun.socialtjänst": 1}
+    data["cost_items"][0]["transfer_to"] = None
     with pytest.raises(ValidationError, match=r"did you mean 'kommun\.socialtjanst'"):
         Catalogue.model_validate(data)
 

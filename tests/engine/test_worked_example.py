@@ -1,4 +1,4 @@
-"""The worked example of /work/shared/worked-example.md, figure by figure.
+"""The worked example of docs/worked-example.md, figure by figure.
 
 Every number below is copied from the hand calculation, at the precision the
 document gives it (whole kronor, six decimals for ratios and factors).

@@ -54,7 +54,7 @@ def simple(**changes):
 def test_decided_effects_and_no_actuals_reproduce_the_decided_npv():
     expost = expost_scenario(WORKED, effects=DECIDED_EFFECTS, actual_costs=None)
     assert npv_of(expost) == pytest.approx(npv_of(WORKED), rel=1e-12)
-    assert npv_of(WORKED) == pytest.approx(2_768_721.5643775836, rel=1e-12)  # shared/worked-example.md
+    assert npv_of(WORKED) == pytest.approx(2_768_721.5643775836, rel=1e-12)  # docs/worked-example.md
     assert expost.seed == WORKED.seed and expost.draws == WORKED.draws and expost.horizon == WORKED.horizon
     assert expost.name == "Worked example (efterkalkyl)"
     assert expost.outcomes[1].effect == Fixed(value=0.3)

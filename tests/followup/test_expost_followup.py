@@ -99,6 +99,14 @@ def test_forecast_against_outcome(world: Any, measured: Any) -> None:
     assert [y.year for y in view.years] == list(range(2025, 2033))
     assert view.years[0].outcome_costs == pytest.approx(3_900_000)
     assert view.attribution == expost.attribution
+    # Each perspective's NPV in both calculations, society's equal to the headline NPV.
+    assert [p.key for p in view.perspectives] == ["municipality", "public_sector", "participants", "society"]
+    for side in view.perspectives:
+        assert side.forecast == pytest.approx(expost.forecast.result["base"]["perspectives"][side.key]["npv"])
+        assert side.outcome == pytest.approx(expost.result["base"]["perspectives"][side.key]["npv"])
+    society = view.perspectives[-1]
+    assert society.outcome == pytest.approx(expost.npv)
+    assert society.forecast == pytest.approx(expost.forecast.npv)
 
 
 def test_adoption_writes_measured_savings_for_the_measured_years(world: Any, measured: Any) -> None:

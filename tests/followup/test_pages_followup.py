@@ -298,6 +298,9 @@ def test_run_expost_then_forecast_against_outcome(world: Any, client: Any, plann
     assert "Vad förklarar skillnaden?" in page and "Samverkan/rest" in page
     assert f"{WELFARE}: effekt" in page
     assert 'id="chart-spec-forecast"' in page
+    assert "Vems vinst? Nettonuvärde per perspektiv" in page
+    for key in ("municipality", "public_sector", "participants", "society"):
+        assert f'id="perspective-{key}"' in page
     page = text(client.get(reverse("followup:evaluation", args=[planned.pk])))
     assert "Fastställ efterkalkyl 1" in page
     response = client.post(reverse("followup:adopt_expost", args=[planned.pk]))

@@ -119,6 +119,32 @@ def test_links_only_for_those_who_can_open_them(world, client, granted):
         assert f'href="{economy}"' in html and f'href="{journal}"' in html
 
 
+def test_the_fund_admin_chooses_the_calculations_headline_perspective(world, client):
+    assert world.fund.headline_perspective == "municipality"  # the default
+    with pytest.raises(PermissionDenied):
+        actions.do_set_headline_perspective(
+            fund=world.fund, perspective="society", acting_user=world.applicant
+        )
+    with pytest.raises(ValidationError):
+        actions.do_set_headline_perspective(
+            fund=world.fund, perspective="participants", acting_user=world.fund_admin
+        )
+    url = reverse("ledger:fund_settings", args=[world.fund.pk])
+    client.force_login(world.fund_admin)
+    assert "Kalkylernas huvudperspektiv" in client.get(url).content.decode()
+    assert client.post(url, {"action": "headline", "perspective": "nobody"}).status_code == 422
+    response = client.post(url, {"action": "headline", "perspective": "public_sector"})
+    assert response.status_code == 302
+    world.fund.refresh_from_db()
+    assert world.fund.headline_perspective == "public_sector"
+    event = AuditEvent.objects.get(verb="fund.headline_perspective")
+    assert event.data == {"before": "municipality", "after": "public_sector"}
+    client.force_login(world.auditor)
+    html = client.get(url).content.decode()
+    assert 'id="headline-perspective">Offentlig sektor<' in html and "Spara huvudperspektivet" not in html
+    assert client.post(url, {"action": "headline", "perspective": "society"}).status_code == 403
+
+
 def test_the_fund_admin_sets_the_overdraft_limit_with_its_reason(world, client):
     with pytest.raises(PermissionDenied):
         actions.do_set_overdraft_limit(

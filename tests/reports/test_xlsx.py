@@ -283,16 +283,22 @@ def test_stepped_rate_per_case_and_per_year(stepped: Book) -> None:
             "unit": "per_year",
             "price_year": 2020,
             "cost": {"kommun.socialtjanst": 90000},
+            "transfer_to": "individ",  # as in the catalogue
         }
     ]
+    data["version"] = 2
     data["optimism_bias"] = 0.25
     expected = run(_scenario(data), draws=0, with_sensitivity=False).result.base
     optimism = stepped.address("Antaganden", "B2")
-    got = stepped.results(
-        ["npv", "pv_benefits"], {stepped.address("Enhetskostnader", inputs[0]): 90000, optimism: 0.25}
-    )
+    names = ["npv", "pv_benefits", "perspectives.municipality.npv", "perspectives.participants.npv"]
+    got = stepped.results(names, {stepped.address("Enhetskostnader", inputs[0]): 90000, optimism: 0.25})
     assert got["npv"] == pytest.approx(expected.npv, rel=REL)
     assert got["pv_benefits"] == pytest.approx(expected.pv_benefits, rel=REL)
+    # Social assistance is a transfer: the new amount moves the municipality's and
+    # the participants' figures, not society's benefits.
+    for name in ("municipality", "participants"):
+        key = f"perspectives.{name}.npv"
+        assert got[key] == pytest.approx(expected.perspectives[name].npv, rel=REL)
 
 
 def test_openpyxl_reads_provenance_and_layout(worked: Book) -> None:
@@ -359,6 +365,49 @@ def test_degenerate_scenarios(tmp_path: Path, data: dict[str, Any]) -> None:
 
 def test_cli_reports_an_unwritable_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "missing-dir" / "audit.xlsx"
-    assert main(["calc", str(WORKED_EXAMPLE), "--format", "xlsx", "--output", str(out)]) == 2
+    assert main(["calc", str(WORKED_EXAMPLE), "--format", "xlsx", "--output", str(out), "--lang", "en"]) == 2
     assert "--output: cannot write" in capsys.readouterr().err
     assert not out.exists()
+
+
+TRANSFERS_EXAMPLE = ROOT / "examples" / "worked-example-transfers.yaml"
+PERSPECTIVE_KEYS = ["pv_costs", "pv_benefits", "npv", "bcr", "break_even_cases"]
+
+
+@pytest.fixture(scope="module")
+def transfers(tmp_path_factory: pytest.TempPathFactory) -> Book:
+    data = yaml.safe_load(TRANSFERS_EXAMPLE.read_text(encoding="utf-8"))
+    return Book(run(_scenario(data)), tmp_path_factory.mktemp("xlsx") / "transfers.xlsx")
+
+
+@pytest.mark.parametrize("fixture", ["worked", "stepped", "transfers"])
+def test_each_perspective_recomputes_to_the_engine(fixture: str, request: pytest.FixtureRequest) -> None:
+    book: Book = request.getfixturevalue(fixture)
+    _check_against_engine(book)
+    views = book.calc.result.base.perspectives
+    assert views
+    for name, view in views.items():
+        for field in PERSPECTIVE_KEYS:
+            got = book.value(book.key(f"perspectives.{name}.{field}"))
+            expected = getattr(view, field)
+            if expected is None:
+                assert got in ("", None) or (isinstance(got, float) and math.isnan(got)), (name, field, got)
+            else:
+                assert got == pytest.approx(expected, rel=REL, abs=1e-6), (name, field)
+
+
+def test_transfers_workbook_by_hand_and_with_another_public_funds_factor(transfers: Book) -> None:
+    """docs/worked-example.md, part 2: the perspectives to the krona; λ is a live input."""
+    hand = {"municipality": 1_974_696, "public_sector": 2_768_722, "participants": -2_382_077}
+    for name, npv in hand.items():
+        assert abs(transfers.value(transfers.key(f"perspectives.{name}.npv")) - npv) <= 1
+    assert abs(transfers.value(transfers.key("perspectives.society.npv")) - 386_645) <= 1
+    assert abs(transfers.value(transfers.key("npv")) - 386_645) <= 1
+    assert abs(transfers.value(transfers.key("perspectives.society_public_funds.npv")) - 1_217_261) <= 1
+    # λ = 1.5: society + 0.5 × public sector.
+    got = transfers.results(
+        ["perspectives.society_public_funds.npv"], {transfers.key("public_funds_factor"): 1.5}
+    )
+    society = transfers.calc.result.base.perspectives["society"].npv
+    public = transfers.calc.result.base.perspectives["public_sector"].npv
+    assert got["perspectives.society_public_funds.npv"] == pytest.approx(society + 0.5 * public, rel=REL)

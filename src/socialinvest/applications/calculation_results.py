@@ -22,6 +22,68 @@ LEVELS = (
     ("samhalle", _("Samhället i övrigt")),
 )
 TORNADO_BARS = 6
+PERSPECTIVES = (
+    ("municipality", _("Kommunen")),
+    ("public_sector", _("Offentlig sektor")),
+    ("participants", _("Deltagarna")),
+    ("society", _("Samhället")),
+    ("society_public_funds", _("Samhället, med skattefaktor")),
+)
+"""The engine's perspectives (``base.perspectives``) in the order pages show them."""
+
+
+def perspective_label(key: str) -> str:
+    return next((str(label) for k, label in PERSPECTIVES if k == key), key)
+
+
+@dataclass
+class PerspectiveLine:
+    """One perspective's base case, and its Monte Carlo summary when there is one."""
+
+    key: str
+    label: str
+    pv_costs: float
+    pv_benefits: float
+    npv: float
+    bcr: float | None
+    payback_year: int | None
+    payback_calendar_year: int | None
+    break_even_cases: float | None
+    probability_positive_npv: float | None = None
+    npv_p5: float | None = None
+    npv_p95: float | None = None
+
+
+def perspective_lines(result: Mapping[str, Any]) -> list[PerspectiveLine]:
+    """``base.perspectives`` of a result as lines (none for results stored before perspectives)."""
+    views = result["base"].get("perspectives") or {}
+    mc = (result.get("monte_carlo") or {}).get("by_perspective") or {}
+    start = int(result.get("start_year", 0))
+    order = [k for k, _label in PERSPECTIVES if k in views] + [
+        k for k in views if k not in dict(PERSPECTIVES)
+    ]
+    lines = []
+    for key in order:
+        v, m = views[key], mc.get(key) or {}
+        payback = v.get("payback_year")
+        npv_summary = m.get("npv") or {}
+        lines.append(
+            PerspectiveLine(
+                key=key,
+                label=perspective_label(key),
+                pv_costs=float(v["pv_costs"]),
+                pv_benefits=float(v["pv_benefits"]),
+                npv=float(v["npv"]),
+                bcr=v.get("bcr"),
+                payback_year=payback,
+                payback_calendar_year=None if payback is None else start + int(payback),
+                break_even_cases=v.get("break_even_cases"),
+                probability_positive_npv=m.get("probability_positive_npv"),
+                npv_p5=npv_summary.get("p5"),
+                npv_p95=npv_summary.get("p95"),
+            )
+        )
+    return lines
 
 
 @dataclass
@@ -67,6 +129,8 @@ class ResultView:
     years: list[int] = field(default_factory=list)
     flow_actors: list[str] = field(default_factory=list)
     flow_rows: list[tuple[int, list[float], float]] = field(default_factory=list)
+    perspectives: list[PerspectiveLine] = field(default_factory=list)
+    headline_key: str = "municipality"
 
     @property
     def base(self) -> Mapping[str, Any]:
@@ -80,6 +144,18 @@ class ResultView:
     def payback_calendar_year(self) -> int | None:
         offset = self.base.get("payback_year")
         return None if offset is None else int(self.raw["start_year"]) + int(offset)
+
+    def perspective(self, key: str) -> PerspectiveLine | None:
+        return next((p for p in self.perspectives if p.key == key), None)
+
+    @property
+    def headline(self) -> PerspectiveLine | None:
+        """The fund's headline perspective (none for results stored before perspectives)."""
+        return self.perspective(self.headline_key)
+
+    @property
+    def society(self) -> PerspectiveLine | None:
+        return self.perspective("society")
 
     @property
     def top_lines(self) -> list[ActorLine]:
@@ -147,8 +223,11 @@ def _bars(result: Mapping[str, Any]) -> list[Bar]:
     ]
 
 
-def view(result: Mapping[str, Any]) -> ResultView:
-    """Everything the results partial and the summary show, from the result JSON."""
+def view(result: Mapping[str, Any], *, headline: str = "municipality") -> ResultView:
+    """Everything the results partial and the summary show, from the result JSON.
+
+    ``headline`` is the fund's headline perspective: the key figures lead with it and
+    show society's beside it."""
     groups, total = who_gains(result)
     base = result["base"]
     actors = result.get("actors", {})
@@ -168,6 +247,8 @@ def view(result: Mapping[str, Any]) -> ResultView:
         years=list(base.get("years", [])),
         flow_actors=[str(actors.get(a, {}).get("name", a)) for a in flow_ids],
         flow_rows=rows,
+        perspectives=perspective_lines(result),
+        headline_key=headline,
     )
 
 

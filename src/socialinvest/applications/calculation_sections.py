@@ -82,6 +82,7 @@ def _cost_item_rows(b: Builder, actors: Options) -> list[Row]:
             b.input(f"{p}-source", _("Källa"), css="wide"),
             b.select(f"{p}-status", _("Status"), _choices(STATUS_LABELS, blank=True)),
             b.number(f"{p}-confidence", _("Tillförlitlighet (1–5)")),
+            b.input(f"{p}-transfer_source", _("Varför transferering (källa)"), css="wide"),
         ]
         nested = Group(
             f"{p}-cost",
@@ -93,6 +94,11 @@ def _cost_item_rows(b: Builder, actors: Options) -> list[Row]:
                 lambda q: [
                     b.select(f"{q}-actor", _("Aktör"), actors),
                     b.uncertain(f"{q}-amount", _("Kostnad (kr)")),
+                    b.select(
+                        f"{q}-transfer_to",
+                        _("Transferering till"),
+                        [("", [("", _("Ingen (en resurs)"))]), *actors],
+                    ),
                 ],
             ),
             _("Lägg till aktör"),
@@ -121,6 +127,11 @@ def editor(
         b.number("horizon", _("Tidshorisont (år)")),
         b.number("draws", _("Antal dragningar (Monte Carlo)")),
         b.number("seed", _("Slumpfrö"), help=_("Samma frö ger samma resultat.")),
+        b.number(
+            "public_funds_factor",
+            _("Skattefaktor"),
+            help=_("Marginalkostnad för offentliga medel; tomt = 1. ASEK anger 1,3."),
+        ),
     ]
     bias = b.uncertain(
         "optimism_bias", _("Optimismjustering av kostnaderna"), _("Påslag på kostnaderna, t.ex. 0,1.")

@@ -229,6 +229,27 @@ SHAPES: tuple[Shape, ...] = (
         r"unknown distribution (?P<name>.+); use one of (?P<names>.+)",
         N_("okänd fördelning %(name)s; använd någon av %(names)s"),
     ),
+    # scenario.py: transfers (version 2)
+    _shape(
+        r"(?P<fields>.+): needs 'version: 2' \(version 1 has no transfers\)",
+        N_("%(fields)s: kräver 'version: 2' (version 1 har inga transfereringar)"),
+    ),
+    _shape(
+        r"must be an actor id or a map from paying actor to receiving actor",
+        N_("måste vara ett aktörs-id eller en tabell från betalande till mottagande aktör"),
+    ),
+    _shape(
+        r"name at least one paying actor, or leave it out",
+        N_("ange minst en betalande aktör, eller ta bort uppgiften"),
+    ),
+    _shape(
+        r"(?P<id>'.*') is not one of this item's actors under 'cost'",
+        N_("%(id)s är inte en av postens aktörer under 'cost'"),
+    ),
+    _shape(
+        r"(?P<id>'.*') cannot pay a transfer to itself",
+        N_("%(id)s kan inte betala en transferering till sig själv"),
+    ),
     # resolve.py and catalogue.py: references
     _shape(
         r"unknown actor (?P<id>'.*'); did you mean (?P<hint>.+)\?",

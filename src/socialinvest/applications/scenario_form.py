@@ -75,10 +75,11 @@ ROW_FIELDS: dict[str, dict[str, str | None]] = {
         "source": "text",
         "status": "text",
         "confidence": "int",
+        "transfer_source": "text",
     },
     "price_index": {"year": "int", "value": "number"},
     "discount_rate-steps": {"from": "int", "rate": "number"},
-    "cost": {"actor": "text", "amount": None},
+    "cost": {"actor": "text", "amount": None, "transfer_to": "text"},
 }
 
 
@@ -203,11 +204,16 @@ def to_fields(data: Mapping[str, Any]) -> Fields:
             if group == "outcomes":
                 row = {**OUTCOME_DEFAULTS, **row}
             _put_row(f, f"{group}-{i}", ROW_FIELDS[group], row)
+    factor = data.get("public_funds_factor")
+    f["public_funds_factor"] = "" if factor in (None, 1, 1.0) else number_text(factor)
     for i, item in enumerate(_rows(data.get("cost_items"))):
         _put_row(f, f"cost_items-{i}", ROW_FIELDS["cost_items"], item)
         cost = item.get("cost") if isinstance(item.get("cost"), dict) else {}
+        receivers = item.get("transfer_to")
         for j, (actor, amount) in enumerate(cost.items()):
-            _put_row(f, f"cost_items-{i}-cost-{j}", ROW_FIELDS["cost"], {"actor": actor, "amount": amount})
+            receiver = receivers.get(actor) if isinstance(receivers, dict) else receivers
+            line = {"actor": actor, "amount": amount, "transfer_to": receiver}
+            _put_row(f, f"cost_items-{i}-cost-{j}", ROW_FIELDS["cost"], line)
     return f
 
 
@@ -297,13 +303,25 @@ def to_scenario(f: Mapping[str, str]) -> dict[str, Any]:
         items = []
         for i in range(n):
             item = _row(f, f"cost_items-{i}", ROW_FIELDS["cost_items"])
-            cost = {}
+            cost, transfers = {}, {}
             for j in range(row_count(f, f"cost_items-{i}-cost")):
                 line = _row(f, f"cost_items-{i}-cost-{j}", ROW_FIELDS["cost"])
                 cost[line.get("actor", "")] = line.get("amount")
+                if line.get("transfer_to"):
+                    transfers[line.get("actor", "")] = line["transfer_to"]
             item["cost"] = cost
+            if transfers:
+                item["transfer_to"] = transfers
             items.append(item)
         data["cost_items"] = items
+    factor = _text(f, "public_funds_factor")
+    if factor:
+        data["public_funds_factor"] = read_number(factor)
+    # Transfers and the public-funds factor are scenario format version 2.
+    if "public_funds_factor" in data or any(
+        "transfer_to" in item or "transfer_source" in item for item in data.get("cost_items", [])
+    ):
+        data["version"] = 2
     return data
 
 
@@ -383,6 +401,10 @@ def fields_from_post(post: Mapping[str, Any]) -> Fields:
         if not isinstance(value, str):
             continue
         head = key.split("-", 1)[0]
-        if key in BASICS or head in ("optimism_bias", "discount_rate", *ROW_GROUPS):
+        if (
+            key in BASICS
+            or key == "public_funds_factor"
+            or head in ("optimism_bias", "discount_rate", *ROW_GROUPS)
+        ):
             out[key] = value
     return out

@@ -45,7 +45,7 @@ def field_for(path: str, message: str, f: Mapping[str, str]) -> str | None:
         return None
     head, rest = t[0], t[1:]
     name: str | None = None
-    if head in BASICS:
+    if head in BASICS or head == "public_funds_factor":
         name = head
     elif head == "optimism_bias":
         name = _uncertain_field("optimism_bias", rest)

@@ -3,6 +3,10 @@
 Exit codes: 0 success; 2 bad input (one line per problem on stderr, naming the
 field path and the rule); 1 an unexpected internal error (one line, no
 traceback unless ``SOCIALINVEST_DEBUG=1``).
+
+Language: Swedish unless the locale (``LC_ALL``/``LC_MESSAGES``/``LANG``) is
+English or ``--lang en`` is given (:mod:`socialinvest.cli.i18n`); tables,
+messages and the engine's problems all follow it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import web
+from .i18n import LANGUAGES, choose_language, english, speaking
+from .i18n import gettext as _
 
 # The engine (numpy, pydantic) and the tables are imported by the commands that
 # use them, so `socialinvest --help` and argument errors start in milliseconds
@@ -51,7 +57,7 @@ def _emit(text: str, output: str | None) -> None:
         try:
             Path(output).write_text(text + "\n", encoding="utf-8")
         except OSError as exc:
-            raise InputError(f"--output: cannot write {output}: {exc.strerror}") from None
+            raise InputError(_cannot_write(output, exc)) from None
     else:
         print(text)
 
@@ -65,14 +71,14 @@ def cmd_calc(args: argparse.Namespace) -> int:
     calc = run(scenario, draws=args.draws, seed=args.seed, with_sensitivity=not args.no_sensitivity)
     if args.format == "xlsx":
         if not args.output:
-            raise InputError("--output: required with --format xlsx (the workbook's file name)")
+            raise InputError(_("--output: krävs med --format xlsx (arbetsbokens filnamn)"))
         from socialinvest.reports.xlsx import write_audit_workbook
 
         try:
             write_audit_workbook(calc, args.output)
         except OSError as exc:
-            raise InputError(f"--output: cannot write {args.output}: {exc.strerror}") from None
-        print(f"wrote {args.output}", file=sys.stderr)
+            raise InputError(_cannot_write(args.output, exc)) from None
+        print(_("skrev %(path)s") % {"path": args.output}, file=sys.stderr)
         return EXIT_OK
     text = _json(calc.result) if args.format == "json" else tables.calculation(calc.result)
     _emit(text, args.output)
@@ -86,7 +92,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(_json({"valid": True, "name": scenario.name, "input_sha256": scenario.input_sha256()}))
     else:
-        print(f"{args.file}: giltig ({scenario.name}; sha256 {scenario.input_sha256()[:12]})")
+        values = {"file": args.file, "name": scenario.name, "sha": scenario.input_sha256()[:12]}
+        print(_("%(file)s: giltig (%(name)s; sha256 %(sha)s)") % values)
     return EXIT_OK
 
 
@@ -121,7 +128,7 @@ def cmd_cohort(args: argparse.Namespace) -> int:
     try:
         split = default_catalogue().cost_item(args.split_item) if args.split_item else None
     except KeyError as exc:
-        raise InputError(f"--split-item: {exc.args[0]}") from None
+        raise InputError(f"--split-item: {problem_text(exc.args[0])}") from None
     try:
         result = cohort_cost(
             cohort_size=args.cohort_size,
@@ -133,7 +140,7 @@ def cmd_cohort(args: argparse.Namespace) -> int:
             split_item=split,
         )
     except ValueError as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(problem_text(str(exc))) from None
     _emit(_json(result) if args.format == "json" else tables.cohort(result), args.output)
     return EXIT_OK
 
@@ -148,11 +155,13 @@ def _equivalent_items(path: str) -> list[EquivalentItem]:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise InputError(f"--items: cannot read {path}: {exc.strerror}") from None
+        raise InputError(
+            _("--items: kan inte läsa %(path)s: %(reason)s") % {"path": path, "reason": exc.strerror}
+        ) from None
     try:
         parse_text(decode(raw))
     except ScenarioError as exc:
-        raise InputError(f"--items: {path}: {exc.problems[0]}") from None
+        raise InputError(f"--items: {path}: {_problem(exc.problems[0])}") from None
     return load_equivalent_items(path)
 
 
@@ -165,7 +174,7 @@ def cmd_equivalents(args: argparse.Namespace) -> int:
         items = _equivalent_items(args.items) if args.items else None
         result = opportunity_equivalents(args.amount, items)
     except ValueError as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(problem_text(str(exc))) from None
     _emit(_json(result) if args.format == "json" else tables.equivalents(result), args.output)
     return EXIT_OK
 
@@ -198,8 +207,40 @@ def _float(text: str) -> float:
     return value
 
 
+def _lang_option(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: given before or after the command, and never reset by the other parser.
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=argparse.SUPPRESS,
+        help="language of tables and messages (default: from LC_ALL/LANG, else sv)",
+    )
+
+
+def _cannot_write(path: str, exc: OSError) -> str:
+    return _("--output: kan inte skriva %(path)s: %(reason)s") % {"path": path, "reason": exc.strerror}
+
+
+def problem_text(message: str) -> str:
+    """An engine problem in the active language (the engine itself speaks English).
+
+    Swedish comes from the calculation form's shapes, which need Django: it is loaded
+    only here, when there is a problem to show."""
+    if english():
+        return message
+    from .i18n import swedish_problem
+
+    return swedish_problem(message)
+
+
+def _problem(problem: Any) -> str:
+    text = problem_text(problem.message)
+    return f"{problem.path}: {text}" if problem.path else text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="socialinvest", description="Socialinvest: social investment fund tools.")
+    _lang_option(parser)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def command(
@@ -209,6 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         p.add_argument("--format", choices=formats, default=formats[0])
         p.add_argument("--output", "-o", help="write to this file instead of standard output")
+        _lang_option(p)
         return p
 
     p = command("calc", cmd_calc, "Calculate a scenario file.", ("table", "json", "xlsx"))
@@ -264,6 +306,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["manage"]:  # everything after it is Django's, --help included
         return web.cmd_manage(argv[1:])
     args = build_parser().parse_args(argv)
+    if args.command in WEB_COMMANDS:  # Django's own settings and languages
+        return _run(args)
+    with speaking(choose_language(getattr(args, "lang", None), os.environ)):
+        return _run(args)
+
+
+WEB_COMMANDS = ("demo", "serve", "manage")
+
+
+def _run(args: argparse.Namespace) -> int:
     from socialinvest.engine.errors import ScenarioError
 
     try:
@@ -271,7 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except ScenarioError as exc:
         for problem in exc.problems:
-            print(str(problem), file=sys.stderr)
+            print(_problem(problem), file=sys.stderr)
         return EXIT_INPUT
     except InputError as exc:
         print(exc.args[0] if exc.args else str(exc), file=sys.stderr)
@@ -281,7 +333,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the promise: never a traceback
         if os.environ.get("SOCIALINVEST_DEBUG"):
             raise
-        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(
+            _("internt fel: %(kind)s: %(text)s") % {"kind": type(exc).__name__, "text": exc}, file=sys.stderr
+        )
         return EXIT_INTERNAL
 
 

@@ -1,19 +1,29 @@
-"""Readable text tables for the terminal, in Swedish with Swedish number formatting."""
+"""Readable text tables for the terminal, in the active language (Swedish by default).
+
+Every label goes through gettext (``_``, :mod:`socialinvest.cli.i18n`); call
+these inside :func:`socialinvest.cli.i18n.speaking`.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+
 
 from socialinvest.engine import Catalogue, CohortCost, Equivalents, PortfolioResult, Result
 from socialinvest.engine.results import Sensitivity
-from socialinvest.formatting import number, percent, ratio, sek
+
+from .fmt import number, percent, ratio, sek
+from .i18n import english, gettext_noop
+from .i18n import gettext as _
+
 
 LEVELS = {
-    "kommun": "kommun",
-    "region": "region",
-    "stat": "stat",
-    "individ": "individ",
-    "samhalle": "samhälle",
+    "kommun": gettext_noop("kommun"),
+    "region": gettext_noop("region"),
+    "stat": gettext_noop("stat"),
+    "individ": gettext_noop("individ"),
+    "samhalle": gettext_noop("samhälle"),
 }
 
 
@@ -34,37 +44,134 @@ def _pairs(rows: Sequence[tuple[str, str]]) -> str:
     return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
 
 
+PERSPECTIVE_NAMES = {
+    "municipality": gettext_noop("Kommunen"),
+    "public_sector": gettext_noop("Offentlig sektor"),
+    "participants": gettext_noop("Deltagarna"),
+    "society": gettext_noop("Samhället"),
+    "society_public_funds": gettext_noop("Samhället, med skattefaktor"),
+}
+
+
+def _level(level: str) -> str:
+    return _(LEVELS[level]) if level in LEVELS else level
+
+
+def _payback(year: int | None, start_year: int) -> str:
+    if year is None:
+        return "–"
+    return _("år %(t)s (%(year)s)") % {"t": year, "year": start_year + year}
+
+
+# The engine labels its parameters in Swedish (resolve.py); in English the known
+# parts are put into English, names (of outcomes, actors) are kept.
+_LABEL_PARTS = (
+    (re.compile(r": risk utan insats$"), ": baseline risk"),
+    (re.compile(r": effekt$"), ": effect"),
+    (re.compile(r": varaktighet$"), ": persistence"),
+    (re.compile(r": dödviktsförlust$"), ": deadweight"),
+    (re.compile(r": undanträngning$"), ": displacement"),
+    (re.compile(r": attribution$"), ": attribution"),
+    (re.compile(r"^Kostnad (.+) år ([\d, ]+)$"), r"Cost \1 year \2"),
+    (re.compile(r"^Deltagare år (\d+)$"), r"Participants year \1"),
+)
+
+
+def _label(text: str) -> str:
+    if not english():
+        return text
+    for pattern, replacement in _LABEL_PARTS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def perspectives(r: Result) -> str:
+    """Municipality, public sector, participants and society side by side."""
+    views = r.base.perspectives
+    names = list(views)
+    rows = [
+        (_("Nuvärde kostnader"), [sek(views[p].pv_costs) for p in names]),
+        (_("Nuvärde nyttor"), [sek(views[p].pv_benefits) for p in names]),
+        (_("Nettonuvärde (NPV)"), [sek(views[p].npv) for p in names]),
+        (_("Nytta/kostnad (BCR)"), [ratio(views[p].bcr) for p in names]),
+        (_("Avkastning (ROI)"), [percent(views[p].roi) for p in names]),
+        (_("Återbetalningsår"), [_payback(views[p].payback_year, r.start_year) for p in names]),
+        (_("Break-even, fall"), [number(views[p].break_even_cases, 2) for p in names]),
+    ]
+    return _table(
+        [_("Perspektiv"), *(_(PERSPECTIVE_NAMES[p]) if p in PERSPECTIVE_NAMES else p for p in names)],
+        [[label, *cells] for label, cells in rows],
+    )
+
+
+def monte_carlo_perspectives(r: Result) -> str:
+    """Each perspective's NPV over the draws, side by side."""
+    mc = r.monte_carlo
+    assert mc is not None
+    views = mc.by_perspective
+    names = list(views)
+    rows = [
+        (_("NPV medel"), [sek(views[p].npv.mean) for p in names]),
+        ("NPV 5 %", [sek(views[p].npv.p5) for p in names]),
+        ("NPV 95 %", [sek(views[p].npv.p95) for p in names]),
+        ("P(NPV > 0)", [percent(views[p].probability_positive_npv) for p in names]),
+    ]
+    heading = _("Monte Carlo (%(draws)s dragningar, seed %(seed)s)") % {
+        "draws": number(mc.draws),
+        "seed": mc.seed,
+    }
+    table = _table(
+        [_("Perspektiv"), *(_(PERSPECTIVE_NAMES[p]) if p in PERSPECTIVE_NAMES else p for p in names)],
+        [[label, *cells] for label, cells in rows],
+    )
+    return f"{heading}\n{table}"
+
+
+def perspective_note() -> str:
+    return _(
+        "Samhället räknar bara resurser. En transferering (t.ex. försörjningsstöd) är en\n"
+        "besparing för den som betalar och ett inkomstbortfall för den som tar emot: de tar ut varandra."
+    )
+
+
+def break_even_note() -> str:
+    return _(
+        "Break-even, fall: hur många undvikna fall (med samma blandning av utfall) som\n"
+        "skulle räcka för att nyttorna ska täcka kostnaderna."
+    )
+
+
 def calculation(r: Result) -> str:
     b = r.base
-    payback = "–" if b.payback_year is None else f"år {b.payback_year} ({r.start_year + b.payback_year})"
-    parts = [
-        f"{r.name}",
-        f"Prisår {r.price_year}, start {r.start_year}, horisont {r.horizon} år",
-        "",
+    heading = _("Prisår %(price_year)s, start %(start)s, horisont %(horizon)s år") % {
+        "price_year": r.price_year,
+        "start": r.start_year,
+        "horizon": r.horizon,
+    }
+    parts = [f"{r.name}", heading, ""]
+    if b.perspectives:
+        parts += [perspectives(r), "", perspective_note(), ""]
+    parts += [
         _pairs(
             [
-                ("Nuvärde kostnader", sek(b.pv_costs)),
-                ("Nuvärde nyttor", sek(b.pv_benefits)),
-                ("  varav kontanta (cashable)", sek(b.pv_benefits_cashable)),
-                ("Nettonuvärde (NPV)", sek(b.npv)),
-                ("Nytta/kostnad (BCR)", ratio(b.bcr)),
-                ("Avkastning (ROI)", percent(b.roi)),
-                ("Återbetalningsår", payback),
-                ("Undvikna fall", number(b.avoided_cases, 2)),
-                ("Break-even, fall", number(b.break_even_cases, 2)),
+                (_("Samhällets nettonuvärde (NPV)"), sek(b.npv)),
+                (_("  varav kontanta nyttor (cashable)"), sek(b.pv_benefits_cashable)),
+                (_("Undvikna fall"), number(b.avoided_cases, 2)),
+                (_("Break-even, fall (samhället)"), number(b.break_even_cases, 2)),
             ]
         ),
+        break_even_note(),
         "",
-        "Vem vinner (nuvärde per aktör)",
+        _("Vem vinner (nuvärde per aktör, budgetperspektiv)"),
         _table(
-            ["Aktör", "Nivå", "Kostnader", "Nyttor", "varav kontanta", "Netto"],
+            [_("Aktör"), _("Nivå"), _("Kostnader"), _("Nyttor"), _("varav transfereringar"), _("Netto")],
             [
                 [
                     r.actors[a].name,
-                    LEVELS.get(r.actors[a].level, r.actors[a].level),
+                    _level(r.actors[a].level),
                     sek(v.pv_costs),
                     sek(v.pv_benefits),
-                    sek(v.pv_benefits_cashable),
+                    sek(v.pv_transfers),
                     sek(v.npv),
                 ]
                 for a, v in b.by_actor.items()
@@ -73,16 +180,19 @@ def calculation(r: Result) -> str:
         ),
     ]
     mc = r.monte_carlo
-    if mc is not None:
+    if mc is not None and mc.by_perspective:
+        parts += ["", monte_carlo_perspectives(r)]
+    elif mc is not None:
         parts += [
             "",
-            f"Monte Carlo ({number(mc.draws)} dragningar, seed {mc.seed})",
+            _("Monte Carlo, samhällets NPV (%(draws)s dragningar, seed %(seed)s)")
+            % {"draws": number(mc.draws), "seed": mc.seed},
             _pairs(
                 [
-                    ("NPV medel", sek(mc.npv.mean)),
-                    ("NPV 5–95 %", f"{sek(mc.npv.p5)} … {sek(mc.npv.p95)}"),
+                    (_("NPV medel"), sek(mc.npv.mean)),
+                    (_("NPV 5–95 %"), f"{sek(mc.npv.p5)} … {sek(mc.npv.p95)}"),
                     ("P(NPV > 0)", percent(mc.probability_positive_npv)),
-                    ("BCR medel", ratio(mc.bcr.mean if mc.bcr else None)),
+                    (_("BCR medel"), ratio(mc.bcr.mean if mc.bcr else None)),
                 ]
             ),
         ]
@@ -90,7 +200,8 @@ def calculation(r: Result) -> str:
         parts += ["", sensitivity(r.sensitivity)]
     parts += [
         "",
-        f"Motorversion {r.engine_version}, katalog {r.catalogue_version}, indata sha256 {r.input_sha256}",
+        _("Motorversion %(engine)s, katalog %(catalogue)s, indata sha256 %(sha)s")
+        % {"engine": r.engine_version, "catalogue": r.catalogue_version, "sha": r.input_sha256},
     ]
     return "\n".join(parts)
 
@@ -100,15 +211,30 @@ def _value(x: float) -> str:
     return number(x, 0) if abs(x) >= 100 else number(x, 3)
 
 
+def switching_note() -> str:
+    return _(
+        "Brytpunkten är den effekt (relativ minskning) vid vilken NPV blir noll, allt annat lika.\n"
+        "Över 1 är den ouppnåelig. Negativ: NPV är positivt även om utfallet inte har någon effekt\n"
+        "alls – de andra utfallen bär kalkylen. –: utfallet ändrar inte NPV (t.ex. en transferering\n"
+        "sedd från samhället)."
+    )
+
+
+def _switching(value: float | None, attainable: bool) -> str:
+    if value is None:
+        return "–"
+    return number(value, 3) + ("" if attainable else " " + _("(ouppnåelig)"))
+
+
 def sensitivity(s: Sensitivity) -> str:
-    parts = ["Känslighet: NPV med varje osäker parameter på 10:e och 90:e percentilen"]
+    parts = [_("Känslighet: samhällets NPV med varje osäker parameter på 10:e och 90:e percentilen")]
     if s.tornado:
         parts.append(
             _table(
-                ["Parameter", "Låg", "Hög", "NPV låg", "NPV hög", "Spännvidd"],
+                [_("Parameter"), _("Låg"), _("Hög"), _("NPV låg"), _("NPV hög"), _("Spännvidd")],
                 [
                     [
-                        b.label,
+                        _label(b.label),
                         _value(b.low_value),
                         _value(b.high_value),
                         sek(b.npv_low),
@@ -120,26 +246,27 @@ def sensitivity(s: Sensitivity) -> str:
             )
         )
     else:
-        parts.append("(inga osäkra parametrar)")
+        parts.append(_("(inga osäkra parametrar)"))
     if s.switching_values:
-        parts += ["", "Brytpunkt: effekt som ger NPV = 0"]
+        parts += ["", _("Brytpunkt: effekt som ger samhällets NPV = 0")]
         parts.append(
             _table(
-                ["Utfall", "Antagen effekt", "Effekt vid NPV = 0"],
+                [_("Utfall"), _("Antagen effekt"), _("Effekt vid NPV = 0")],
                 [
                     [
                         v.outcome,
                         number(v.effect_base, 3),
-                        number(v.effect_at_zero_npv, 3) + ("" if v.attainable else " (ouppnåelig)"),
+                        _switching(v.effect_at_zero_npv, v.attainable),
                     ]
                     for v in s.switching_values
                 ],
             )
         )
-    parts += ["", "Kalkylränta"]
+        parts.append(switching_note())
+    parts += ["", _("Kalkylränta")]
     parts.append(
         _table(
-            ["Ränta", "NPV", "BCR"],
+            [_("Ränta"), "NPV", "BCR"],
             [[percent(c.rate), sek(c.npv), ratio(c.bcr)] for c in s.discount_rates],
         )
     )
@@ -148,18 +275,18 @@ def sensitivity(s: Sensitivity) -> str:
 
 def portfolio(p: PortfolioResult) -> str:
     parts = [
-        f"Portfölj: {p.scenarios} scenarier, {number(p.draws)} dragningar",
+        _("Portfölj: %(n)s scenarier, %(draws)s dragningar") % {"n": p.scenarios, "draws": number(p.draws)},
         _pairs(
             [
-                ("NPV (grundfall)", sek(p.base.npv)),
-                ("NPV medel", sek(p.npv.mean if p.npv else None)),
-                ("NPV 5–95 %", f"{sek(p.npv.p5)} … {sek(p.npv.p95)}" if p.npv else "–"),
+                (_("NPV (grundfall)"), sek(p.base.npv)),
+                (_("NPV medel"), sek(p.npv.mean if p.npv else None)),
+                (_("NPV 5–95 %"), f"{sek(p.npv.p5)} … {sek(p.npv.p95)}" if p.npv else "–"),
                 ("P(NPV > 0)", percent(p.probability_positive_npv)),
             ]
         ),
         "",
         _table(
-            ["Scenario", "NPV grundfall", "NPV medel", "P(NPV > 0)"],
+            [_("Scenario"), _("NPV grundfall"), _("NPV medel"), "P(NPV > 0)"],
             [
                 [s.name, sek(s.base_npv), sek(s.npv_mean), percent(s.probability_positive_npv)]
                 for s in p.by_scenario
@@ -170,7 +297,7 @@ def portfolio(p: PortfolioResult) -> str:
         parts += [
             "",
             _table(
-                ["Aktör", "NPV medel", "NPV 5 %", "NPV 95 %", "P(NPV > 0)"],
+                [_("Aktör"), _("NPV medel"), "NPV 5 %", "NPV 95 %", "P(NPV > 0)"],
                 [
                     [
                         p.actors[a].name,
@@ -188,42 +315,47 @@ def portfolio(p: PortfolioResult) -> str:
 
 def cohort(c: CohortCost) -> str:
     rows = [
-        ("Årskull", number(c.cohort_size)),
-        ("I varaktigt utanförskap", number(c.excluded, 2)),
-        ("Andel", percent(c.share)),
-        ("År", number(c.years)),
-        ("Kostnad per år och person", sek(c.annual_cost)),
-        ("Kostnad per person", sek(c.per_person)),
-        ("Total kostnad", sek(c.total_cost)),
+        (_("Årskull"), number(c.cohort_size)),
+        (_("I varaktigt utanförskap"), number(c.excluded, 2)),
+        (_("Andel"), percent(c.share)),
+        (_("År"), number(c.years)),
+        (_("Kostnad per år och person"), sek(c.annual_cost)),
+        (_("Kostnad per person"), sek(c.per_person)),
+        (_("Total kostnad"), sek(c.total_cost)),
     ]
     if c.present_value is not None:
-        rows.append((f"Nuvärde ({percent(c.discount_rate)})", sek(c.present_value)))
+        rows.append((_("Nuvärde (%(rate)s)") % {"rate": percent(c.discount_rate)}, sek(c.present_value)))
     parts = [_pairs(rows)]
     if c.by_actor:
-        parts += ["", _table(["Aktör", "Andel av kostnaden"], [[a, sek(v)] for a, v in c.by_actor.items()])]
+        table = _table([_("Aktör"), _("Andel av kostnaden")], [[a, sek(v)] for a, v in c.by_actor.items()])
+        parts += ["", table]
     return "\n".join(parts)
 
 
 def equivalents(e: Equivalents) -> str:
     return "\n".join(
         [
-            f"{sek(e.amount)} motsvarar",
+            _("%(amount)s motsvarar") % {"amount": sek(e.amount)},
             _table(
-                ["Alternativ", "Styckpris", "Antal"],
-                [[i.name, sek(i.unit_price), number(i.count)] for i in e.items],
+                [_("Alternativ"), _("Styckpris"), _("Antal")],
+                [
+                    [(i.name_en or i.name) if english() else i.name, sek(i.unit_price), number(i.count)]
+                    for i in e.items
+                ],
             ),
         ]
     )
 
 
 def catalogue(c: Catalogue) -> str:
-    actors = _table(["Id", "Namn", "Nivå"], [[a.id, a.name, a.level] for a in c.actors], align_left=3)
+    actors = _table(["Id", _("Namn"), _("Nivå")], [[a.id, a.name, a.level] for a in c.actors], align_left=3)
     items = _table(
-        ["Id", "Namn", "Enhet", "Prisår", "Status", "Säkerhet"],
+        ["Id", _("Namn"), _("Enhet"), _("Prisår"), _("Status"), _("Säkerhet")],
         [
             [i.id, i.name, i.unit, str(i.price_year), i.status or "–", str(i.confidence or "–")]
             for i in c.cost_items
         ],
         align_left=6,
     )
-    return f"Katalog {c.version}\n\nAktörer\n{actors}\n\nKostnadsposter\n{items}"
+    heading = _("Katalog %(version)s") % {"version": c.version}
+    return f"{heading}\n\n{_('Aktörer')}\n{actors}\n\n{_('Kostnadsposter')}\n{items}"

@@ -9,9 +9,10 @@ import numpy as np
 import numpy.typing as npt
 
 from .catalogue import Catalogue
-from .evaluate import Value, avoided_share, base_values, present_values
-from .flows import payback_year, yearly_flows
+from .evaluate import PresentValues, Value, avoided_share, base_values, present_values
+from .flows import YearlyFlows, payback_year, yearly_flows
 from .montecarlo import DEFAULT_CHUNK_SIZE, Draws, simulate
+from .perspectives import by_perspective, net_by_perspective
 from .resolve import Model, resolve
 from .results import (
     ActorFlows,
@@ -21,6 +22,8 @@ from .results import (
     BaseCase,
     MonteCarlo,
     OutcomeAvoided,
+    PerspectiveMonteCarlo,
+    PerspectiveValue,
     Result,
     Summary,
     percentiles,
@@ -52,8 +55,38 @@ def break_even_cases(pv_costs: float, pv_benefits: float, avoided: float) -> flo
     return None
 
 
+def perspective_values(model: Model, pv: PresentValues, flows: YearlyFlows) -> dict[str, PerspectiveValue]:
+    """The base case of each perspective, from the per-actor present values and flows."""
+    levels = [a.level for a in model.actors]
+    factor = model.scenario.public_funds_factor
+    present = by_perspective(levels, pv.costs, pv.resource_benefits, pv.transfers, factor)
+    yearly = by_perspective(levels, flows.costs.T, flows.resource_benefits.T, flows.transfers.T, factor)
+    avoided = float(pv.avoided_cases[0])
+    out = {}
+    for name, p in present.items():
+        costs, benefits = float(p.costs[0]), float(p.benefits[0])
+        net = yearly[name].net
+        out[name] = PerspectiveValue(
+            pv_costs=costs,
+            pv_benefits=benefits,
+            npv=benefits - costs,
+            bcr=ratio(benefits, costs),
+            roi=ratio(benefits - costs, costs),
+            # A perspective with no flows at all (no participant actor) has no payback.
+            payback_year=payback_year(model.discount, net) if costs or benefits else None,
+            break_even_cases=break_even_cases(costs, benefits, avoided),
+            net_flow=net.tolist(),
+        )
+    return out
+
+
 def base_case(model: Model) -> BaseCase:
-    """Present values and yearly flows with every parameter at its mean."""
+    """Present values and yearly flows with every parameter at its mean.
+
+    The totals (``pv_costs``, ``pv_benefits``, ``npv`` …) are society's:
+    resources only.  ``by_actor`` is each actor's budget view, transfers included;
+    ``perspectives`` sums them for the municipality, the public sector and the
+    participants."""
     values = base_values(model)
     pv = present_values(model, values, 1)
     flows = yearly_flows(model, values)
@@ -79,9 +112,10 @@ def base_case(model: Model) -> BaseCase:
             a: ActorPresentValue(
                 pv_costs=float(pv.costs[j, 0]),
                 pv_benefits=float(pv.benefits[j, 0]),
-                pv_benefits_cashable=float(pv.benefits_cashable[j, 0]),
+                pv_benefits_cashable=float(pv.benefits_cashable[j, 0] + pv.transfers[j, 0]),
                 pv_benefits_non_cashable=float(pv.benefits_non_cashable[j, 0]),
                 npv=float(pv.npv_by_actor[j, 0]),
+                pv_transfers=float(pv.transfers[j, 0]),
             )
             for j, a in enumerate(ids)
         },
@@ -91,7 +125,8 @@ def base_case(model: Model) -> BaseCase:
             a: ActorFlows(
                 costs=flows.costs[:, j].tolist(),
                 benefits=flows.benefits[:, j].tolist(),
-                benefits_cashable=flows.benefits_cashable[:, j].tolist(),
+                benefits_cashable=(flows.benefits_cashable[:, j] + flows.transfers[:, j]).tolist(),
+                transfers=flows.transfers[:, j].tolist(),
             )
             for j, a in enumerate(ids)
         },
@@ -107,6 +142,7 @@ def base_case(model: Model) -> BaseCase:
             )
             for i, o in enumerate(model.outcomes)
         ],
+        perspectives=perspective_values(model, pv, flows),
     )
 
 
@@ -122,6 +158,20 @@ def avoided_cases_by_outcome(model: Model, values: list[Value]) -> list[float]:
 
 def _probability_positive(x: FloatArray) -> float:
     return float(np.count_nonzero(x > 0) / x.size)
+
+
+def perspective_monte_carlo(model: Model, draws: Draws) -> dict[str, PerspectiveMonteCarlo]:
+    """Each perspective's NPV over the draws, from the per-actor NPVs and society's NPV."""
+    levels = [a.level for a in model.actors]
+    out = {}
+    # One perspective's array at a time: memory grows by one array of draws, not five.
+    for name, npv in net_by_perspective(
+        levels, draws.npv_by_actor, draws.npv, model.scenario.public_funds_factor
+    ):
+        out[name] = PerspectiveMonteCarlo(
+            npv=Summary.of(npv), probability_positive_npv=_probability_positive(npv)
+        )
+    return out
 
 
 def monte_carlo_summary(model: Model, draws: Draws) -> MonteCarlo:
@@ -149,6 +199,7 @@ def monte_carlo_summary(model: Model, draws: Draws) -> MonteCarlo:
     return MonteCarlo(
         draws=draws.n,
         seed=draws.seed,
+        by_perspective=perspective_monte_carlo(model, draws),
         npv=Summary.of(draws.npv),
         bcr=Summary.of(bcr) if bcr.size else None,
         probability_positive_npv=_probability_positive(draws.npv),
@@ -193,7 +244,7 @@ def run(
         base=base,
         monte_carlo=monte_carlo_summary(model, simulated) if simulated else None,
         sensitivity=run_sensitivity(model) if with_sensitivity else None,
-        scenario=scenario.model_dump(mode="json", by_alias=True),
+        scenario=scenario.as_data(),
     )
     return Calculation(result, model, simulated)
 

@@ -83,7 +83,7 @@ class Catalogue(BaseModel):
                 seen.add(i)
         actor_ids = self.actor_ids()
         for item in self.cost_items:
-            for actor in item.cost:
+            for actor in [*item.cost, *item.transfers().values()]:
                 if actor not in actor_ids:
                     raise ValueError(
                         f"cost item {item.id!r}: unknown actor {actor!r}" + _did_you_mean(actor, actor_ids)
@@ -143,7 +143,7 @@ def default_catalogue() -> Catalogue:
     --------
     >>> cat = default_catalogue()
     >>> cat.version
-    '2026.1'
+    '2026.2'
     >>> cat.cost_item("social_assistance_household_year").cost["kommun.socialtjanst"].mean()
     60225.0
     """

@@ -31,17 +31,27 @@ Value = float | FloatArray
 class PresentValues:
     """Per-actor present values, shape ``(actors, draws)``, and avoided cases per draw.
 
-    Actor-major, so each actor's draws are contiguous in memory."""
+    Actor-major, so each actor's draws are contiguous in memory.
+    ``benefits_cashable`` and ``benefits_non_cashable`` are resources saved;
+    ``transfers`` are avoided transfers in each actor's budget view (+ for the
+    payer, − for the receiver), so every column of ``transfers`` sums to zero.
+    The totals (``pv_benefits``, ``npv``) are society's: resources only."""
 
     costs: FloatArray
     benefits_cashable: FloatArray
     benefits_non_cashable: FloatArray
     avoided_cases: FloatArray
+    transfers: FloatArray
 
     # Derived arrays are computed once: summaries ask for each several times.
     @cached_property
-    def benefits(self) -> FloatArray:
+    def resource_benefits(self) -> FloatArray:
         return self.benefits_cashable + self.benefits_non_cashable
+
+    @cached_property
+    def benefits(self) -> FloatArray:
+        """Each actor's budget view: resources saved plus transfers (signed)."""
+        return self.resource_benefits + self.transfers
 
     @cached_property
     def npv_by_actor(self) -> FloatArray:
@@ -53,17 +63,23 @@ class PresentValues:
 
     @cached_property
     def pv_benefits(self) -> FloatArray:
-        return _row_sum(self.benefits)
+        """Society's benefits: resources only; transfers net to zero and are left out."""
+        return _row_sum(self.resource_benefits)
 
     @cached_property
     def npv(self) -> FloatArray:
         return self.pv_benefits - self.pv_costs
 
 
+def row_sum(a: FloatArray) -> FloatArray:
+    """Sum over the first axis, left to right (see :func:`_row_sum`)."""
+    return _row_sum(a)
+
+
 def _row_sum(a: FloatArray) -> FloatArray:
     # Sum actors left to right, not with a pairwise/BLAS reduction, so totals are
     # the same bits for any number of draws.
-    out = np.zeros(a.shape[1])
+    out = np.zeros(a.shape[1:])
     for row in a:
         out += row
     return out
@@ -133,6 +149,8 @@ def present_values(model: Model, values: Sequence[Value], n: int) -> PresentValu
     Benefit of outcome ``o`` to actor ``a``:
     ``m_o · Σ_c count_c · W_{o,c}(p_o) · unit_cost_{o,a} · price_factor_o``,
     with ``m_o`` from :func:`avoided_share` and ``W`` from :func:`cohort_weight`.
+    A transfer line puts that amount in ``transfers``: ``+`` for the payer,
+    ``−`` for the receiver.
     """
     n_actors = len(model.actors)
     # Accumulate straight into the (actors, draws) arrays: 0 + x is x, so the bits
@@ -140,6 +158,7 @@ def present_values(model: Model, values: Sequence[Value], n: int) -> PresentValu
     costs = np.zeros((n_actors, n))
     cash = np.zeros((n_actors, n))
     non_cash = np.zeros((n_actors, n))
+    transfers = np.zeros((n_actors, n))
     avoided: Value = 0.0
 
     uplift = 1.0 + values[model.optimism_bias]
@@ -165,6 +184,10 @@ def present_values(model: Model, values: Sequence[Value], n: int) -> PresentValu
         pv_per_unit = share * weighted_count
         for term in outcome.benefits:
             amount = pv_per_unit * (values[term.unit_cost] * term.price_factor)
+            if term.is_transfer:
+                transfers[term.actor] += amount
+                transfers[term.receiver] -= amount
+                continue
             bucket = cash if term.cashable else non_cash
             bucket[term.actor] += amount
 
@@ -173,6 +196,7 @@ def present_values(model: Model, values: Sequence[Value], n: int) -> PresentValu
         benefits_cashable=cash,
         benefits_non_cashable=non_cash,
         avoided_cases=np.broadcast_to(np.asarray(avoided, dtype=np.float64), (n,)).copy(),
+        transfers=transfers,
     )
 
 

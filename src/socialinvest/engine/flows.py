@@ -20,20 +20,30 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True)
 class YearlyFlows:
-    """Undiscounted flows, shape ``(years, actors)``; avoided states ``(years, outcomes)``."""
+    """Undiscounted flows, shape ``(years, actors)``; avoided states ``(years, outcomes)``.
+
+    ``benefits_cashable`` and ``benefits_non_cashable`` are resources saved;
+    ``transfers`` the avoided transfers, + for the payer and − for the receiver.
+    """
 
     costs: FloatArray
     benefits_cashable: FloatArray
     benefits_non_cashable: FloatArray
     avoided: FloatArray
+    transfers: FloatArray
+
+    @property
+    def resource_benefits(self) -> FloatArray:
+        return self.benefits_cashable + self.benefits_non_cashable
 
     @property
     def benefits(self) -> FloatArray:
-        return self.benefits_cashable + self.benefits_non_cashable
+        """Each actor's budget view: resources saved plus transfers."""
+        return self.resource_benefits + self.transfers
 
     def net(self) -> FloatArray:
-        """Net flow per year, all actors."""
-        net: FloatArray = (self.benefits - self.costs).sum(axis=1)
+        """Society's net flow per year: resources only (transfers net to zero)."""
+        net: FloatArray = (self.resource_benefits - self.costs).sum(axis=1)
         return net
 
 
@@ -55,6 +65,7 @@ def yearly_flows(model: Model, values: Sequence[Value]) -> YearlyFlows:
     costs = np.zeros((horizon, n_actors))
     cash = np.zeros((horizon, n_actors))
     non_cash = np.zeros((horizon, n_actors))
+    transfers = np.zeros((horizon, n_actors))
     avoided = np.zeros((horizon, len(model.outcomes)))
 
     uplift = 1.0 + v[model.optimism_bias]
@@ -75,10 +86,15 @@ def yearly_flows(model: Model, values: Sequence[Value]) -> YearlyFlows:
                     break
                 avoided[t, o] += cases * p**k
         for term in outcome.benefits:
+            amount = avoided[:, o] * v[term.unit_cost] * term.price_factor
+            if term.is_transfer:
+                transfers[:, term.actor] += amount
+                transfers[:, term.receiver] -= amount
+                continue
             bucket = cash if term.cashable else non_cash
-            bucket[:, term.actor] += avoided[:, o] * v[term.unit_cost] * term.price_factor
+            bucket[:, term.actor] += amount
 
-    return YearlyFlows(costs, cash, non_cash, avoided)
+    return YearlyFlows(costs, cash, non_cash, avoided, transfers)
 
 
 def payback_year(discount: FloatArray, net_flow: FloatArray) -> int | None:

@@ -246,9 +246,17 @@ def load_scenario(path: str | Path, *, catalogue: Catalogue | None = None) -> Sc
     return parse_scenario(data, catalogue=catalogue)
 
 
+def _without_none(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _without_none(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list):
+        return [_without_none(v) for v in data]
+    return data
+
+
 def dump_scenario(scenario: Scenario, *, fmt: str = "yaml") -> str:
     """Write a scenario back as a file (what the web's "download scenario" gives)."""
-    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data = _without_none(scenario.as_data())
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if isinstance(data.get("price_index"), dict):  # years as numbers, not quoted '2020'

@@ -103,6 +103,7 @@ ALL_COLUMNS: dict[str, Column] = {
     "benefits_cashable": lambda pv: pv.benefits_cashable,
     "benefits_non_cashable": lambda pv: pv.benefits_non_cashable,
     "avoided_cases": lambda pv: pv.avoided_cases,
+    "transfers": lambda pv: pv.transfers,
 }
 """Every per-actor present value as well (tests and audits; five times the memory)."""
 

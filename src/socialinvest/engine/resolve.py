@@ -67,12 +67,21 @@ class CostTerm:
 
 @dataclass(frozen=True)
 class BenefitTerm:
-    """One actor's share of an outcome: unit cost × price-year conversion."""
+    """One actor's share of an outcome: unit cost × price-year conversion.
+
+    A transfer line (``receiver >= 0``) is money paid by ``actor`` to
+    ``receiver``: avoiding it saves the payer what the receiver no longer gets.
+    """
 
     actor: int
     unit_cost: int  # parameter index
     price_factor: float
     cashable: bool
+    receiver: int = -1  # actor index of a transfer's receiver; -1 for a resource cost
+
+    @property
+    def is_transfer(self) -> bool:
+        return self.receiver >= 0
 
 
 @dataclass(frozen=True)
@@ -204,6 +213,7 @@ class _Builder:
         # a unit cost is one uncertain quantity, not one per outcome.
         factor = self.price_factor(item, [*loc, "cost_item"])
         item_loc = self.item_locs.get(item.id, ["catalogue", "cost_items", item.id])
+        transfers = item.transfers()
         terms = []
         for actor_id, dist in item.cost.items():
             known = actor_id in self.actors
@@ -213,9 +223,22 @@ class _Builder:
             if idx < 0:
                 who = self.actors[actor_id].name if actor_id in self.actors else actor_id
                 idx = self.param(path, f"{item.name} – {who}", dist, (-math.inf, math.inf))
-            if actor >= 0:
-                terms.append(BenefitTerm(actor, idx, factor, item.cashable))
+            receiver = -1
+            if actor_id in transfers:
+                receiver = self.receiver(transfers[actor_id], [*item_loc, "transfer_to"])
+            if actor >= 0 and (receiver >= 0 or actor_id not in transfers):
+                terms.append(BenefitTerm(actor, idx, factor, item.cashable, receiver))
         return tuple(terms)
+
+    def receiver(self, actor_id: str, loc: list[str | int]) -> int:
+        """The receiver of a transfer, reported once per item if unknown."""
+        if actor_id not in self.actors:
+            if not any(p.path == format_path(loc) for p in self.problems):
+                hint = nearest(actor_id, self.actors)
+                more = f"; did you mean {', '.join(hint)}?" if hint else ""
+                self.problem(loc, f"unknown actor {actor_id!r}{more}")
+            return -1
+        return self.actor(actor_id, loc)
 
     def check_item_actors(self) -> None:
         """Unknown actors in the scenario's own cost items, used or not."""
@@ -225,6 +248,9 @@ class _Builder:
                     hint = nearest(actor_id, self.actors)
                     more = f"; did you mean {', '.join(hint)}?" if hint else ""
                     self.problem(["cost_items", i, "cost", actor_id], f"unknown actor {actor_id!r}{more}")
+            for receiver in sorted(set(item.transfers().values())):
+                if receiver not in self.actors:
+                    self.receiver(receiver, ["cost_items", i, "transfer_to"])
 
     def outcome_param(self, i: int, name: str, rng: tuple[float, float], label: str) -> int:
         dist = getattr(self.scenario.outcomes[i], name)

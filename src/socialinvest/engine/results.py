@@ -23,17 +23,35 @@ class ActorInfo(_Out):
 
 
 class ActorPresentValue(_Out):
+    """One actor's budget view.  ``pv_benefits`` includes ``pv_transfers``
+    (avoided transfers: + paid less, − received less), which count as cashable."""
+
     pv_costs: float
     pv_benefits: float
     pv_benefits_cashable: float
     pv_benefits_non_cashable: float
     npv: float
+    pv_transfers: float = 0.0
 
 
 class ActorFlows(_Out):
     costs: list[float]
     benefits: list[float]
     benefits_cashable: list[float]
+    transfers: list[float] = []
+
+
+class PerspectiveValue(_Out):
+    """One perspective's base case (see :mod:`socialinvest.engine.perspectives`)."""
+
+    pv_costs: float
+    pv_benefits: float
+    npv: float
+    bcr: float | None
+    roi: float | None
+    payback_year: int | None
+    break_even_cases: float | None
+    net_flow: list[float]
 
 
 class OutcomeAvoided(_Out):
@@ -64,6 +82,9 @@ class BaseCase(_Out):
     net_flow: list[float]
     cumulative_discounted_net_flow: list[float]
     outcomes: list[OutcomeAvoided]
+    # Municipality, public sector, participants, society (and society with the
+    # public-funds factor).  Results stored before perspectives existed have none.
+    perspectives: dict[str, PerspectiveValue] = {}
 
 
 class Summary(_Out):
@@ -159,13 +180,24 @@ class ActorMonteCarlo(_Out):
     probability_positive_npv: float
 
 
+class PerspectiveMonteCarlo(_Out):
+    """One perspective over the draws: its NPV and the share of draws with NPV > 0."""
+
+    npv: Summary
+    probability_positive_npv: float
+
+
 class MonteCarlo(_Out):
+    """``npv``, ``bcr`` and ``probability_positive_npv`` are society's (the totals);
+    every perspective's are in ``by_perspective``."""
+
     draws: int
     seed: int
     npv: Summary
     bcr: Summary | None
     probability_positive_npv: float
     by_actor: dict[str, ActorMonteCarlo]
+    by_perspective: dict[str, PerspectiveMonteCarlo] = {}
 
 
 class TornadoBar(_Out):
@@ -192,10 +224,19 @@ class RateCase(_Out):
     bcr: float | None
 
 
+class PerspectiveSensitivity(_Out):
+    tornado: list[TornadoBar]
+    switching_values: list[SwitchingValue]
+
+
 class Sensitivity(_Out):
+    """``tornado`` and ``switching_values`` are society's (the totals); each
+    perspective's are in ``by_perspective``."""
+
     tornado: list[TornadoBar]
     switching_values: list[SwitchingValue]
     discount_rates: list[RateCase]
+    by_perspective: dict[str, PerspectiveSensitivity] = {}
 
 
 class Result(_Out):

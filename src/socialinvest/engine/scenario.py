@@ -1,4 +1,8 @@
-"""The scenario file, version 1: one pydantic model for file, CLI, API and forms.
+"""The scenario file, versions 1 and 2: one pydantic model for file, CLI, API and forms.
+
+Version 2 adds transfers (``cost_items[].transfer_to``) and the marginal cost of
+public funds (``public_funds_factor``).  A version 1 file loads unchanged and
+gets the same input hash as before; the new keys need ``version: 2``.
 
 The model checks structure, types and ranges.  References between parts of a
 scenario and the default catalogue (actor ids, cost-item ids, price-index
@@ -12,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -22,6 +27,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -86,10 +92,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=True)
 
 
+ActorId = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")]
+_ACTOR_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+
+
 class Actor(_Strict):
     """Someone whose budget carries costs or gains: a committee, the region, a state agency."""
 
-    id: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")]
+    id: ActorId
     name: Annotated[str, Field(min_length=1, max_length=200)]
     level: ActorLevel
 
@@ -106,6 +116,11 @@ class CostItem(_Strict):
     source: str | None = None
     confidence: Annotated[WholeNumber, Field(ge=1, le=5)] | None = None
     status: Literal["found", "inferred", "assumption"] | None = None
+    # Version 2: which of the item's lines are transfers (a payment from the
+    # line's actor to a receiver) rather than resources used up.  One receiver
+    # for every line, or a map from the paying actor to its receiver.
+    transfer_to: str | dict[str, str] | None = None
+    transfer_source: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
 
     @field_validator("cost")
     @classmethod
@@ -113,6 +128,52 @@ class CostItem(_Strict):
         if not value:
             raise ValueError("needs the cost for at least one actor")
         return value
+
+    @field_validator("transfer_to", mode="before")
+    @classmethod
+    def _transfer_shape(cls, value: Any) -> Any:
+        # One message for any other shape (not pydantic's one per member of the union).
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            return value
+        raise ValueError("must be an actor id or a map from paying actor to receiving actor")
+
+    @field_validator("transfer_to")
+    @classmethod
+    def _transfer_lines(cls, value: str | dict[str, str] | None, info: ValidationInfo) -> Any:
+        if value is None:
+            return value
+        receivers = {None: value} if isinstance(value, str) else dict(value)
+        if not receivers:
+            raise ValueError("name at least one paying actor, or leave it out")
+        for receiver in receivers.values():
+            if not _ACTOR_ID.match(receiver):
+                raise ValueError(f"{receiver!r} is not a valid id (lower-case letters, digits, '_' and '.')")
+        cost = info.data.get("cost")
+        if cost is None:  # the cost itself is wrong: that is reported
+            return value
+        for payer, receiver in receivers.items():
+            if payer is not None and payer not in cost:
+                raise ValueError(f"{payer!r} is not one of this item's actors under 'cost'")
+            for p in cost if payer is None else [payer]:
+                if p == receiver:
+                    raise ValueError(f"{p!r} cannot pay a transfer to itself")
+        # One canonical form, payer → receiver, so `transfer_to: individ` and the same
+        # map written out give the same scenario (and the same input hash).
+        if isinstance(value, str):
+            return {payer: value for payer in cost}
+        return value
+
+    def transfers(self) -> dict[str, str]:
+        """Paying actor → receiving actor, for the lines that are transfers."""
+        if self.transfer_to is None:
+            return {}
+        if isinstance(self.transfer_to, str):  # only if built without validation
+            return {payer: self.transfer_to for payer in self.cost}
+        return dict(self.transfer_to)
 
 
 class CostLine(_Strict):
@@ -217,14 +278,21 @@ Rate = Annotated[
 ]
 
 DEFAULT_DISCOUNT_RATE = 0.035
+DEFAULT_PUBLIC_FUNDS_FACTOR = 1.0
+SCENARIO_VERSIONS = (1, 2)
 DEFAULT_DRAWS = 10_000
 MAX_DRAWS = 10_000_000  # the Monte Carlo runs in chunks: memory grows by ~40 bytes a draw
 
 
 class Scenario(_Strict):
-    """Scenario file version 1.  Amounts in SEK of ``price_year``."""
+    """Scenario file, version 1 or 2.  Amounts in SEK of ``price_year``.
 
-    version: Annotated[Literal[1], BeforeValidator(_not_bool)] = 1
+    A file without ``version`` is version 1.  Version 2 may mark cost-item lines
+    as transfers and set ``public_funds_factor``; a version 1 file may not (its
+    own cost items are resource costs, as they always were).
+    """
+
+    version: Annotated[Literal[1, 2], BeforeValidator(_not_bool)] = 1
     name: Annotated[str, Field(min_length=1, max_length=200)]
     price_year: Annotated[WholeNumber, Field(ge=1900, le=2200)]
     start_year: Annotated[WholeNumber, Field(ge=1900, le=2200)] | None = None
@@ -239,6 +307,9 @@ class Scenario(_Strict):
     costs: list[CostLine] = Field(default_factory=list)
     participants: list[Cohort] = Field(default_factory=list)
     outcomes: list[Outcome] = Field(default_factory=list)
+    # The marginal cost of public funds: each krona of net public-budget flow
+    # costs society this much (ASEK's skattefaktor; 1 = none).  Version 2.
+    public_funds_factor: Annotated[Number, Field(ge=1, le=3)] = DEFAULT_PUBLIC_FUNDS_FACTOR
 
     @field_validator("actors", "cost_items")
     @classmethod
@@ -257,6 +328,20 @@ class Scenario(_Strict):
             self.start_year = self.price_year
         return self
 
+    @model_validator(mode="after")
+    def _version_2_keys(self) -> Scenario:
+        if self.version >= 2:
+            return self
+        used = [f"cost_items[{i}].transfer_to" for i, c in enumerate(self.cost_items) if c.transfer_to]
+        used += [
+            f"cost_items[{i}].transfer_source" for i, c in enumerate(self.cost_items) if c.transfer_source
+        ]
+        if self.public_funds_factor != DEFAULT_PUBLIC_FUNDS_FACTOR:
+            used.append("public_funds_factor")
+        if used:
+            raise ValueError(f"{', '.join(used)}: needs 'version: 2' (version 1 has no transfers)")
+        return self
+
     @property
     def first_year(self) -> int:
         """Calendar year of offset 0."""
@@ -266,11 +351,22 @@ class Scenario(_Strict):
         """The scenario as canonical JSON: the same content gives the same text,
         whether it came from YAML, JSON, the API or a form."""
         return json.dumps(
-            self.model_dump(mode="json", by_alias=True),
+            self.as_data(),
             sort_keys=True,
             ensure_ascii=False,
             separators=(",", ":"),
         )
+
+    def as_data(self) -> dict[str, Any]:
+        """The scenario as JSON data.  A version 1 scenario leaves out the
+        version 2 keys (all at their defaults), so its hash is what it always was."""
+        data = self.model_dump(mode="json", by_alias=True)
+        if self.version == 1:
+            data.pop("public_funds_factor", None)
+            for item in data.get("cost_items", []):
+                item.pop("transfer_to", None)
+                item.pop("transfer_source", None)
+        return data
 
     def input_sha256(self) -> str:
         return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()

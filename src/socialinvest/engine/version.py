@@ -4,4 +4,4 @@ Bump it whenever a change can alter a number an engine produces (a formula,
 the sampling scheme, the default catalogue).
 """
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"

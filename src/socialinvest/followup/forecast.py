@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from socialinvest.applications.calculation_results import PERSPECTIVES
 from socialinvest.applications.models import Application, CalculationVersion
 
 from .models import ExPostCalculation
@@ -52,6 +53,7 @@ class ForecastVsOutcome:
     actors: list[Side] = field(default_factory=list)
     years: list[YearFlows] = field(default_factory=list)
     attribution: Any = None
+    perspectives: list[Side] = field(default_factory=list)
 
 
 def _yearly(result: dict[str, Any]) -> dict[int, tuple[float, float, float]]:
@@ -82,6 +84,22 @@ def actor_names(application: Application, scenario: dict[str, Any], ids: set[str
         {a["id"]: a["name"] for a in scenario.get("actors", []) if a.get("id") in ids and a.get("name")}
     )
     return names
+
+
+def perspective_sides(forecast: dict[str, Any], outcome: dict[str, Any]) -> list[Side]:
+    """Each perspective's NPV in both calculations (none from results stored before perspectives)."""
+    f_views = forecast["base"].get("perspectives") or {}
+    o_views = outcome["base"].get("perspectives") or {}
+    return [
+        Side(
+            str(label),
+            f_views[key]["npv"] if key in f_views else None,
+            o_views[key]["npv"] if key in o_views else None,
+            key,
+        )
+        for key, label in PERSPECTIVES
+        if key in f_views or key in o_views
+    ]
 
 
 def forecast_vs_outcome(application: Application) -> ForecastVsOutcome | None:
@@ -129,4 +147,5 @@ def forecast_vs_outcome(application: Application) -> ForecastVsOutcome | None:
         actors=actors,
         years=years,
         attribution=expost.attribution,
+        perspectives=perspective_sides(f_res, o_res),
     )

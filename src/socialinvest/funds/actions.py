@@ -21,6 +21,7 @@ OPTIONS = (
     "min_applicant_units",
     "default_repayment_model",
     "overdraft_limit",
+    "headline_perspective",
 )
 
 

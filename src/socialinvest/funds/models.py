@@ -21,6 +21,14 @@ class RepaymentModel(models.TextChoices):
     OUTCOME_CONTRACT = "outcome_contract", _("Resultatkontrakt")
 
 
+class HeadlinePerspective(models.TextChoices):
+    """The engine's perspectives a fund can lead its calculations with (``base.perspectives``)."""
+
+    MUNICIPALITY = "municipality", _("Kommunen")
+    PUBLIC_SECTOR = "public_sector", _("Offentlig sektor")
+    SOCIETY = "society", _("Samhället")
+
+
 class Fund(models.Model):
     owner = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="funds", verbose_name=_("ägare")
@@ -68,6 +76,13 @@ class Fund(models.Model):
         max_length=30,
         choices=RepaymentModel.choices,
         default=RepaymentModel.FIXED_SCHEDULE,
+    )
+    headline_perspective = models.CharField(
+        _("huvudperspektiv i kalkylerna"),
+        max_length=30,
+        choices=HeadlinePerspective.choices,
+        default=HeadlinePerspective.MUNICIPALITY,
+        help_text=_("Vems nettonuvärde kalkylernas nyckeltal leds av; samhällets visas alltid bredvid."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -140,6 +140,7 @@ class UnitRow:
     cashable: str
     unit_value: float
     cashable_value: bool
+    receiver: int = -1  # a transfer's receiving actor; -1 for a resource
 
 
 @dataclass

@@ -161,13 +161,17 @@ def write_flows(ws: Worksheet, calc: Calculation, f: Formats, layout: Layout) ->
                 f'=SUMIFS({layout.cost_amount_range},{layout.cost_actor_range},"{actor.id}",'
                 f"{layout.cost_year_range},$A{row + 1})*(1+{layout.optimism})"
             )
-            terms = [
-                (f"'{AVOIDED}'!{cell(row, N_TOTALS + u.outcome)}*{u.unit_cost}", u.cashable)
-                for u in layout.units
-                if u.actor == a
-            ]
-            benefit = "=" + "+".join(term for term, _ in terms) if terms else "=0"
-            cash = "=" + "+".join(f"{term}*{flag}" for term, flag in terms) if terms else "=0"
+            # A resource counts for its actor (cashable or not); a transfer counts,
+            # always as cash, + for the payer and − for the receiver.
+            terms = []
+            for u in layout.units:
+                term = f"'{AVOIDED}'!{cell(row, N_TOTALS + u.outcome)}*{u.unit_cost}"
+                if u.actor == a:
+                    terms.append(("+" + term, "" if u.receiver >= 0 else f"*{u.cashable}"))
+                if u.receiver == a:
+                    terms.append(("-" + term, ""))
+            benefit = "=" + "".join(term for term, _ in terms).removeprefix("+") if terms else "=0"
+            cash = "=" + "".join(f"{term}{flag}" for term, flag in terms).removeprefix("+") if terms else "=0"
             values = [flows.costs[t], flows.benefits[t], flows.benefits_cashable[t]]
             money(row, c, cost, values[0])
             money(row, c + 1, benefit, values[1])
@@ -209,7 +213,9 @@ def write_flows(ws: Worksheet, calc: Calculation, f: Formats, layout: Layout) ->
         0,
         "D_0 = 1, D_t = D_{t−1} / (1 + r_t). Kostnad = summa över Kostnader för aktören och året × "
         "(1 + optimism bias). Nytta = undvikna (Undvikna) × enhetskostnad i scenariots prisår "
-        "(Enhetskostnader). Nuvärden (Sammanfattning) = SUMPRODUCT(D_t; flöde).",
+        "(Enhetskostnader); en transferering är + för den som betalar och − för mottagaren, så "
+        "summan över alla aktörer (samhället) räknar bara resurser. "
+        "Nuvärden (Sammanfattning) = SUMPRODUCT(D_t; flöde).",
         f.muted,
     )
     ws.set_column(0, 1, 11)

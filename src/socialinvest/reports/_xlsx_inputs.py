@@ -253,6 +253,7 @@ UNIT_HEADERS = [
     "Enhetskostnad (kr, scenariots prisår)",
     "Kommentar",
     "Parameter",
+    "Transferering till (mottagare)",
 ]
 
 
@@ -289,9 +290,17 @@ def write_unit_costs(ws: Worksheet, model: Model, f: Formats, layout: Layout) ->
             unit = v[term.unit_cost] * term.price_factor
             ws.write_formula(row, 11, f"={cell(row, 5)}*{cell(row, 9)}", f.fmt("sek"), unit)
             ws.write_string(row, 13, param.path)
+            if term.is_transfer:
+                ws.write_string(row, 14, model.actors[term.receiver].id)
             layout.units.append(
                 UnitRow(
-                    o, term.actor, ref(UNIT_COSTS, row, 11), ref(UNIT_COSTS, row, 10), unit, term.cashable
+                    o,
+                    term.actor,
+                    ref(UNIT_COSTS, row, 11),
+                    ref(UNIT_COSTS, row, 10),
+                    unit,
+                    term.cashable,
+                    term.receiver,
                 )
             )
             row += 1
@@ -301,10 +310,11 @@ def write_unit_costs(ws: Worksheet, model: Model, f: Formats, layout: Layout) ->
         row + 1,
         0,
         "Prisomräkningsfaktor = KPI scenariots prisår / KPI postens prisår (1 när prisåren är lika). "
-        "Nytta = undvikna personår eller fall × enhetskostnad × faktor.",
+        "Nytta = undvikna personår eller fall × enhetskostnad × faktor. En transferering (sista "
+        "kolumnen) är nytta för den som betalar och lika stor negativ nytta för mottagaren.",
         f.muted,
     )
-    for col, width in enumerate([7, 30, 24, 24, 26, 16, 9, 12, 12, 13, 12, 16, 48, 34]):
+    for col, width in enumerate([7, 30, 24, 24, 26, 16, 9, 12, 12, 13, 12, 16, 48, 34, 22]):
         ws.set_column(col, col, width)
     ws.set_row(0, 45)
     ws.freeze_panes(1, 0)

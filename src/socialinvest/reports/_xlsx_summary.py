@@ -7,6 +7,7 @@ from typing import Any
 from xlsxwriter.worksheet import Worksheet
 
 from socialinvest.engine.calculate import Calculation
+from socialinvest.engine.perspectives import PERSPECTIVE_LEVELS, SOCIETY_PUBLIC_FUNDS
 from socialinvest.engine.results import Summary
 
 from ._xlsx_common import OUTCOMES, PAYBACK_TOLERANCE, Formats, Layout, cell, col_range, write_headers
@@ -20,6 +21,13 @@ READ_ME = (
     "inte om. (English: yellow cells are inputs; everything else recomputes, except the Monte Carlo "
     "and sensitivity values, which are copied from the engine.)"
 )
+PERSPECTIVE_LABELS = {
+    "municipality": "Kommunen",
+    "public_sector": "Offentlig sektor",
+    "participants": "Deltagarna",
+    "society": "Samhället",
+    "society_public_funds": "Samhället med skattefaktor",
+}
 ENGINE_VALUES = "Värden från motorn, inte formler (values from the engine, not formulas)"
 
 
@@ -176,7 +184,9 @@ def write_summary(ws: Worksheet, calc: Calculation, f: Formats, layout: Layout) 
     write_headers(ws, w.row, [*headers, "Nettonuvärde"], f.header)
     w.row += 1
     sek = f.fmt("sek")
+    actor_rows: list[int] = []
     for a, actor in enumerate(model.actors):
+        actor_rows.append(w.row)
         pv = base.by_actor[actor.id]
         ws.write_string(w.row, 0, actor.name)
         ws.write_string(w.row, 1, actor.id)
@@ -189,6 +199,7 @@ def write_summary(ws: Worksheet, calc: Calculation, f: Formats, layout: Layout) 
         ws.write_formula(w.row, 6, f"={cell(w.row, 4)}-{cell(w.row, 3)}", sek, pv.npv)
         w.row += 1
 
+    write_perspectives(w, calc, actor_rows, (pvc, pvb), avoided)
     _engine_values(w, calc)
     ws.set_column(0, 0, 44)
     ws.set_column(1, 1, 20)
@@ -196,6 +207,63 @@ def write_summary(ws: Worksheet, calc: Calculation, f: Formats, layout: Layout) 
     ws.set_column(3, 7, 18)
     ws.freeze_panes(1, 0)
     ws.activate()
+
+
+def write_perspectives(
+    w: _Writer, calc: Calculation, actor_rows: list[int], society: tuple[str, str], avoided: str
+) -> None:
+    """Each perspective's present values as sums of the actors' rows above (formulas)."""
+    result, model = calc.result, calc.model
+    views = result.base.perspectives
+    w.section("Per perspektiv (formler)")
+    write_headers(w.ws, w.row, ["Nyckeltal", "Värde", "Nyckel i JSON", "Formel"], w.f.header)
+    w.row += 1
+    factor = model.scenario.public_funds_factor
+    lam = ""
+    if SOCIETY_PUBLIC_FUNDS in views:
+        w.ws.write_string(w.row, 0, "Skattefaktor λ (public_funds_factor)")
+        w.ws.write_number(w.row, 1, factor, w.f.fmt("factor", input=True))
+        w.ws.write_string(w.row, 2, "public_funds_factor", w.f.muted)
+        lam = cell(w.row, 1, True)
+        w.row += 1
+    cells: dict[str, tuple[str, str]] = {}
+    for name, view in views.items():
+        label = PERSPECTIVE_LABELS.get(name, name)
+        if name == "society":
+            costs_f, benefits_f = f"={society[0]}", f"={society[1]}"
+            note = "alla aktörer; transfereringarna tar ut varandra"
+        elif name == SOCIETY_PUBLIC_FUNDS:
+            (sc, sb), (pc, pb) = cells["society"], cells["public_sector"]
+            costs_f, benefits_f = f"={sc}+({lam}-1)*{pc}", f"={sb}+({lam}-1)*{pb}"
+            note = "samhället + (λ − 1) × offentlig sektor"
+        else:
+            wanted = PERSPECTIVE_LEVELS[name]
+            rows = [r for r, actor in zip(actor_rows, model.actors, strict=True) if actor.level in wanted]
+            costs_f = "=" + "+".join(cell(r, 3) for r in rows) if rows else "=0"
+            benefits_f = "=" + "+".join(cell(r, 4) for r in rows) if rows else "=0"
+            note = "summan av aktörerna på nivåerna " + ", ".join(sorted(wanted))
+        key = f"perspectives.{name}"
+        c = w.formula(
+            f"{label}: nuvärde kostnader (kr)", f"{key}.pv_costs", costs_f, "sek", view.pv_costs, note
+        )
+        b = w.formula(
+            f"{label}: nuvärde nytta (kr)", f"{key}.pv_benefits", benefits_f, "sek", view.pv_benefits, ""
+        )
+        w.formula(
+            f"{label}: nettonuvärde (kr)", f"{key}.npv", f"={b}-{c}", "sek", view.npv, "nytta − kostnader"
+        )
+        w.formula(
+            f"{label}: nytta/kostnad (BCR)", f"{key}.bcr", f'=IF({c}=0,"",{b}/{c})', "ratio", view.bcr, ""
+        )
+        w.formula(
+            f"{label}: break-even, undvikna fall",
+            f"{key}.break_even_cases",
+            f'=IF(AND({b}>0,{avoided}>0),{c}*{avoided}/{b},"")',
+            "cases",
+            view.break_even_cases,
+            "",
+        )
+        cells[name] = (c, b)
 
 
 def _summary_row(name: str, s: Summary | None) -> list[Any]:
@@ -231,6 +299,46 @@ def _engine_values(w: _Writer, calc: Calculation) -> None:
             rows,
             ["text", "sek", "sek", "sek", "pct"],
         )
+        if mc.by_perspective:
+            w.row += 1
+            w.table(
+                ["Perspektiv", "NPV medelvärde", "NPV P5", "NPV P95", "Sannolikhet NPV > 0"],
+                [
+                    [
+                        PERSPECTIVE_LABELS.get(name, name),
+                        s.npv.mean,
+                        s.npv.p5,
+                        s.npv.p95,
+                        s.probability_positive_npv,
+                    ]
+                    for name, s in mc.by_perspective.items()
+                ],
+                ["text", "sek", "sek", "sek", "pct"],
+            )
+        if mc.by_perspective:
+            w.row += 1
+            w.table(
+                [
+                    "Perspektiv",
+                    "NPV medelvärde",
+                    "NPV P5",
+                    "NPV P95",
+                    "Sannolikhet NPV > 0",
+                    "BCR medelvärde",
+                ],
+                [
+                    [
+                        PERSPECTIVE_LABELS.get(name, name),
+                        s.npv.mean,
+                        s.npv.p5,
+                        s.npv.p95,
+                        s.probability_positive_npv,
+                        s.bcr.mean if s.bcr else None,
+                    ]
+                    for name, s in mc.by_perspective.items()
+                ],
+                ["text", "sek", "sek", "sek", "pct", "ratio"],
+            )
 
     sens = result.sensitivity
     w.section(f"Känslighetsanalys – {ENGINE_VALUES}")

@@ -58,7 +58,7 @@ def calculation_summary(application: Any) -> dict[str, Any] | None:
     version = application.latest_calculation()
     if version is None:
         return None
-    result: ResultView = view(version.result)
+    result: ResultView = view(version.result, headline=application.fund.headline_perspective)
     return {"version": version, "result": result, "count": application.calculations.count()}
 
 

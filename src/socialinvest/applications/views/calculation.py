@@ -61,13 +61,13 @@ def preview_result(scenario: Scenario) -> tuple[dict[str, Any], int]:
 
 
 def _results_context(
-    result: dict[str, Any] | None, draws: int | None, saved: CalculationVersion | None
+    result: dict[str, Any] | None, draws: int | None, saved: CalculationVersion | None, headline: str
 ) -> dict:
     if result is None:
         return {"result": None}
     spec = flows_chart_spec(result)
     return {
-        "result": view(result),
+        "result": view(result, headline=headline),
         "draws_used": draws,
         "saved_version": saved,
         "chart_spec": spec,
@@ -105,7 +105,7 @@ def render_editor(
         "preview_capped": isinstance(scenario_draws, int) and scenario_draws > PREVIEW_MAX_DRAWS,
         "preview_max_draws": PREVIEW_MAX_DRAWS,
         "scenario_draws": scenario_draws,
-        **_results_context(result, draws, saved),
+        **_results_context(result, draws, saved, application.fund.headline_perspective),
         **extra,
     }
     return render(request, template, context, status=status)
@@ -167,7 +167,7 @@ def calculation_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "error_slots": sorted(checked.errors.items()),
         "info_panels": info_panels(checked.fields, catalogue),
         "preview_max_draws": PREVIEW_MAX_DRAWS,
-        **_results_context(result, draws, None),
+        **_results_context(result, draws, None, application.fund.headline_perspective),
     }
     return render(request, "applications/calculation/_preview.html", context)
 

@@ -10,7 +10,7 @@ from .agreements import do_create_repayment_agreement, do_revise_repayment_agree
 from .approve_agreement import do_approve_agreement_version
 from .approve_disbursement import do_approve_disbursement
 from .cancel_disbursement import do_cancel_disbursement
-from .fund_settings import do_close_books, do_set_overdraft_limit
+from .fund_settings import do_close_books, do_set_headline_perspective, do_set_overdraft_limit
 from .pay_disbursement import do_pay_disbursement
 from .plan_disbursements import do_plan_disbursements
 from .record_repayment import do_record_repayment
@@ -31,6 +31,7 @@ __all__ = [
     "do_reverse_entry",
     "do_revise_repayment_agreement",
     "do_set_fund_parties",
+    "do_set_headline_perspective",
     "do_set_overdraft_limit",
     "do_write_off_investment",
 ]

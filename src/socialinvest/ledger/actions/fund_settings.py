@@ -1,4 +1,4 @@
-"""The fund's ledger settings: closing a year's books, the overdraft limit."""
+"""The fund's settings: closing a year's books, the overdraft limit, the calculations' headline."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
-from socialinvest.funds.models import Fund
+from socialinvest.funds.models import Fund, HeadlinePerspective
 
 from ..permissions import can_close_books, can_manage_ledger
 from ..selectors import first_open_year
@@ -83,6 +83,32 @@ def do_set_overdraft_limit(*, fund: Any, limit: Any, reason: str, acting_user: A
             % {"before": money_text(before), "after": money_text(value)},
             reason=text,
             data={"before": str(before), "after": str(value)},
+            fund=locked,
+        )
+    return locked
+
+
+def do_set_headline_perspective(*, fund: Any, perspective: str, acting_user: Any) -> Fund:
+    """Choose whose net present value the fund's calculations lead with (municipality, public
+    sector or society); society's is always shown beside it."""
+    can_manage_ledger(acting_user, fund).require()
+    if perspective not in HeadlinePerspective.values:
+        raise ValidationError({"perspective": _("Välj ett av perspektiven i listan.")})
+    with transaction.atomic():
+        locked = lock_fund(fund, acting_user)
+        before = locked.headline_perspective
+        locked.headline_perspective = perspective
+        locked.save(update_fields=["headline_perspective"])
+        record_event(
+            actor=acting_user,
+            verb="fund.headline_perspective",
+            target=locked,
+            summary=_("Huvudperspektiv i kalkylerna: %(before)s → %(after)s")
+            % {
+                "before": HeadlinePerspective(before).label,
+                "after": HeadlinePerspective(perspective).label,
+            },
+            data={"before": before, "after": perspective},
             fund=locked,
         )
     return locked

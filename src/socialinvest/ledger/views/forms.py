@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from socialinvest.funds.models import RepaymentModel
+from socialinvest.funds.models import HeadlinePerspective, RepaymentModel
 
 from ..models import EntryKind
 
@@ -252,6 +252,17 @@ class CapitalForm(TokenForm):
 
 class CloseBooksForm(forms.Form):
     year = forms.IntegerField(label=_("Bokslut för år"), min_value=1900, max_value=2200)
+
+
+class HeadlinePerspectiveForm(forms.Form):
+    perspective = forms.ChoiceField(
+        label=_("Huvudperspektiv i kalkylerna"),
+        choices=HeadlinePerspective.choices,
+        help_text=_(
+            "Vems nettonuvärde kalkylernas nyckeltal leds av. Samhällets visas alltid bredvid: det räknar "
+            "bara resurser, så en transferering som försörjningsstöd är ingen vinst för samhället."
+        ),
+    )
 
 
 class OverdraftForm(forms.Form):

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 
 from socialinvest.funds.models import Fund
 
-from ..actions import do_close_books, do_set_overdraft_limit
+from ..actions import do_close_books, do_set_headline_perspective, do_set_overdraft_limit
 from ..actions.common import today
 from ..permissions import can_close_books, can_manage_ledger, can_view_ledger
 from ..selectors import first_open_year
 from .common import require
-from .forms import CloseBooksForm, OverdraftForm, apply_errors
+from .forms import CloseBooksForm, HeadlinePerspectiveForm, OverdraftForm, apply_errors
 
 
 def fund_settings(request: HttpRequest, fund_pk: int) -> HttpResponse:
@@ -29,10 +29,25 @@ def fund_settings(request: HttpRequest, fund_pk: int) -> HttpResponse:
     )
     next_year = first_open_year(fund)
     close = CloseBooksForm(initial={"year": next_year}, auto_id="id_close_%s")
+    headline = HeadlinePerspectiveForm(
+        initial={"perspective": fund.headline_perspective}, auto_id="id_headline_%s"
+    )
     status = 200
     if request.method == "POST":
         require(manage)
-        if request.POST.get("action") == "close":
+        if request.POST.get("action") == "headline":
+            headline = HeadlinePerspectiveForm(request.POST, auto_id="id_headline_%s")
+            if headline.is_valid():
+                try:
+                    do_set_headline_perspective(
+                        fund=fund, perspective=headline.cleaned_data["perspective"], acting_user=request.user
+                    )
+                except ValidationError as exc:
+                    apply_errors(headline, exc, default="perspective")
+                else:
+                    messages.success(request, _("Kalkylernas huvudperspektiv är sparat."))
+                    return redirect("ledger:fund_settings", fund_pk=fund.pk)
+        elif request.POST.get("action") == "close":
             require(can_close_books(request.user, fund))
             close = CloseBooksForm(request.POST, auto_id="id_close_%s")
             if close.is_valid():
@@ -69,6 +84,7 @@ def fund_settings(request: HttpRequest, fund_pk: int) -> HttpResponse:
             "manage": manage,
             "overdraft": overdraft,
             "close": close,
+            "headline": headline,
             "can_close": next_year < today().year,
             "next_year": next_year,
         },
