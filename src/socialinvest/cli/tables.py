@@ -9,14 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-
 from socialinvest.engine import Catalogue, CohortCost, Equivalents, PortfolioResult, Result
 from socialinvest.engine.results import Sensitivity
 
 from .fmt import number, percent, ratio, sek
 from .i18n import english, gettext_noop
 from .i18n import gettext as _
-
 
 LEVELS = {
     "kommun": gettext_noop("kommun"),
