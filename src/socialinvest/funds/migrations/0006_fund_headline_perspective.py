@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funds', '0004_fund_books_closed_through_fund_overdraft_reason'),
+        ('funds', '0005_fund_ideas_all_year_round'),
     ]
 
     operations = [
