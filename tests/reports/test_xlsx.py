@@ -411,3 +411,17 @@ def test_transfers_workbook_by_hand_and_with_another_public_funds_factor(transfe
     society = transfers.calc.result.base.perspectives["society"].npv
     public = transfers.calc.result.base.perspectives["public_sector"].npv
     assert got["perspectives.society_public_funds.npv"] == pytest.approx(society + 0.5 * public, rel=REL)
+
+
+def test_monte_carlo_by_perspective_is_in_the_workbook_once(stepped: Book) -> None:
+    summary = openpyxl.load_workbook(stepped.path, data_only=True)["Sammanfattning"]
+    heads = [r[0].row for r in summary.iter_rows(max_col=1) if r[0].value == "Perspektiv"]
+    assert len(heads) == 1
+    mc = stepped.calc.result.monte_carlo
+    assert mc is not None
+    rows = {
+        r[0].value: r[1].value
+        for r in summary.iter_rows(min_row=heads[0] + 1, max_row=heads[0] + len(mc.by_perspective), max_col=2)
+    }
+    assert rows["Kommunen"] == pytest.approx(mc.by_perspective["municipality"].npv.mean)
+    assert rows["Samhället"] == pytest.approx(mc.npv.mean)

@@ -315,30 +315,6 @@ def _engine_values(w: _Writer, calc: Calculation) -> None:
                 ],
                 ["text", "sek", "sek", "sek", "pct"],
             )
-        if mc.by_perspective:
-            w.row += 1
-            w.table(
-                [
-                    "Perspektiv",
-                    "NPV medelvärde",
-                    "NPV P5",
-                    "NPV P95",
-                    "Sannolikhet NPV > 0",
-                    "BCR medelvärde",
-                ],
-                [
-                    [
-                        PERSPECTIVE_LABELS.get(name, name),
-                        s.npv.mean,
-                        s.npv.p5,
-                        s.npv.p95,
-                        s.probability_positive_npv,
-                        s.bcr.mean if s.bcr else None,
-                    ]
-                    for name, s in mc.by_perspective.items()
-                ],
-                ["text", "sek", "sek", "sek", "pct", "ratio"],
-            )
 
     sens = result.sensitivity
     w.section(f"Känslighetsanalys – {ENGINE_VALUES}")
