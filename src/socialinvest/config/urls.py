@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .api import api
+
 urlpatterns = [
     path("", include("socialinvest.web.urls")),
     path("applications/", include("socialinvest.applications.urls")),
@@ -9,6 +11,8 @@ urlpatterns = [
     path("followup/", include("socialinvest.followup.urls")),
     path("notifications/", include("socialinvest.notifications.views")),
     path("needs/", include("socialinvest.needs.urls")),
+    path("api/", include("socialinvest.api.urls")),
+    path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

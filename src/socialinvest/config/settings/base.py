@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     # needs no server of its own and survives restarts; a worker runs `db_worker`.
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "socialinvest.core",
     "socialinvest.organisations",
     "socialinvest.notifications",
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "socialinvest.ledger",
     "socialinvest.followup",
     "socialinvest.needs",
+    "socialinvest.api",
     "socialinvest.web",
 ]
 
@@ -153,3 +155,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# API: requests per token (anonymous: per address) in a window of seconds; 0 turns it off.
+API_RATE_LIMIT = (int(os.environ.get("API_RATE_LIMIT", "600")), 60)
+

@@ -1,0 +1,47 @@
+"""The NinjaAPI: routers, error handlers, and the scenario schema in the OpenAPI document.
+
+:func:`make_api` builds it from this app's routers; ``socialinvest.config.api`` adds the
+routers of the apps above (the registry) and is what the URLconf serves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import NinjaAPI
+
+from socialinvest.engine.scenario import Scenario
+
+from . import calculate, errors, resources, writes
+
+
+class SocialinvestAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """Add the engine's scenario-v1 model, which ``POST /api/calculate`` reads as raw JSON."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        scenario = Scenario.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in scenario.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components["Scenario"] = scenario
+        return schema
+
+
+DESCRIPTION = (
+    "Funds, applications, calculations, decisions, the ledger and follow-up, with the same "
+    "permissions as the web pages. Authenticate with `Authorization: Bearer <token>` "
+    "(tokens are created on your own user page, /api/tokens/). "
+    'Errors: `{"errors": [{"loc": [...], "msg": ...}]}`. '
+    "Writes that move money need an `Idempotency-Key` header."
+)
+
+
+def make_api() -> SocialinvestAPI:
+    api = SocialinvestAPI(
+        title="Socialinvest API", version="1", description=DESCRIPTION, urls_namespace="api"
+    )
+    errors.install(api)
+    api.add_router("", calculate.router)
+    api.add_router("", resources.router)
+    api.add_router("", writes.router)
+    return api

@@ -1,0 +1,94 @@
+"""One JSON error shape for every API failure: ``{"errors": [{"loc": [...], "msg": "..."}]}``.
+
+``loc`` is the field path (``["body", "outcomes", 0, "effect"]``), empty when the
+problem is not about one field.  Messages are in the request's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from socialinvest.engine import ScenarioError
+
+from .auth import ReadOnlyScope
+from .ratelimit import RateLimited
+
+
+def error_body(*problems: tuple[list[Any], str]) -> dict[str, Any]:
+    return {"errors": [{"loc": list(loc), "msg": str(msg)} for loc, msg in problems]}
+
+
+def _path(text: str) -> list[Any]:
+    """``outcomes[0].effect`` → ``["outcomes", 0, "effect"]``."""
+    parts: list[Any] = []
+    for piece in text.replace("]", "").replace("[", ".").split("."):
+        if piece:
+            parts.append(int(piece) if piece.isdigit() else piece)
+    return parts
+
+
+def install(api: NinjaAPI) -> None:
+    def respond(request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
+        return api.create_response(request, body, status=status)
+
+    @api.exception_handler(NinjaValidationError)
+    def validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        problems = [(list(e.get("loc", [])), e.get("msg", "")) for e in exc.errors]
+        return respond(request, error_body(*problems), 422)
+
+    @api.exception_handler(ScenarioError)
+    def scenario(request: HttpRequest, exc: ScenarioError) -> HttpResponse:
+        problems = [(["body", *_path(p.path)], p.message) for p in exc.problems]
+        return respond(request, error_body(*problems), 422)
+
+    @api.exception_handler(DjangoValidationError)
+    def model_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        if hasattr(exc, "error_dict"):
+            problems = [
+                (["body"] if field == "__all__" else ["body", field], m)
+                for field, errors in exc.message_dict.items()
+                for m in errors
+            ]
+        else:
+            problems = [([], m) for m in exc.messages]
+        return respond(request, error_body(*problems), 422)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = respond(
+            request, error_body(([], _("Ogiltig, utgången eller återkallad API-nyckel."))), 401
+        )
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(ReadOnlyScope)
+    def read_only(request: HttpRequest, exc: ReadOnlyScope) -> HttpResponse:
+        return respond(request, error_body(([], _("Nyckeln får bara läsa."))), 403)
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return respond(request, error_body(([], str(exc) or _("Du har inte behörighet."))), 403)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return respond(request, error_body(([], _("Finns inte."))), 404)
+
+    @api.exception_handler(RateLimited)
+    def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+        response = respond(request, error_body(([], _("För många anrop; försök igen om en stund."))), 429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400:  # ninja could not parse the body as JSON
+            return respond(request, error_body((["body"], _("Kroppen är inte giltig JSON."))), 400)
+        return respond(request, error_body(([], str(exc))), exc.status_code)

@@ -1,0 +1,34 @@
+"""A fixed-window request counter per token (or per address for anonymous calls) in the shared cache."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+def check_rate(identity: str) -> None:
+    """Count one request for ``identity``; raise :class:`RateLimited` past ``API_RATE_LIMIT`` per window."""
+    limit, window = getattr(settings, "API_RATE_LIMIT", (600, 60))
+    if not limit:
+        return
+    now = int(time.time())
+    slot = now // window
+    key = f"api-rate:{identity}:{slot}"
+    if cache.add(key, 1, timeout=window + 1):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window + 1)
+            count = 1
+    if count > limit:
+        raise RateLimited(retry_after=(slot + 1) * window - now)

@@ -1,0 +1,188 @@
+"""The API's response shapes.  Field names are the models'; amounts are decimal strings (kronor)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+
+
+class ErrorItem(Schema):
+    loc: list[str | int]
+    msg: str
+
+
+class ErrorOut(Schema):
+    errors: list[ErrorItem]
+
+
+class FundOut(Schema):
+    id: int
+    name: str
+    slug: str
+    owner_id: int
+    owner_name: str
+    capital: Decimal
+    default_repayment_model: str
+
+
+class ApplicationOut(Schema):
+    id: int
+    fund_id: int
+    reference: str
+    status: str
+    title: str
+    requested_amount: Decimal | None
+    period_start: dt.date | None
+    period_end: dt.date | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class CalculationOut(Schema):
+    id: int
+    number: int
+    engine_version: str
+    seed: int
+    npv: float
+    bcr: float | None
+    probability_positive_npv: float | None
+    note: str
+    created_at: dt.datetime
+
+
+class CalculationDetailOut(CalculationOut):
+    scenario: dict[str, Any]
+    result: dict[str, Any]
+
+
+class DecisionOut(Schema):
+    outcome: str
+    amount: Decimal | None
+    period_start: dt.date | None
+    period_end: dt.date | None
+    conditions: str
+    reasons: str
+    decision_body: str
+    decided_on: dt.date
+    reference_number: str
+    calculation_id: int | None
+
+
+class LedgerLineOut(Schema):
+    account: str
+    budget_year: int
+    debit: Decimal
+    credit: Decimal
+
+
+class LedgerEntryOut(Schema):
+    id: int
+    kind: str
+    entry_date: dt.date
+    budget_year: int
+    instalment_year: int | None
+    description: str
+    application_id: int | None
+    reverses_id: int | None
+    created_at: dt.datetime
+    lines: list[LedgerLineOut]
+
+
+class DisbursementOut(Schema):
+    id: int
+    application_id: int
+    year: int
+    quarter: int | None
+    amount: Decimal
+    status: str
+    note: str
+    approved_at: dt.datetime | None
+
+
+class AgreementVersionOut(Schema):
+    number: int
+    terms: dict[str, Any]
+    forecast: dict[str, Any]
+    reason: str
+    approved_at: dt.datetime | None
+
+
+class RepaymentAgreementOut(Schema):
+    id: int
+    application_id: int
+    unit_id: int
+    unit_name: str
+    versions: list[AgreementVersionOut]
+
+
+class ScheduledOut(Schema):
+    id: int
+    label: str
+    period_start: dt.date
+    period_end: dt.date
+    is_baseline: bool
+    due_date: dt.date
+
+
+class IndicatorOut(Schema):
+    id: int
+    name: str
+    kind: str
+    unit: str
+    direction: str
+    has_comparison: bool
+    outcome_name: str
+    schedule: list[ScheduledOut]
+
+
+class PlanOut(Schema):
+    status: str
+    completed_at: dt.datetime | None
+    indicators: list[IndicatorOut]
+
+
+class MeasurementOut(Schema):
+    id: int
+    scheduled_id: int
+    indicator_id: int
+    label: str
+    status: str
+    intervention_n: int | None
+    intervention_events: int | None
+    intervention_mean: float | None
+    intervention_sd: float | None
+    comparison_n: int | None
+    comparison_events: int | None
+    comparison_mean: float | None
+    comparison_sd: float | None
+
+
+class EvaluationOut(Schema):
+    indicator_id: int
+    indicator: str
+    design: str | None
+    estimate: float | None
+    standard_error: float | None
+    ci_low: float | None
+    ci_high: float | None
+    interval_includes_zero: bool | None
+    problem: str
+    warnings: list[str]
+
+
+class ApproveIn(Schema):
+    pass
+
+
+class PayIn(Schema):
+    paid_on: dt.date | None = None
+
+
+class RepaymentIn(Schema):
+    instalment_year: int
+    amount: Decimal | None = None
+    entry_date: dt.date | None = None
+    description: str = ""

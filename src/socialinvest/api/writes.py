@@ -1,0 +1,123 @@
+"""Writes that move money, through the ledger's services, each under an ``Idempotency-Key``.
+
+The first response to a key is kept (:class:`~.models.IdempotentResponse`) and replayed for
+every retry with the same key; the same key with a different request is refused (422).
+The services themselves are also idempotent (a paid disbursement is not paid twice, a
+repayment key posts once), so a retry after a lost response never moves money twice.
+"""
+
+# No ``from __future__ import annotations``: django-ninja reads these annotations at import time.
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Header, Router
+from ninja.errors import HttpError
+
+from socialinvest.ledger.actions import do_approve_disbursement, do_pay_disbursement, do_record_repayment
+from socialinvest.ledger.models import Disbursement, RepaymentAgreement
+from socialinvest.ledger.permissions import can_view_investment
+
+from .auth import TokenAuth
+from .models import IdempotentResponse
+from .resources import ERRORS, visible
+from .schemas import DisbursementOut, LedgerEntryOut, PayIn, RepaymentIn
+
+router = Router(auth=TokenAuth(), tags=["ledger"])
+KEY_HEADER = Header(..., alias="Idempotency-Key", min_length=1, max_length=120)
+
+
+def _fingerprint(request: HttpRequest) -> str:
+    return hashlib.sha256(request.method.encode() + request.path.encode() + b"\n" + request.body).hexdigest()
+
+
+def idempotent(request: HttpRequest, key: str, write: Callable[[], tuple[int, Any]]) -> HttpResponse:
+    """Run ``write`` once per (user, key); replay its response for a retry."""
+    fingerprint = _fingerprint(request)
+    previous = IdempotentResponse.objects.filter(user=request.user, key=key).first()
+    if previous is None:
+        try:
+            with transaction.atomic():
+                status, body = write()
+                IdempotentResponse.objects.create(
+                    user=request.user, key=key, fingerprint=fingerprint, status=status, body=body
+                )
+            return HttpResponse(json.dumps(body), status=status, content_type="application/json")
+        except IntegrityError:  # a concurrent request with the same key won: replay it
+            previous = IdempotentResponse.objects.get(user=request.user, key=key)
+    if previous.fingerprint != fingerprint:
+        raise HttpError(422, _("Idempotency-Key används redan för ett annat anrop."))
+    response = HttpResponse(
+        json.dumps(previous.body), status=previous.status, content_type="application/json"
+    )
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _disbursement(request: HttpRequest, pk: int) -> Disbursement:
+    disbursement = get_object_or_404(Disbursement.objects.select_related("application__fund"), pk=pk)
+    visible(can_view_investment(request.user, disbursement.application))
+    return disbursement
+
+
+def _dump(schema: Any, obj: Any) -> Any:
+    return json.loads(schema.from_orm(obj).model_dump_json())
+
+
+@router.post("/disbursements/{disbursement_id}/approve", response={200: DisbursementOut, **ERRORS})
+def approve_disbursement(
+    request: HttpRequest, disbursement_id: int, idempotency_key: str = KEY_HEADER
+) -> HttpResponse:
+    disbursement = _disbursement(request, disbursement_id)
+
+    def write() -> tuple[int, Any]:
+        done = do_approve_disbursement(disbursement=disbursement, acting_user=request.user)
+        return 200, _dump(DisbursementOut, done)
+
+    return idempotent(request, idempotency_key, write)
+
+
+@router.post("/disbursements/{disbursement_id}/pay", response={200: DisbursementOut, **ERRORS})
+def pay_disbursement(
+    request: HttpRequest, disbursement_id: int, payload: PayIn, idempotency_key: str = KEY_HEADER
+) -> HttpResponse:
+    disbursement = _disbursement(request, disbursement_id)
+
+    def write() -> tuple[int, Any]:
+        done = do_pay_disbursement(
+            disbursement=disbursement, acting_user=request.user, paid_on=payload.paid_on
+        )
+        return 200, _dump(DisbursementOut, done)
+
+    return idempotent(request, idempotency_key, write)
+
+
+@router.post("/repayment-agreements/{agreement_id}/repayments", response={201: LedgerEntryOut, **ERRORS})
+def record_repayment(
+    request: HttpRequest, agreement_id: int, payload: RepaymentIn, idempotency_key: str = KEY_HEADER
+) -> HttpResponse:
+    agreement = get_object_or_404(
+        RepaymentAgreement.objects.select_related("application__fund"), pk=agreement_id
+    )
+    visible(can_view_investment(request.user, agreement.application))
+
+    def write() -> tuple[int, Any]:
+        entry = do_record_repayment(
+            agreement=agreement,
+            idempotency_key=f"api:{request.user.pk}:{idempotency_key}",
+            acting_user=request.user,
+            instalment_year=payload.instalment_year,
+            amount=payload.amount,
+            entry_date=payload.entry_date,
+            description=payload.description,
+        )
+        entry = type(entry).objects.prefetch_related("lines").get(pk=entry.pk)
+        return 201, _dump(LedgerEntryOut, entry)
+
+    return idempotent(request, idempotency_key, write)

@@ -1,0 +1,59 @@
+"""Schemathesis against /api/openapi.json: for an anonymous client and a token of each role, no 5xx,
+every status code documented, every response body conforming to the schema.
+
+One test walks every operation (the fund, its users and a granted investment are built once,
+not once per operation); each generated case is sent by every client.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+import schemathesis
+from api_helpers import token_for
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from socialinvest.config.wsgi import application
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+ROLES = ["fund_admin", "applicant", "preparer", "council", "decision_maker", "auditor", "outsider"]
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "6"))
+
+
+@pytest.mark.django_db
+def test_api_conforms_for_anonymous_and_every_role(world: Any, granted: Any, settings: Any) -> None:
+    settings.API_RATE_LIMIT = (0, 60)  # the fuzzer sends hundreds of requests
+    clients: list[dict[str, str]] = [{}]
+    for role in ROLES:
+        clients.append({"Authorization": f"Bearer {token_for(getattr(world, role), 'write')}"})
+    clients.append({"Authorization": f"Bearer {token_for(world.auditor, 'read', days=2)}"})
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 15
+
+    for operation in operations:
+
+        @settings_for_fuzzing
+        @given(case=operation.as_strategy())
+        def check(case: Any) -> None:
+            for headers in clients:
+                case.call_and_validate(headers=headers, checks=CHECKS)
+
+        check()
+
+
+settings_for_fuzzing = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    database=None,
+)
