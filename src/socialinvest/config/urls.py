@@ -13,6 +13,7 @@ urlpatterns = [
     path("needs/", include("socialinvest.needs.urls")),
     path("api/", include("socialinvest.api.urls")),
     path("api/", api.urls),
+    path("registry/", include("socialinvest.registry.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
-# /api/ authenticates by token itself (401 in JSON, never a redirect to the login page).
-PUBLIC_PREFIXES = ("/api/", "/accounts/login/", "/static/", "/i18n/", "/public/", "/healthz")
+# /api/ authenticates by token itself (401 in JSON, never a redirect to the login page); the registry's
+# pages are open, its fund-side pages require login themselves.
+PUBLIC_PREFIXES = ("/api/", "/registry/", "/accounts/login/", "/static/", "/i18n/", "/public/", "/healthz")
 
 
 class LoginRequiredMiddleware:

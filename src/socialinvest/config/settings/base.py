@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "socialinvest.followup",
     "socialinvest.needs",
     "socialinvest.api",
+    "socialinvest.registry",
     "socialinvest.web",
 ]
 
@@ -159,3 +160,8 @@ LOGGING = {
 # API: requests per token (anonymous: per address) in a window of seconds; 0 turns it off.
 API_RATE_LIMIT = (int(os.environ.get("API_RATE_LIMIT", "600")), 60)
 
+# Evidence registry: this instance is a registry (funds publish to it) when SOCIALINVEST_REGISTRY is set;
+# every instance can publish to and read from the registry at REGISTRY_URL with REGISTRY_TOKEN.
+SOCIALINVEST_REGISTRY = os.environ.get("SOCIALINVEST_REGISTRY", "").lower() in ("1", "true", "yes")
+REGISTRY_URL = os.environ.get("REGISTRY_URL", "")
+REGISTRY_TOKEN = os.environ.get("REGISTRY_TOKEN", "")

@@ -1,0 +1,165 @@
+"""Fund-side writes that use the registry: publish an evaluation, take the pooled estimate into an
+application's calculation, and choose which estimate the ex-post calculation uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from socialinvest.applications.actions import do_save_calculation
+from socialinvest.applications.models import Application
+from socialinvest.applications.permissions import can_save_calculation
+from socialinvest.core.audit import record_event
+from socialinvest.engine import parse_scenario
+from socialinvest.evaluation.meta import MetaAnalysis, shrink
+from socialinvest.followup.permissions import can_run_expost
+
+from . import client
+from .models import Choice, EffectChoice, Submission
+from .schemas import PublicationIn
+
+
+def do_publish_to_registry(*, application: Application, data: PublicationIn, acting_user: Any) -> Submission:
+    """Publish the investment's evaluation over the API (the fund administrator), and record it."""
+    can_run_expost(acting_user, application).require()
+    answer = client.publish(data.model_dump(mode="json"))  # outside the transaction: a remote call
+    with transaction.atomic():
+        submission = Submission.objects.create(
+            application=application,
+            outcome=data.outcome,
+            registry_id=answer["id"],
+            payload=data.model_dump(mode="json"),
+            published_by=acting_user,
+        )
+        record_event(
+            actor=acting_user,
+            verb="registry.submitted",
+            target=submission,
+            summary=_("Publicerad i registret: %(outcome)s") % {"outcome": data.outcome},
+            fund=application.fund,
+            application=application,
+        )
+    return submission
+
+
+def prior_effect(pooled: dict[str, Any]) -> dict[str, Any]:
+    """The pooled estimate as a scenario effect: normal, mean the pooled effect, sd √(τ² + se²) —
+    the spread of the prediction interval, what the effect in one new municipality may be."""
+    if not pooled.get("k") or pooled.get("pooled") is None:
+        raise ValidationError({"outcome": _("Registret har inga studier för det utfallet.")})
+    return {
+        "dist": "normal",
+        "mean": round(pooled["pooled"], 6),
+        "sd": round(pooled["prediction_standard_error"], 6),
+    }
+
+
+def do_take_registry_prior(
+    *,
+    application: Application,
+    outcome_name: str,
+    intervention_type: str,
+    registry_outcome: str,
+    acting_user: Any,
+) -> Any:
+    """A new calculation version whose outcome ``outcome_name`` has the registry's pooled effect.
+
+    The version's note says so (type, outcome, number of studies), so the effect is labelled
+    as the registry's wherever the calculation is shown.
+    """
+    can_save_calculation(acting_user, application).require()
+    latest = application.calculations.order_by("-number").first()
+    if latest is None:
+        raise ValidationError({"outcome": _("Ansökan har ingen kalkyl ännu.")})
+    pooled = client.pooled(intervention_type, registry_outcome)
+    effect = prior_effect(pooled)
+    document = dict(latest.scenario)
+    outcomes = [dict(o) for o in document.get("outcomes", [])]
+    names = [o.get("name") for o in outcomes]
+    if outcome_name not in names:
+        raise ValidationError(
+            {"outcome": _("Kalkylen har inget utfall som heter %(name)s.") % {"name": outcome_name}}
+        )
+    for o in outcomes:
+        if o.get("name") == outcome_name:
+            o["effect"] = effect
+    document["outcomes"] = outcomes
+    note = _(
+        "Effekt för %(outcome)s från evidensregistret: poolad skattning %(mean).3f (prediktionsintervallets "
+        "spridning %(sd).3f, %(k)d studier, %(type)s / %(registry_outcome)s)"
+    ) % {
+        "outcome": outcome_name,
+        "mean": effect["mean"],
+        "sd": effect["sd"],
+        "k": pooled["k"],
+        "type": intervention_type,
+        "registry_outcome": registry_outcome,
+    }
+    return do_save_calculation(
+        application=application, scenario=parse_scenario(document), acting_user=acting_user, note=note[:300]
+    )
+
+
+def pooled_analysis(pooled: dict[str, Any]) -> MetaAnalysis:
+    """The registry's pooled answer as a :class:`MetaAnalysis` (what :func:`shrink` needs)."""
+    return MetaAnalysis(
+        method="reml",
+        k=pooled["k"],
+        pooled=pooled["pooled"],
+        standard_error=pooled["standard_error"],
+        tau2=pooled["tau2"],
+        q=0.0,
+        i2=pooled["i2"],
+        ci_low=pooled["ci_low"],
+        ci_high=pooled["ci_high"],
+        prediction_low=pooled["prediction_low"],
+        prediction_high=pooled["prediction_high"],
+        weights=(),
+    )
+
+
+def do_choose_effect(
+    *,
+    application: Application,
+    outcome: str,
+    choice: str,
+    local_effect: float,
+    local_se: float,
+    pooled: dict[str, Any],
+    acting_user: Any,
+) -> EffectChoice:
+    """Record which estimate — local, pooled or shrunken — the ex-post calculation uses, with all three."""
+    can_run_expost(acting_user, application).require()
+    if choice not in Choice.values:
+        raise ValidationError({"choice": _("Välj egen, poolad eller krympt skattning.")})
+    if not pooled.get("k"):
+        raise ValidationError({"choice": _("Registret har inga studier för det utfallet.")})
+    shrunken = shrink(local_effect, local_se, pooled_analysis(pooled))
+    with transaction.atomic():
+        chosen = EffectChoice.objects.create(
+            application=application,
+            outcome=outcome,
+            choice=choice,
+            local_effect=local_effect,
+            local_se=local_se,
+            pooled_effect=pooled["pooled"],
+            pooled_se=pooled["prediction_standard_error"],
+            tau2=pooled["tau2"],
+            studies=pooled["k"],
+            shrunken_effect=shrunken.estimate,
+            shrunken_se=shrunken.standard_error,
+            chosen_by=acting_user,
+        )
+        record_event(
+            actor=acting_user,
+            verb="registry.effect_chosen",
+            target=chosen,
+            summary=_("Efterkalkylens effekt för %(outcome)s: %(choice)s")
+            % {"outcome": outcome, "choice": chosen.get_choice_display()},
+            fund=application.fund,
+            application=application,
+        )
+    return chosen

@@ -1,0 +1,101 @@
+"""Registry reads: the current version of each active publication, pooled per type and outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, QuerySet
+
+from socialinvest.evaluation.meta import (
+    EGGER_MIN_STUDIES,
+    EggerTest,
+    MetaAnalysis,
+    egger_test,
+    meta_analysis,
+)
+
+from .models import Publication, PublicationVersion
+
+
+def _active(intervention_type: str) -> QuerySet[PublicationVersion]:
+    """The latest version of each publication of the type that is not withdrawn."""
+    return PublicationVersion.objects.filter(
+        publication__intervention_type=intervention_type,
+        publication__withdrawn_at__isnull=True,
+        publication__current__version_id=F("id"),
+    )
+
+
+def studies(intervention_type: str, outcome: str | None = None) -> list[PublicationVersion]:
+    qs = _active(intervention_type)
+    if outcome is not None:
+        qs = qs.filter(outcome=outcome)
+    return list(qs.order_by("year_from", "id"))
+
+
+def outcomes_of(intervention_type: str) -> list[tuple[str, int]]:
+    """The outcomes measured for a type, with the number of active studies each, most studied first."""
+    rows = _active(intervention_type).values("outcome").annotate(k=Count("id")).order_by("-k", "outcome")
+    return [(r["outcome"], r["k"]) for r in rows]
+
+
+def type_counts() -> dict[str, int]:
+    rows = (
+        Publication.objects.filter(withdrawn_at__isnull=True)
+        .values("intervention_type")
+        .annotate(k=Count("id"))
+    )
+    return {r["intervention_type"]: r["k"] for r in rows}
+
+
+@dataclass(frozen=True)
+class Pooled:
+    intervention_type: str
+    outcome: str
+    studies: list[PublicationVersion]
+    reml: MetaAnalysis | None
+    dl: MetaAnalysis | None
+    egger: EggerTest | None
+
+    @property
+    def k(self) -> int:
+        return len(self.studies)
+
+
+def pooled(intervention_type: str, outcome: str) -> Pooled:
+    """REML (the estimate used) and DerSimonian–Laird side by side; Egger's test from ten studies."""
+    found = studies(intervention_type, outcome)
+    if not found:
+        return Pooled(intervention_type, outcome, [], None, None, None)
+    y = [s.effect for s in found]
+    se = [s.standard_error for s in found]
+    return Pooled(
+        intervention_type,
+        outcome,
+        found,
+        meta_analysis(y, se, method="reml"),
+        meta_analysis(y, se, method="dl"),
+        egger_test(y, se) if len(found) >= EGGER_MIN_STUDIES else None,
+    )
+
+
+def pooled_out(p: Pooled) -> dict[str, Any]:
+    r, d = p.reml, p.dl
+    return {
+        "intervention_type": p.intervention_type,
+        "outcome": p.outcome,
+        "k": p.k,
+        "method": "reml",
+        "pooled": r.pooled if r else None,
+        "standard_error": r.standard_error if r else None,
+        "tau2": r.tau2 if r else None,
+        "i2": r.i2 if r else None,
+        "ci_low": r.ci_low if r else None,
+        "ci_high": r.ci_high if r else None,
+        "prediction_low": r.prediction_low if r else None,
+        "prediction_high": r.prediction_high if r else None,
+        "prediction_standard_error": r.prediction_standard_error if r else None,
+        "dersimonian_laird_pooled": d.pooled if d else None,
+        "dersimonian_laird_tau2": d.tau2 if d else None,
+    }

@@ -1,0 +1,224 @@
+"""Registry pages (open on a registry instance) and the fund's pages that use a registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from pydantic import ValidationError as PydanticError
+
+from socialinvest.applications.models import Application
+from socialinvest.applications.permissions import can_save_calculation, can_view
+from socialinvest.followup.permissions import can_run_expost
+from socialinvest.followup.selectors import evaluations
+
+from . import client, fund_actions, plots, selectors
+from .api import is_registry
+from .models import Choice, EffectChoice, Submission
+from .schemas import PublicationIn
+from .taxonomy import Design, InterventionType
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    if not is_registry():
+        raise Http404
+    counts = selectors.type_counts()
+    types = [(t, counts.get(t.value, 0)) for t in InterventionType]
+    return render(request, "registry/index.html", {"types": types})
+
+
+def intervention_type(request: HttpRequest, slug: str) -> HttpResponse:
+    if not is_registry() or slug not in InterventionType.values:
+        raise Http404
+    outcomes = selectors.outcomes_of(slug)
+    outcome = request.GET.get("outcome") or (outcomes[0][0] if outcomes else "")
+    pooled = selectors.pooled(slug, outcome) if outcome else None
+    context: dict[str, Any] = {
+        "type": InterventionType(slug),
+        "outcomes": outcomes,
+        "outcome": outcome,
+        "pooled": pooled,
+    }
+    if pooled and pooled.reml:
+        effects = [s.effect for s in pooled.studies]
+        ses = [s.standard_error for s in pooled.studies]
+        labels = [f"{s.municipality} {s.year_from}–{s.year_to}" for s in pooled.studies]
+        context["forest"] = plots.forest(labels, effects, ses, pooled.reml)
+        context["funnel"] = plots.funnel(effects, ses, pooled.reml) if pooled.egger else ""
+        context["rows"] = list(zip(pooled.studies, pooled.reml.weights, strict=True))
+    return render(request, "registry/type.html", context)
+
+
+def _application(request: HttpRequest, pk: int) -> Application:
+    application = get_object_or_404(Application.objects.select_related("fund"), pk=pk)
+    if not can_view(request.user, application):
+        raise Http404
+    return application
+
+
+class PublishForm(forms.Form):
+    intervention_type = forms.ChoiceField(label=gettext_lazy("Insatstyp"), choices=InterventionType.choices)
+    target_group = forms.CharField(label=gettext_lazy("Målgrupp"), max_length=300)
+    setting = forms.CharField(label=gettext_lazy("Sammanhang"), max_length=300)
+    outcome = forms.CharField(label=gettext_lazy("Mätt utfall"), max_length=300)
+    effect = forms.FloatField(label=gettext_lazy("Effekt (relativ minskning)"))
+    standard_error = forms.FloatField(label=gettext_lazy("Standardfel"))
+    design = forms.ChoiceField(label=gettext_lazy("Design"), choices=Design.choices)
+    evidence_grade = forms.IntegerField(label=gettext_lazy("Evidensgrad (1–4)"), min_value=1, max_value=4)
+    n_intervention = forms.IntegerField(label=gettext_lazy("Antal i insatsgruppen"))
+    n_comparison = forms.IntegerField(label=gettext_lazy("Antal i jämförelsegruppen"), required=False)
+    cost_per_participant = forms.DecimalField(
+        label=gettext_lazy("Kostnad per deltagare (kr)"), decimal_places=2
+    )
+    municipality = forms.CharField(label=gettext_lazy("Kommun"), max_length=200)
+    year_from = forms.IntegerField(label=gettext_lazy("Från år"))
+    year_to = forms.IntegerField(label=gettext_lazy("Till år"))
+
+
+def _initial(application: Application) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        "municipality": application.fund.owner.name,
+        "target_group": application.target_group[:300],
+        "year_from": application.period_start.year if application.period_start else None,
+        "year_to": application.period_end.year if application.period_end else None,
+    }
+    for e in evaluations(application):
+        if e.effect and e.estimate:
+            initial.update(
+                outcome=e.indicator.outcome_name or e.indicator.name,
+                effect=round(e.effect[0], 6),
+                standard_error=round(e.effect[1], 6),
+                design="comparison_group" if e.estimate.design == "did" else "before_after",
+            )
+            break
+    return initial
+
+
+@login_required
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Publicera i registret": the evaluation's figures, aggregates only, sent to the registry."""
+    application = _application(request, pk)
+    verdict = can_run_expost(request.user, application)
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
+    form = PublishForm(request.POST or None, initial=_initial(application))
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = PublicationIn(
+                source_ref=f"{application.reference}:{form.cleaned_data['outcome']}", **form.cleaned_data
+            )
+            fund_actions.do_publish_to_registry(application=application, data=data, acting_user=request.user)
+        except PydanticError as exc:
+            for err in exc.errors():
+                field = str(err["loc"][0]) if err["loc"] else None
+                form.add_error(field if field in form.fields else None, err["msg"])
+        except client.RegistryError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Utvärderingen är publicerad i registret."))
+            return redirect("registry:publish", pk=application.pk)
+    return render(
+        request,
+        "registry/publish.html",
+        {
+            "application": application,
+            "form": form,
+            "submissions": Submission.objects.filter(application=application),
+            "configured": client.configured(),
+        },
+    )
+
+
+class CompareForm(forms.Form):
+    intervention_type = forms.ChoiceField(label=gettext_lazy("Insatstyp"), choices=InterventionType.choices)
+    outcome = forms.CharField(label=gettext_lazy("Utfall i registret"), max_length=300)
+    choice = forms.ChoiceField(
+        label=gettext_lazy("Efterkalkylen använder"), choices=Choice.choices, required=False
+    )
+
+
+@login_required
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """The local estimate beside the registry's pooled one and the empirical-Bayes shrunken one; the fund
+    chooses which the ex-post calculation uses, and the choice is recorded."""
+    application = _application(request, pk)
+    verdict = can_run_expost(request.user, application)
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
+    local = next((e for e in evaluations(application) if e.effect and e.estimate), None)
+    data = request.POST or request.GET or None
+    form = CompareForm(data, initial={"outcome": local.indicator.outcome_name if local else ""})
+    context: dict[str, Any] = {"application": application, "form": form, "local": local}
+    if data is not None and form.is_valid() and local is not None:
+        try:
+            pooled = client.pooled(form.cleaned_data["intervention_type"], form.cleaned_data["outcome"])
+        except client.RegistryError as exc:
+            form.add_error(None, str(exc))
+            pooled = None
+        if pooled and pooled.get("k"):
+            analysis = fund_actions.pooled_analysis(pooled)
+            from socialinvest.evaluation.meta import shrink
+
+            context["pooled"] = pooled
+            context["shrunken"] = shrink(local.effect[0], local.effect[1], analysis)
+            if request.method == "POST" and form.cleaned_data.get("choice"):
+                try:
+                    fund_actions.do_choose_effect(
+                        application=application,
+                        outcome=form.cleaned_data["outcome"],
+                        choice=form.cleaned_data["choice"],
+                        local_effect=local.effect[0],
+                        local_se=local.effect[1],
+                        pooled=pooled,
+                        acting_user=request.user,
+                    )
+                    messages.success(request, _("Valet är sparat."))
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+        elif pooled is not None:
+            form.add_error(None, _("Registret har inga studier för det utfallet."))
+    context["choices"] = EffectChoice.objects.filter(application=application)[:20]
+    return render(request, "registry/compare.html", context)
+
+
+class PriorForm(forms.Form):
+    intervention_type = forms.ChoiceField(label=gettext_lazy("Insatstyp"), choices=InterventionType.choices)
+    registry_outcome = forms.CharField(label=gettext_lazy("Utfall i registret"), max_length=300)
+    outcome_name = forms.CharField(label=gettext_lazy("Utfall i kalkylen"), max_length=200)
+
+
+@login_required
+def prior(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant picks an intervention type: the registry's pooled estimate is offered as the effect."""
+    application = _application(request, pk)
+    verdict = can_save_calculation(request.user, application)
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
+    form = PriorForm(request.POST or request.GET or None)
+    context: dict[str, Any] = {"application": application, "form": form}
+    if form.is_bound and form.is_valid():
+        try:
+            pooled = client.pooled(
+                form.cleaned_data["intervention_type"], form.cleaned_data["registry_outcome"]
+            )
+            context["pooled"] = pooled
+            if request.method == "POST":
+                version = fund_actions.do_take_registry_prior(
+                    application=application, acting_user=request.user, **form.cleaned_data
+                )
+                messages.success(
+                    request, _("Kalkylversion %(n)s använder registrets effekt.") % {"n": version.number}
+                )
+                return redirect("registry:prior", pk=application.pk)
+        except client.RegistryError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(request, "registry/prior.html", context)

@@ -1,0 +1,101 @@
+"""The registry in process: publish, retry, correct, withdraw, pool; bad input refused, nothing written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from api_helpers import ApiClient, token_for
+from django.test import Client
+from registry_data import EFFECTS, SES, document
+
+from socialinvest.evaluation.meta import meta_analysis
+from socialinvest.registry.models import Publication, PublicationVersion
+
+pytestmark = pytest.mark.django_db
+URL = "/api/registry/publications"
+POOLED = "/api/registry/intervention-types/school-attendance/pooled"
+
+
+@pytest.fixture
+def registry(settings: Any) -> None:
+    settings.SOCIALINVEST_REGISTRY = True
+
+
+def test_not_a_registry_answers_404(world: Any) -> None:
+    client = ApiClient(token_for(world.fund_admin))
+    assert client.post(URL, document(0)).status_code == 404
+    assert Client().get("/registry/").status_code == 404
+
+
+def test_publish_retry_correct_withdraw_and_pool(world: Any, registry: None) -> None:
+    client = ApiClient(token_for(world.fund_admin))
+    for i in range(4):
+        assert client.post(URL, document(i)).status_code == 201
+    retry = client.post(URL, document(0))
+    assert retry.status_code == 200
+    assert Publication.objects.count() == 4
+    pooled = ApiClient().get(POOLED, outcome="Fullständiga betyg").json()
+    expected = meta_analysis(EFFECTS[:4], SES[:4], method="reml")
+    assert pooled["k"] == 4
+    assert pooled["pooled"] == pytest.approx(expected.pooled, abs=1e-9)
+    assert pooled["prediction_low"] == pytest.approx(expected.prediction_low, abs=1e-9)
+
+    first = Publication.objects.get(source_ref="fund-0")
+    corrected = client.post(
+        f"{URL}/{first.pk}/corrections", {**document(0, effect=0.5), "reason": "Fel i underlaget"}
+    )
+    assert corrected.status_code == 200 and corrected.json()["version"] == 2
+    assert PublicationVersion.objects.filter(publication=first).count() == 2  # history kept
+    pooled = ApiClient().get(POOLED, outcome="Fullständiga betyg").json()
+    expected = meta_analysis([0.5, *EFFECTS[1:4]], SES[:4], method="reml")
+    assert pooled["pooled"] == pytest.approx(expected.pooled, abs=1e-9)
+
+    withdrawn = client.post(f"{URL}/{first.pk}/withdraw", {"reason": "Dubbelpublicerad"})
+    assert withdrawn.status_code == 200 and withdrawn.json()["withdrawn_at"]
+    assert ApiClient().get(POOLED, outcome="Fullständiga betyg").json()["k"] == 3
+
+    # Another publisher can neither correct nor withdraw it.
+    other = ApiClient(token_for(world.auditor))
+    assert other.post(f"{URL}/{first.pk}/withdraw", {"reason": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("overrides", "loc"),
+    [
+        ({"target_group": "Elev 19121212-1212"}, ["body", "payload", "target_group"]),
+        ({"standard_error": 0}, ["body", "payload", "standard_error"]),
+        ({"intervention_type": "astrology"}, ["body", "payload", "intervention_type"]),
+        ({"n_intervention": 2}, ["body", "payload", "n_intervention"]),
+        ({"n_comparison": None}, ["body", "payload"]),
+    ],
+)
+def test_bad_publications_are_refused_and_nothing_is_written(
+    world: Any, registry: None, overrides: dict[str, Any], loc: list[Any]
+) -> None:
+    response = ApiClient(token_for(world.fund_admin)).post(URL, document(0, **overrides))
+    assert response.status_code == 422
+    assert loc in [e["loc"][: len(loc)] for e in response.json()["errors"]]
+    assert not Publication.objects.exists()
+
+
+def test_read_token_and_anonymous_cannot_publish(world: Any, registry: None) -> None:
+    assert ApiClient().post(URL, document(0)).status_code == 401
+    assert ApiClient(token_for(world.fund_admin, "read")).post(URL, document(0)).status_code == 403
+    assert not Publication.objects.exists()
+
+
+def test_registry_page_shows_the_meta_analysis_forest_and_egger_from_ten(world: Any, registry: None) -> None:
+    client = ApiClient(token_for(world.fund_admin))
+    for i in range(9):
+        client.post(URL, document(i))
+    page = Client().get("/registry/types/school-attendance/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'class="forest"' in html and "prediktionsintervall" in html
+    assert 'class="funnel"' not in html and "visas från tio studier" in html
+    client.post(URL, document(9))
+    html = Client().get("/registry/types/school-attendance/").content.decode()
+    assert 'class="funnel"' in html and "p = " in html
+    assert Client().get("/registry/").status_code == 200
+    assert Client().get("/registry/types/astrology/").status_code == 404
