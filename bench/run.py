@@ -316,6 +316,7 @@ OTHER_BENCHMARKS = [
     ("ledger_bench.py", "the revolving fund's reports", "SOCIALINVEST_BENCH_LEDGER"),
     ("daily_bench.py", "the daily work: the conversation page, queueing mail", "SOCIALINVEST_BENCH_DAILY"),
     ("needs_bench.py", "the needs analysis: the page and a fetch", "SOCIALINVEST_BENCH_NEEDS"),
+    ("api_bench.py", "POST /api/calculate under load, the registry page", "SOCIALINVEST_BENCH_API"),
 ]
 
 

@@ -16,6 +16,7 @@ from pydantic import ValidationError as PydanticError
 
 from socialinvest.applications.models import Application
 from socialinvest.applications.permissions import can_save_calculation, can_view
+from socialinvest.core.personnummer import reject_personnummer
 from socialinvest.followup.permissions import can_run_expost
 from socialinvest.followup.selectors import evaluations
 
@@ -65,9 +66,15 @@ def _application(request: HttpRequest, pk: int) -> Application:
 
 class PublishForm(forms.Form):
     intervention_type = forms.ChoiceField(label=gettext_lazy("Insatstyp"), choices=InterventionType.choices)
-    target_group = forms.CharField(label=gettext_lazy("Målgrupp"), max_length=300)
-    setting = forms.CharField(label=gettext_lazy("Sammanhang"), max_length=300)
-    outcome = forms.CharField(label=gettext_lazy("Mätt utfall"), max_length=300)
+    target_group = forms.CharField(
+        label=gettext_lazy("Målgrupp"), max_length=300, validators=[reject_personnummer]
+    )
+    setting = forms.CharField(
+        label=gettext_lazy("Sammanhang"), max_length=300, validators=[reject_personnummer]
+    )
+    outcome = forms.CharField(
+        label=gettext_lazy("Mätt utfall"), max_length=300, validators=[reject_personnummer]
+    )
     effect = forms.FloatField(label=gettext_lazy("Effekt (relativ minskning)"))
     standard_error = forms.FloatField(label=gettext_lazy("Standardfel"))
     design = forms.ChoiceField(label=gettext_lazy("Design"), choices=Design.choices)
@@ -77,7 +84,9 @@ class PublishForm(forms.Form):
     cost_per_participant = forms.DecimalField(
         label=gettext_lazy("Kostnad per deltagare (kr)"), decimal_places=2
     )
-    municipality = forms.CharField(label=gettext_lazy("Kommun"), max_length=200)
+    municipality = forms.CharField(
+        label=gettext_lazy("Kommun"), max_length=200, validators=[reject_personnummer]
+    )
     year_from = forms.IntegerField(label=gettext_lazy("Från år"))
     year_to = forms.IntegerField(label=gettext_lazy("Till år"))
 

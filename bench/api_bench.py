@@ -1,0 +1,185 @@
+"""API and registry benchmarks against issue #14's targets.
+
+Run with ``.venv/bin/python bench/api_bench.py`` (``make bench`` runs it last;
+``SOCIALINVEST_BENCH_API=0`` skips it there).  Traffic goes to 127.0.0.1 only.
+
+1. A fresh SQLite database in a temporary directory, migrated with the production
+   settings; 500 evaluations of one intervention type published to it through the
+   registry's service (the instance runs as a registry).
+2. gunicorn (``--workers`` processes × ``--threads`` gthread threads, default 2 × 5 on
+   two cores) with ``socialinvest.config.wsgi``.
+3. ``POST /api/calculate`` of ``examples/alla-barn-i-skolan.yaml`` with 10 000 draws,
+   each request with its own seed (so no cached result can serve it), from 10 client
+   threads with keep-alive and no think time; p50/p95 against the target p95 ≤ 60 ms.
+   One client alone gives the latency without queueing.
+4. The registry page of the type with 500 evaluations, one client, p95 against ≤ 200 ms.
+
+Prints a table and writes ``bench/results/api.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from report import Row, table
+from web_perf import HOST, Server, server_env
+
+BENCH = Path(__file__).resolve().parent
+EXAMPLE = BENCH.parent / "examples" / "alla-barn-i-skolan.yaml"
+RESULTS = BENCH / "results" / "api.json"
+CALC_TARGET_MS, REGISTRY_TARGET_MS = 60.0, 200.0
+
+FILL = """
+from socialinvest.registry.actions import do_publish_evaluation
+from socialinvest.registry.schemas import PublicationIn
+from django.contrib.auth import get_user_model
+user, _ = get_user_model().objects.get_or_create(username="bench-publisher")
+for i in range({n}):
+    do_publish_evaluation(acting_user=user, data=PublicationIn(
+        source_ref=f"bench-{{i}}", intervention_type="school-attendance", target_group="Elever",
+        setting="Grundskola", outcome="Fullständiga betyg", effect=0.05 + (i % 17) / 100,
+        standard_error=0.03 + (i % 11) / 100, design="comparison_group", evidence_grade=1 + i % 4,
+        n_intervention=50 + i, n_comparison=60 + i, cost_per_participant="20000",
+        municipality=f"Kommun {{i}}", year_from=2015 + i % 8, year_to=2023))
+"""
+
+
+def percentile(xs: list[float], q: float) -> float:
+    s = sorted(xs)
+    return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
+
+
+def timed_requests(port: int, make: Any, count: int) -> list[float]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=120)
+    out = []
+    for i in range(count):
+        method, path, body, headers = make(i)
+        t0 = time.perf_counter()
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        out.append((time.perf_counter() - t0) * 1000)
+        if response.status != 200:
+            raise RuntimeError(f"{method} {path}: {response.status}")
+    conn.close()
+    return out
+
+
+def concurrent(port: int, make: Any, clients: int, per_client: int) -> list[float]:
+    results: list[list[float]] = [[] for _ in range(clients)]
+    errors: list[BaseException] = []
+
+    def work(c: int) -> None:
+        try:
+            results[c] = timed_requests(port, lambda i: make(c * per_client + i), per_client)
+        except BaseException as exc:  # reported after the join
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return [x for r in results for x in r]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=5)
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--requests", type=int, default=20, help="requests per client")
+    parser.add_argument("--evaluations", type=int, default=500)
+    args = parser.parse_args(argv)
+    document = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    document["draws"] = 10_000
+
+    def calc(i: int) -> tuple[str, str, bytes, dict[str, str]]:
+        body = json.dumps({**document, "seed": 1_000 + i}).encode()
+        return "POST", "/api/calculate", body, {"Content-Type": "application/json"}
+
+    def page(_i: int) -> tuple[str, str, None, dict[str, str]]:
+        return "GET", "/registry/types/school-attendance/", None, {}
+
+    rows: list[Row] = []
+    raw: dict[str, Any] = {"workers": args.workers, "threads": args.threads, "clients": args.clients}
+    with tempfile.TemporaryDirectory(prefix="socialinvest-api-bench-") as name:
+        tmp = Path(name)
+        (tmp / "static").mkdir()  # STATIC_ROOT: whitenoise warns when it is missing
+        env = {
+            **server_env(tmp, f"sqlite:///{tmp / 'api.sqlite3'}"),
+            "SOCIALINVEST_REGISTRY": "1",
+            "API_RATE_LIMIT": "0",
+        }
+        full_env = {**os.environ, **env}
+        manage = [sys.executable, "-m", "django"]
+        subprocess.run([*manage, "migrate", "--verbosity", "0"], env=full_env, check=True)
+        t0 = time.perf_counter()
+        subprocess.run([*manage, "shell", "-c", FILL.format(n=args.evaluations)], env=full_env, check=True)
+        raw["fill_s"] = time.perf_counter() - t0
+        server = Server(env, tmp, workers=args.workers, threads=args.threads)
+        server.start(timeout=120)
+        try:
+            timed_requests(server.port, calc, 3)  # warm-up: imports, first engine run in each worker
+            alone = timed_requests(server.port, calc, 20)
+            cpu0 = server.cpu_s()
+            loaded = concurrent(server.port, calc, args.clients, args.requests)
+            cpu_per_request = (server.cpu_s() - cpu0) / len(loaded) * 1000
+            timed_requests(server.port, page, 2)
+            registry = timed_requests(server.port, page, 30)
+        finally:
+            server.stop()
+    p95 = percentile(loaded, 0.95)
+    rows.append(
+        Row("API", "POST /api/calculate, 1 client (10 000 draws, own seed)", percentile(alone, 0.95), "ms")
+    )
+    rows.append(
+        Row(
+            "API",
+            f"POST /api/calculate p95, {args.clients} clients, "
+            f"gunicorn {args.workers}×{args.threads} gthread",
+            p95,
+            "ms",
+            f"≤ {CALC_TARGET_MS:g} ms",
+            p95 <= CALC_TARGET_MS,
+            note=f"p50 {percentile(loaded, 0.5):.0f} ms; server CPU {cpu_per_request:.0f} ms per request",
+        )
+    )
+    reg95 = percentile(registry, 0.95)
+    rows.append(
+        Row(
+            "Registry",
+            f"registry page of a type with {args.evaluations} evaluations, p95",
+            reg95,
+            "ms",
+            f"≤ {REGISTRY_TARGET_MS:g} ms",
+            reg95 <= REGISTRY_TARGET_MS,
+            note=f"p50 {percentile(registry, 0.5):.0f} ms",
+        )
+    )
+    print(table(rows))
+    raw.update(calculate_alone_ms=alone, calculate_loaded_ms=loaded, registry_page_ms=registry)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"rows": [r.as_dict() for r in rows], "raw": raw}, indent=2) + "\n")
+    print(f"Figures written to {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
