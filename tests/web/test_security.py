@@ -14,7 +14,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
 LOGIN = "/accounts/login/"
-PUBLIC = ("/accounts/login/", "/static/", "/i18n/", "/healthz")
+PUBLIC = ("/accounts/login/", "/static/", "/i18n/", "/healthz", "/api/", "/registry/")
+# Open by design: the API's description and the engine as a service; the registry's own pages.
+OPEN_API = ("/api/openapi.json", "/api/docs", "/api/calculate", "/api/registry/intervention-types/")
 PASSWORD = "ett-riktigt-losenord-42"
 THROTTLED = "För många misslyckade inloggningar"
 
