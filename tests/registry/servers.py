@@ -85,6 +85,7 @@ class RegistryServer:
                 return
             except (urllib.error.URLError, ConnectionError, OSError):
                 time.sleep(0.3)
+        self.stop()  # never leave a server behind
         raise RuntimeError(f"the registry server did not start: {self.log.read_text()[-2000:]}")
 
     def stop(self) -> None:
