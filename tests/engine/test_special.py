@@ -14,7 +14,7 @@ SHAPES = (0.3, 0.8, 1.0, 1.2, 2.0, 3.5, 5.0, 20.0, 150.0)
 QUANTILES = (1e-6, 0.01, 0.1, 0.25, 0.5, 0.9, 0.99)
 
 
-@pytest.mark.parametrize(("a", "b"), itertools.product(SHAPES, repeat=2))
+@pytest.mark.parametrize(("a", "b"), list(itertools.product(SHAPES, repeat=2)))
 def test_beta_quantile_agrees_with_scipy(a: float, b: float) -> None:
     for q in QUANTILES:
         assert special.betaincinv(a, b, q) == pytest.approx(

@@ -552,3 +552,92 @@ def test_duplicate_ids_in_one_scenario_are_refused():
     with pytest.raises(ScenarioError) as exc:
         parse_scenario(data)
     assert [str(p) for p in exc.value.problems] == ["cost_items: id 'a' appears twice (entries 0 and 1)"]
+
+
+# ---- every problem in one run (issue: a file showed its unknown key, and only after that was
+# fixed its unknown actor, its year beyond the horizon and its unknown cost item) ----------------
+
+
+def test_structure_and_reference_problems_in_one_run() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["bogus_key"] = 1
+        d["horizon"] = 5
+        d["costs"][0]["actor"] = "kommun.nope"
+        d["costs"][1]["year"] = 9
+        d["outcomes"][0]["cost_item"] = "no_such_item"
+        d["outcomes"][1]["effect"] = 7  # invalid: this outcome is left out of the reference checks
+
+    lines = broken(change)
+    assert "bogus_key: unknown key" in lines
+    assert "outcomes[1].effect: must be at most 1, got 7" in lines
+    assert any(line.startswith("costs[0].actor: unknown actor 'kommun.nope'") for line in lines)
+    assert "costs[1].year: must be between 0 and 4 (horizon 5), got 9" in lines
+    assert any(line.startswith("outcomes[0].cost_item: unknown cost item 'no_such_item'") for line in lines)
+
+
+def test_reference_problems_keep_the_original_entry_numbers() -> None:
+    """An invalid entry is left out; the entries after it are still reported by their own number."""
+
+    def change(d: dict[str, Any]) -> None:
+        d["costs"][0]["amount"] = -5
+        d["costs"].append({"actor": "kommun.nope", "year": 0, "amount": 1})
+
+    lines = broken(change)
+    last = len(BASE["costs"])
+    assert "costs[0].amount: must be at least 0, got -5" in lines
+    assert any(line.startswith(f"costs[{last}].actor: unknown actor 'kommun.nope'") for line in lines)
+
+
+def test_nothing_that_only_follows_from_an_invalid_part() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["horizon"] = "long"  # invalid: years cannot be checked against it
+        d["cost_items"][0]["unit"] = "per_week"  # invalid: the item is left out, its users not blamed
+
+    lines = broken(change)
+    assert lines[0] == "horizon: must be a whole number, got 'long'"
+    assert len(lines) == 2 and lines[1].startswith("cost_items[0].unit: must be one of")
+
+
+# ---- messages that say what is wrong ----------------------------------------------------------------
+
+
+def test_nan_rate_must_be_finite() -> None:
+    lines = problems(parse_text_yaml("discount_rate: .nan"))
+    assert lines == ["discount_rate.steps[0].rate: must be a finite number, got nan"]
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [("1e400", "1e400"), ("-1e400", "-1e400"), ("1.0e+999", "inf")],  # YAML reads the last as a float
+)
+def test_overflowing_count_is_too_large(written: str, shown: str) -> None:
+    lines = problems(parse_text_yaml(f"participants: [{{year: 0, count: {written}}}]"))
+    assert lines == [f"participants[0].count: is too large, got {shown} (at most 1000000000000 in size)"]
+
+
+def test_overflowing_number_in_json_is_too_large() -> None:
+    from socialinvest.engine.loading import parse_text
+
+    text = '{"name": "x", "price_year": 2024, "participants": [{"year": 0, "count": 1e400}]}'
+    data = parse_text(text, json_only=True)
+    assert problems(data) == ["participants[0].count: is too large, got inf (at most 1000000000000 in size)"]
+
+
+def test_exponent_without_a_point_says_how_to_write_it() -> None:
+    (line,) = problems(parse_text_yaml("participants: [{year: 0, count: 1e5}]"))
+    assert line.startswith("participants[0].count: must be a number or a distribution, got the text '1e5'")
+    assert "1.0e+5" in line
+
+
+def parse_text_yaml(extra: str) -> Any:
+    from socialinvest.engine.loading import parse_text
+
+    return parse_text(f"name: x\nprice_year: 2024\n{extra}\n")
+
+
+def test_equivalents_refuse_an_absurd_amount() -> None:
+    from socialinvest.engine import opportunity_equivalents
+
+    with pytest.raises(ValueError, match=r"^amount: is too large, got 1e\+308"):
+        opportunity_equivalents(1e308)
+    assert opportunity_equivalents(1e12).amount == 1e12

@@ -64,11 +64,53 @@ def _no_bool(kind: str) -> Any:
     return check
 
 
+MAX_MAGNITUDE = 1e12  # 1 000 billion kronor: far above any municipal budget
+"""The largest amount (or any number) a scenario may hold; larger ones are typing mistakes
+and would overflow Monte Carlo sums."""
+
+
+def too_large(text: str) -> str:
+    return f"is too large, got {text} (at most {number_text(MAX_MAGNITUDE)} in size)"
+
+
+def non_finite_problem(value: Any) -> str | None:
+    """The message for a NaN or an infinity, however it was written; ``None`` for anything else.
+
+    ``.nan`` is "not a number" and says so; ``1e400`` (text to YAML, infinity to
+    JSON and to Python) is too large — not "must be greater than -1" or "must be
+    a number or a distribution", which send the writer looking in the wrong place.
+    """
+    if isinstance(value, str):
+        try:
+            number = float(value.strip().replace("_", "x"))  # '1_000' stays text, as YAML reads it
+        except ValueError:
+            return None
+        text = value.strip()
+    elif isinstance(value, float):
+        number, text = value, repr(value)
+    else:
+        return None
+    if math.isnan(number):
+        return f"must be a finite number, got {text}"
+    if math.isinf(number):
+        return too_large(text)
+    return None
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool):  # YAML reads ``yes``/``true`` as a boolean, and pydantic would take it as 1
+        raise ValueError(f"must be a number, got {value!r}")
+    problem = non_finite_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 WholeNumber = Annotated[int, BeforeValidator(_no_bool("a whole number"))]
 """An int that refuses ``true``/``false``."""
 
-Number = Annotated[float, BeforeValidator(_no_bool("a number"))]
-"""A float that refuses ``true``/``false``."""
+Number = Annotated[float, BeforeValidator(_number)]
+"""A finite float that refuses ``true``/``false``."""
 
 
 def shown(value: Any) -> str:
@@ -365,8 +407,17 @@ def _coerce_number(value: Any) -> Any:
     """A bare number is a fixed value; booleans are not numbers here."""
     if isinstance(value, bool):
         raise ValueError(f"must be a number or a distribution, got {value!r}")
+    problem = non_finite_problem(value)
+    if problem:
+        raise ValueError(problem)
     if isinstance(value, int | float):
         return {"dist": "fixed", "value": value}
+    if isinstance(value, str) and _reads_as_number(value):
+        # YAML 1.1 reads 1e5 (no decimal point) and 1_000 as text.
+        raise ValueError(
+            f"must be a number or a distribution, got the text {shown(value)}; "
+            "write the number with digits and a decimal point, such as 100000 or 1.0e+5"
+        )
     if isinstance(value, dict) and "dist" not in value:
         raise ValueError("a distribution needs 'dist' (one of " + ", ".join(DIST_NAMES) + ")")
     if isinstance(value, dict) and value.get("dist") not in DIST_NAMES:
@@ -375,6 +426,14 @@ def _coerce_number(value: Any) -> Any:
     if not isinstance(value, dict | _DistBase):
         raise ValueError(f"must be a number or a distribution, got {shown(value)}")
     return value
+
+
+def _reads_as_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _serialise(value: _DistBase) -> Any:

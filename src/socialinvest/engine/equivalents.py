@@ -18,6 +18,8 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .distributions import MAX_MAGNITUDE, number_text, too_large
+
 _PACKAGE = "socialinvest.engine"
 _RESOURCE = "data/equivalents.yaml"
 _EPS = 1e-9  # keeps 31.5 M / 15.75 M from landing just below 2 through rounding
@@ -155,6 +157,8 @@ def opportunity_equivalents(amount: float, items: list[EquivalentItem] | None = 
         raise ValueError(f"amount: must be a number, got {amount!r}")
     if not math.isfinite(amount) or amount < 0:
         raise ValueError(f"amount: must be a finite number of at least 0, got {amount!r}")
+    if amount > MAX_MAGNITUDE:  # 1e308 kronor printed a 300-digit count per item
+        raise ValueError(f"amount: {too_large(number_text(amount))}")
     chosen = default_equivalent_items() if items is None else items
     counts = [
         EquivalentCount(

@@ -19,11 +19,41 @@ from pydantic import ValidationError
 from .catalogue import Catalogue
 from .distributions import shown
 from .errors import Problem, ScenarioError, problems_from_validation
+from .partial import reference_problems
 from .resolve import resolve
 from .scenario import Scenario
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 100  # nesting levels; a scenario needs about 5
+MAX_ENTRIES = 50_000
+"""Keys and list items a scenario file may have: a large real scenario has a few
+thousand.  Parsing and validating costs time per entry (PyYAML builds each node in
+Python), so a 10 MB file of tiny entries is refused before it is parsed."""
+_ENTRY_MARKS = "-:,[{?"  # every key, list item or flow value needs one of these
+
+
+def _count_entries(text: str) -> int:
+    return sum(text.count(c) for c in _ENTRY_MARKS)
+
+
+def _check_entries(text: str) -> None:
+    """Refuse text with more than :data:`MAX_ENTRIES` entries, counted in C on the text.
+
+    The count includes these characters inside scalars (a dash in a name), so it
+    can only over-count; at 50 000 that never refuses a real scenario.
+    """
+    marks = _count_entries(text)
+    if marks > MAX_ENTRIES:
+        raise ScenarioError(
+            [
+                Problem(
+                    "",
+                    f"too many entries: about {marks} keys, list items and values (at most {MAX_ENTRIES}); "
+                    "a scenario needs a few hundred",
+                )
+            ]
+        )
+
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -118,7 +148,7 @@ def _check_flow_depth(text: str) -> None:
             depth = max(depth - 1, 0)
 
 
-def _check_depth(text: str) -> None:
+def _check_depth(text: str, max_events: int | None = None) -> None:
     """Refuse YAML nested deeper than :data:`MAX_DEPTH`.
 
     libyaml's composer recurses in C once per level: ``[[[[…`` some 30 000 deep
@@ -131,8 +161,10 @@ def _check_depth(text: str) -> None:
     _check_flow_depth(text)
     depth = 0
     loader = _UniqueKeyLoader(text)
+    events = 0
     try:
-        while loader.check_event():
+        while loader.check_event() and (max_events is None or events < max_events):
+            events += 1
             event = loader.get_event()
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
@@ -158,7 +190,9 @@ def parse_text(text: str, *, json_only: bool = False) -> Any:
         raise ScenarioError([Problem("", "file is empty")])
     if json_only:
         try:
-            return json.loads(text, object_pairs_hook=_unique_pairs)
+            data = json.loads(text, object_pairs_hook=_unique_pairs)  # C: fast even at 10 MB
+            _check_entries(text)
+            return data
         except json.JSONDecodeError as exc:
             raise ScenarioError(
                 [Problem("", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
@@ -168,6 +202,10 @@ def parse_text(text: str, *, json_only: bool = False) -> Any:
         except ValueError as exc:  # a key twice, a number with thousands of digits
             raise ScenarioError([Problem("", f"invalid JSON: {_one_line(str(exc).split(';')[0])}")]) from None
     try:
+        if _count_entries(text) > MAX_ENTRIES:
+            # Nesting too deep is the better message when both hold, and is found early.
+            _check_depth(text, max_events=MAX_ENTRIES)
+            _check_entries(text)
         _check_depth(text)
         return yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.MarkedYAMLError as exc:
@@ -218,7 +256,10 @@ def parse_scenario(data: Any, *, catalogue: Catalogue | None = None) -> Scenario
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(problems_from_validation(exc)) from None
+        # Every problem in one run: the references of what is valid are checked too.
+        raise ScenarioError(
+            [*problems_from_validation(exc), *reference_problems(data, exc, catalogue)]
+        ) from None
     resolve(scenario, catalogue)
     return scenario
 

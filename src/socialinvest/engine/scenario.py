@@ -32,7 +32,16 @@ from pydantic import (
     model_validator,
 )
 
-from .distributions import AnyDist, Fixed, Number, Uncertain, WholeNumber, number_text
+from .distributions import (
+    MAX_MAGNITUDE,
+    AnyDist,
+    Fixed,
+    Number,
+    Uncertain,
+    WholeNumber,
+    number_text,
+    too_large,
+)
 
 ActorLevel = Literal["kommun", "region", "stat", "individ", "samhalle"]
 
@@ -60,8 +69,10 @@ def _in_range(low: float, high: float) -> Callable[[AnyDist], AnyDist]:
         # A bounded distribution is reported by the bound that is out; anything else by its mean.
         points = [("", mean)] if isinstance(value, Fixed) else [("low ", lo), ("high ", hi), ("", mean)]
         for what, x in [*points, ("sd ", spread)]:
-            if not math.isfinite(x):
+            if math.isnan(x):
                 raise ValueError(f"must be a finite number, got {what}{x}")
+            if math.isinf(x):
+                raise ValueError(too_large(f"{what}{x}"))
             if what != "sd " and (x < low or x > high):
                 got = f"{what}{number_text(x)}"
                 raise ValueError(f"must be {describe()}, got {got}")
@@ -75,7 +86,6 @@ def _in_range(low: float, high: float) -> Callable[[AnyDist], AnyDist]:
     return check
 
 
-MAX_MAGNITUDE = 1e12  # 1 000 billion kronor: far above any municipal budget
 SHARE = (0.0, 1.0)
 NON_NEGATIVE = (0.0, math.inf)
 EFFECT = (-math.inf, 1.0)
