@@ -14,6 +14,9 @@ B2      1 000 scenarios, end to end from files on disk, in a fresh process,
         against the numpy floor timed in that same process; peak memory.
 loop    ``simulate`` against a per-draw loop of ``present_values`` over the same
         model and the same draws; the numbers must be identical.
+floor   the engine at the floor at every size (bench/floor.py): start-up of
+        ``socialinvest calc``, a 10 000-draw run against the numpy floor of the same
+        draws, 10 M draws' peak memory, validating the largest and a 10 MB file.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from typing import Any
 
 import yaml
 
+from floor import bench_floor
 from loop import bench_loop
 from report import Contention, Row, machine_info, machine_lines, median, ms, table, time_runs
 from scenarios import DRAWS, make_scenarios, write_scenarios
@@ -244,11 +248,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--b2-scenarios", type=int, default=B2_SCENARIOS)
     parser.add_argument("--b2-runs", type=int, help="runs of B2 (default: --runs); each takes ~25 s")
     parser.add_argument("--b2-format", choices=("yaml", "json"), default="yaml")
-    parser.add_argument("--only", nargs="+", choices=("single", "b1", "b2", "loop"), help="run only these")
+    parser.add_argument("--only", nargs="+", choices=("single", "b1", "b2", "loop", "floor"), help="run only these")
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 if a target is missed")
     args = parser.parse_args(argv)
-    selected = set(args.only or ("single", "b1", "b2", "loop"))
+    selected = set(args.only or ("single", "b1", "b2", "loop", "floor"))
     b2_runs = args.b2_runs or args.runs
 
     started = time.perf_counter()
@@ -268,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
             ("b1", lambda: bench_b1(args.runs, args.workers, tmp, raw)),
             ("b2", lambda: bench_b2(b2_runs, args.workers, args.b2_scenarios, args.b2_format, tmp, raw)),
             ("loop", lambda: bench_loop(args.runs, raw)),
+            ("floor", lambda: bench_floor(args.runs, raw)),
         ]
         for key, step in steps:
             if key in selected:
