@@ -139,16 +139,16 @@ before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t0 = time.perf_counter()
 calc = run(scenario, draws=int(sys.argv[2]), with_sensitivity=False)
 wall = time.perf_counter() - t0
+kept = sum(a.nbytes for a in calc.draws.columns.values())
 print(json.dumps({"wall_s": wall, "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  "after_imports_kib": before, "kept_bytes": sum(a.nbytes for a in calc.draws.columns.values()),
+                  "after_imports_kib": before, "kept_bytes": kept,
                   "actors": len(calc.model.actors), "mean": calc.result.monte_carlo.npv.mean}))
 """
 
 
 def bench_huge(raw: dict[str, Any]) -> list[Row]:
-    done = subprocess.run(
-        [sys.executable, "-c", _HUGE, str(EXAMPLE), str(HUGE_DRAWS)], check=True, capture_output=True, text=True
-    )
+    cmd = [sys.executable, "-c", _HUGE, str(EXAMPLE), str(HUGE_DRAWS)]
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
     child = json.loads(done.stdout)
     raw["huge"] = child
     peak = child["peak_kib"] / 1024
@@ -200,7 +200,8 @@ def bench_validation(raw: dict[str, Any]) -> list[Row]:
         for label, text in (("largest accepted (≈50 000 entries)", largest), ("10 MB", huge)):
             path = Path(tmp) / "s.yaml"
             path.write_text(text, encoding="utf-8")
-            done = subprocess.run([sys.executable, "-c", _VALIDATE, str(path)], capture_output=True, text=True)
+            cmd = [sys.executable, "-c", _VALIDATE, str(path)]
+            done = subprocess.run(cmd, capture_output=True, text=True)
             child = json.loads(done.stdout)
             raw.setdefault("validation", {})[label] = {**child, "bytes": len(text.encode())}
             peak = child["peak_kib"] / 1024

@@ -248,7 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--b2-scenarios", type=int, default=B2_SCENARIOS)
     parser.add_argument("--b2-runs", type=int, help="runs of B2 (default: --runs); each takes ~25 s")
     parser.add_argument("--b2-format", choices=("yaml", "json"), default="yaml")
-    parser.add_argument("--only", nargs="+", choices=("single", "b1", "b2", "loop", "floor"), help="run only these")
+    parser.add_argument(
+        "--only", nargs="+", choices=("single", "b1", "b2", "loop", "floor"), help="run only these"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 if a target is missed")
     args = parser.parse_args(argv)

@@ -115,7 +115,10 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
     from . import tables
 
     scenarios, sources = load_portfolio(args.paths)
-    result = portfolio(scenarios, sources=sources, draws=args.draws, workers=args.workers)
+    from socialinvest.engine.portfolio import DEFAULT_WORKERS
+
+    workers = DEFAULT_WORKERS if args.workers is None else args.workers
+    result = portfolio(scenarios, sources=sources, draws=args.draws, workers=workers)
     _emit(_json(result) if args.format == "json" else tables.portfolio(result), args.output)
     return EXIT_OK
 
@@ -273,8 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--workers",
         type=_nonneg_int,
-        default=min(4, os.cpu_count() or 1),
-        help="worker processes (default: the CPUs, at most 4); never changes a number",
+        default=None,
+        help="worker processes (default 1: see engine.portfolio.DEFAULT_WORKERS); never changes a number",
     )
 
     p = command("cohort", cmd_cohort, "The price of exclusion for a birth cohort.", ("table", "json"))

@@ -75,6 +75,14 @@ class PortfolioResult(BaseModel):
 # one array per actor, not one per scenario), and blocks are added in input order.
 BLOCK = 4
 
+DEFAULT_WORKERS = 1
+"""Worker processes for :func:`portfolio` and ``socialinvest portfolio``: one default for both.
+
+A worker pays off only with a free core: on the shared 2-core benchmark machine two
+workers were no faster than one (``make bench``, B1 rows, shows both), and a pool
+costs its start-up on every first call.  Ask for more with ``workers=`` /
+``--workers`` on a machine with idle cores; the numbers never change."""
+
 # A portfolio needs each scenario's NPV draws, total and per actor (not its BCR).
 PORTFOLIO_COLUMNS = {k: STANDARD_COLUMNS[k] for k in ("npv", "npv_by_actor")}
 
@@ -151,7 +159,7 @@ def portfolio(
     *,
     sources: Sequence[str | None] | None = None,
     draws: int | None = None,
-    workers: int = 1,
+    workers: int = DEFAULT_WORKERS,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     catalogue: Catalogue | None = None,
 ) -> PortfolioResult:

@@ -128,7 +128,7 @@ def percentiles_of_rows(rows: FloatArray, percents: Sequence[float]) -> list[lis
     if n == 0:
         raise ValueError("percentiles of no values")
     virtual = ((n - 1) * np.true_divide(np.asarray(percents, dtype=np.float64), 100)).tolist()
-    below = [min(int(math.floor(v)), n - 1) for v in virtual]
+    below = [min(math.floor(v), n - 1) for v in virtual]
     kth = sorted(set(below))
     part = np.partition(rows, kth, axis=-1)
     # The value right after each kth: the least of those up to the next kth (or the end).
@@ -136,7 +136,7 @@ def percentiles_of_rows(rows: FloatArray, percents: Sequence[float]) -> list[lis
     for k, stop in zip(kth, [*kth[1:], n], strict=True):
         if k + 1 < n:
             after[k] = part[:, stop] if k + 1 == stop else part[:, k + 1 : stop].min(axis=-1)
-    has_nan = np.isnan(rows).any(axis=-1)  # np.percentile gives NaN for a row with one
+    has_nan = np.asarray(np.isnan(rows).any(axis=-1))  # np.percentile gives NaN for a row with one
     out = []
     for r in range(rows.shape[0]):
         if has_nan[r]:

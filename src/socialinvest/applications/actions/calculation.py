@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
 from socialinvest.core.personnummer import reject_personnummer
-from socialinvest.engine import Scenario, run
+from socialinvest.engine import Scenario
 
+from ..calculation_cache import cached_result
 from ..models import Application, CalculationVersion
 from ..permissions import can_save_calculation
 
@@ -38,7 +39,9 @@ def do_save_calculation(
     """Calculate with the engine and store a new immutable version (inputs, seed, engine version, results)."""
     reject_personnummer(note)
     reject_personnummer(scenario.canonical_json())
-    result = run(scenario).result  # outside the transaction: the engine touches no database
+    # Outside the transaction: the engine touches no database.  A preview of the same
+    # input, draws, seed and engine version is reused, not recalculated.
+    result = cached_result(scenario)
     with transaction.atomic():
         locked = Application.objects.select_for_update().select_related("fund").get(pk=application.pk)
         can_save_calculation(acting_user, locked).require()

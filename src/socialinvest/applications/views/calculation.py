@@ -19,11 +19,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from socialinvest.engine import Scenario, default_catalogue, run
+from socialinvest.engine import Scenario, default_catalogue
 from socialinvest.organisations.models import Unit
 
 from .. import actions
 from .. import scenario_form as sf
+from ..calculation_cache import cached_result
 from ..calculation_charts import bundle_version, flows_chart_spec, swedish_format_locale
 from ..calculation_input import Checked, check, read_upload, starter_fields
 from ..calculation_results import view
@@ -56,7 +57,7 @@ def _lead_actor(application: Application) -> str | None:
 def preview_result(scenario: Scenario) -> tuple[dict[str, Any], int]:
     """The engine's result (as stored JSON would be) with at most :data:`PREVIEW_MAX_DRAWS` draws."""
     draws = min(scenario.draws, PREVIEW_MAX_DRAWS)
-    result = run(scenario, draws=draws).result
+    result = cached_result(scenario, draws)
     return result.model_dump(mode="json", exclude={"scenario"}), draws
 
 

@@ -1,0 +1,64 @@
+"""The editor's result cache (input SHA-256, draws, seed, engine version); a save reuses a preview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from socialinvest.applications import calculation_cache
+from socialinvest.engine import load_scenario, run
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "alla-barn-i-skolan.yaml"
+
+
+@pytest.fixture
+def engine_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """Every calculation the cache asks the engine for: (input SHA-256, draws)."""
+    cache.clear()
+    calls: list[tuple[str, int]] = []
+
+    def counted(scenario: Any, **kwargs: Any) -> Any:
+        calls.append((scenario.input_sha256(), kwargs["draws"]))
+        return run(scenario, **kwargs)
+
+    monkeypatch.setattr(calculation_cache, "run", counted)
+    yield calls
+    cache.clear()
+
+
+def test_the_same_input_is_calculated_once(engine_calls: list[tuple[str, int]]) -> None:
+    scenario = load_scenario(EXAMPLE)
+    first = calculation_cache.cached_result(scenario, 2_000)
+    again = calculation_cache.cached_result(load_scenario(EXAMPLE), 2_000)  # parsed anew: same content
+    assert again == first == run(scenario, draws=2_000).result
+    assert len(engine_calls) == 1
+
+
+def test_draws_seed_and_engine_version_are_part_of_the_key(
+    engine_calls: list[tuple[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scenario = load_scenario(EXAMPLE)
+    calculation_cache.cached_result(scenario, 1_000)
+    calculation_cache.cached_result(scenario, 1_500)
+    other_seed = scenario.model_copy(update={"seed": scenario.seed + 1})
+    assert calculation_cache.cached_result(other_seed, 1_000).seed == scenario.seed + 1
+    monkeypatch.setattr(calculation_cache, "ENGINE_VERSION", "next")
+    calculation_cache.cached_result(scenario, 1_000)
+    assert len(engine_calls) == 4
+
+
+@pytest.mark.django_db
+def test_a_save_reuses_the_previewed_result(engine_calls: list[tuple[str, int]], world: Any) -> None:
+    from socialinvest.applications import actions
+
+    app = actions.do_create_application(
+        fund=world.fund, title="Tidiga insatser", lead_unit=world.school, acting_user=world.applicant
+    )
+    scenario = load_scenario(EXAMPLE)
+    preview = calculation_cache.cached_result(scenario, scenario.draws)  # what the editor showed
+    version = actions.do_save_calculation(application=app, scenario=scenario, acting_user=world.applicant)
+    assert len(engine_calls) == 1
+    assert version.npv == preview.base.npv and version.input_sha256 == preview.input_sha256
