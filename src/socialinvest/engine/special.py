@@ -19,6 +19,7 @@ Notes
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 
@@ -28,6 +29,7 @@ _MAX_ITER = 500
 _MAX_TERMS = 100_000  # the gamma series needs about 8·√a terms when x is near a large a
 
 
+@functools.lru_cache(maxsize=4096)  # a scenario is recalculated as it is edited
 def ndtri(q: float) -> float:
     """The standard normal quantile: ``Φ⁻¹(q)``.
 
@@ -107,6 +109,7 @@ def _invert(
     return x
 
 
+@functools.lru_cache(maxsize=4096)  # a scenario is recalculated as it is edited
 def betaincinv(a: float, b: float, q: float) -> float:
     """``x`` with ``I_x(a, b) = q``: the beta quantile.
 
@@ -180,6 +183,7 @@ def _lentz_shifted(term: Callable[[int], tuple[float, float]], b0: float) -> flo
     return f / b0
 
 
+@functools.lru_cache(maxsize=4096)  # a scenario is recalculated as it is edited
 def gammaincinv(a: float, q: float) -> float:
     """``x`` with ``P(a, x) = q``: the quantile of a gamma with shape ``a`` and scale 1.
 
