@@ -291,7 +291,9 @@ DEFAULT_DISCOUNT_RATE = 0.035
 DEFAULT_PUBLIC_FUNDS_FACTOR = 1.0
 SCENARIO_VERSIONS = (1, 2)
 DEFAULT_DRAWS = 10_000
-MAX_DRAWS = 10_000_000  # the Monte Carlo runs in chunks: memory grows by ~40 bytes a draw
+# A file (the web save, the API) runs at most this many draws: 1 M take seconds in a web
+# worker.  `socialinvest calc --draws` goes further (10 M of the example: ~860 MiB, in chunks).
+MAX_DRAWS = 1_000_000
 
 
 class Scenario(_Strict):
