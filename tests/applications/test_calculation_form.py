@@ -141,8 +141,12 @@ def test_every_problem_of_a_broken_form_lands_on_a_field():
         "cost_items-0-cost-1-amount",
         "actors-1-level",
         "discount_rate-steps-0-rate",
+        # Every problem in one round: the references of the valid parts too.  The year
+        # waits for a valid horizon to be checked against.
+        "costs-0-actor",
+        "outcomes-1-cost_item",
     }
-    # The reference problems appear once the structure is valid.
+    # With the structure valid, the year is checked as well.
     broken.update(horizon="8", **{k: fields[k] for k in ("costs-1-amount-low", "outcomes-0-effect-mean")})
     broken.update(
         {"cost_items-0-cost-1-amount": "1", "actors-1-level": "kommun", "discount_rate-steps-0-rate": "0"}
