@@ -68,4 +68,3 @@ def test_percentiles_of_nan_are_nan_like_numpy() -> None:
     x = np.array([1.0, np.nan, 3.0])
     assert all(np.isnan(percentiles(x, (5, 50))))
     assert np.isnan(np.percentile(x, [5, 50])).all()
-
