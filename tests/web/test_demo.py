@@ -48,6 +48,8 @@ from socialinvest.ledger.models import (
     RepaymentAgreementVersion,
 )
 from socialinvest.organisations.models import Membership, Organisation, Role, Unit
+from django.http import HttpRequest
+
 from socialinvest.web import demo_content
 from socialinvest.web.demo import DEMO_PASSWORD, examples_dir, load_demo
 
@@ -158,7 +160,7 @@ def test_one_user_per_role_and_each_can_log_in(client):
         assert login.password == DEMO_PASSWORD
         user = get_user_model().objects.get(username=login.username)
         assert Membership.objects.filter(user=user, role=login.role).exists()
-        assert client.login(username=login.username, password=DEMO_PASSWORD), login.username
+        assert client.login(request=HttpRequest(), username=login.username, password=DEMO_PASSWORD), login.username
         assert client.get("/").status_code == 200
         client.logout()
     table = summary.logins_table()

@@ -4,11 +4,10 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from socialinvest.applications.permissions import Access
 from socialinvest.applications.selectors import PendingAction, pending_actions
@@ -19,30 +18,24 @@ from socialinvest.ledger.permissions import may_approve_agreements
 from socialinvest.ledger.selectors import administers_a_fund
 from socialinvest.notifications.permissions import administered_fund_ids
 
-from . import throttle
-
-
-class ThrottledAuthenticationForm(AuthenticationForm):
-    def clean(self) -> dict[str, Any]:
-        username = self.data.get("username", "")
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        if throttle.is_locked(username, address):
-            raise ValidationError(
-                _("För många misslyckade inloggningar. Vänta en stund och försök igen."), code="throttled"
-            )
-        try:
-            data = super().clean()
-        except ValidationError:
-            throttle.record_failure(username, address)
-            raise
-        throttle.clear(username, address)
-        return data
+LOCKED_OUT = gettext_lazy("För många misslyckade inloggningar. Vänta en stund och försök igen.")
 
 
 class LoginView(auth_views.LoginView):
-    form_class = ThrottledAuthenticationForm
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """django-axes' lockout answer: the log-in page again, saying why, with 429 Too Many Requests."""
+    # An unbound form: validating it would ask the authentication backends (axes) again.
+    form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username", "")})
+    context = {"form": form, "next": request.POST.get("next", ""), "locked_out": LOCKED_OUT}
+    return render(request, "web/login.html", context, status=429)
 
 
 def _pending_rows(pending: list[PendingAction]) -> list[tuple[PendingAction, str, str]]:

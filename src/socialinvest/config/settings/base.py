@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "axes",
     "socialinvest.core",
     "socialinvest.organisations",
     "socialinvest.notifications",
@@ -56,9 +58,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "socialinvest.core.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every backend's log-in while the username and address are locked out.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -123,11 +129,39 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Login throttling: failed attempts per username and per address in a window.
-LOGIN_THROTTLE_ATTEMPTS = 5
-LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
+# Log-in throttling (django-axes): failed attempts are counted per username *and* client
+# address together, so one user's failures never lock another user out, also when every
+# request arrives through the same proxy.  The counters live in the shared cache below, so
+# the limit holds across all gunicorn workers.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "socialinvest.core.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "socialinvest.web.views.locked_out"
+AXES_VERBOSE = False
+# The client address is REMOTE_ADDR unless the request comes from one of these proxies
+# (addresses or networks, comma-separated); only then is X-Forwarded-For read.  Empty by
+# default: a header is never trusted unless a proxy is configured.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache shared by every worker: Redis where REDIS_URL is set, else a database table
+# (created by the core app's migration), never per-process memory.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "socialinvest_cache",
+        }
+    }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "socialinvest@localhost")
