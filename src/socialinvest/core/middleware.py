@@ -10,7 +10,18 @@ from django.http import HttpRequest, HttpResponse
 
 # /api/ authenticates by token itself (401 in JSON, never a redirect to the login page); the registry's
 # pages are open, its fund-side pages require login themselves.
-PUBLIC_PREFIXES = ("/api/", "/registry/", "/accounts/login/", "/static/", "/i18n/", "/public/", "/healthz")
+PUBLIC_PREFIXES = (
+    "/api/",
+    "/registry/",
+    "/accounts/login/",
+    "/accounts/invitation/",
+    "/accounts/password-reset/",
+    "/accounts/reset/",
+    "/static/",
+    "/i18n/",
+    "/public/",
+    "/healthz",
+)
 
 
 class LoginRequiredMiddleware:

@@ -75,3 +75,50 @@ def do_create_fund(
         )
         post_opening_capital(fund=fund, acting_user=acting_user, entry_date=opened_on)
     return fund
+
+
+RULE_FIELDS = (
+    "name",
+    "rules_text",
+    "requires_idea_test",
+    "requires_council_opinion",
+    "min_applicant_units",
+    "default_repayment_model",
+)
+
+
+def do_update_fund_rules(*, fund: Fund, changes: dict[str, Any], acting_user: Any) -> Fund:
+    """Change the fund's rules.  Each change is one audit event with the rules before and after,
+    so the events are the rules' versions.  The capital moves only through the ledger."""
+    # Imported here like do_create_fund's: funds.permissions still reads Access from the
+    # applications app, which imports this module (issue #9 moves Access into core).
+    from .permissions import can_edit_fund_rules
+
+    unknown = set(changes) - set(RULE_FIELDS)
+    if unknown:
+        raise TypeError(f"do_update_fund_rules: unknown fields {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Fund.objects.select_for_update().get(pk=fund.pk)
+        can_edit_fund_rules(acting_user, locked).require()
+        before = {f: getattr(locked, f) for f in RULE_FIELDS}
+        for field, value in changes.items():
+            setattr(locked, field, value.strip() if isinstance(value, str) else value)
+        try:
+            locked.full_clean(exclude=["owner", "slug", "capital"])
+        except ValidationError as exc:
+            raise ValidationError({k: v[0] for k, v in exc.message_dict.items()}) from None
+        after = {f: getattr(locked, f) for f in RULE_FIELDS}
+        if after == before:
+            return locked
+        locked.save(update_fields=list(RULE_FIELDS))
+        changed = sorted(f for f in RULE_FIELDS if before[f] != after[f])
+        record_event(
+            actor=acting_user,
+            verb="fund.rules_changed",
+            target=locked,
+            summary=_("Fondens regler ändrade: %(fields)s")
+            % {"fields": ", ".join(str(Fund._meta.get_field(f).verbose_name) for f in changed)},
+            data={"before": {f: before[f] for f in changed}, "after": {f: after[f] for f in changed}},
+            fund=locked,
+        )
+    return locked

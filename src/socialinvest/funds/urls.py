@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import round_views, views
+from . import round_views, setup_views, views
 
 app_name = "funds"
 
@@ -8,4 +8,7 @@ urlpatterns = [
     path("", views.fund_list, name="list"),
     path("<int:pk>/", views.fund_detail, name="detail"),
     *round_views.urlpatterns,
+    path("setup/", setup_views.setup_index, name="setup_index"),
+    path("setup/<slug:slug>/new/", setup_views.fund_new, name="new"),
+    path("<int:pk>/rules/", setup_views.fund_rules, name="rules"),
 ]

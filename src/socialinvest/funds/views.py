@@ -11,7 +11,7 @@ from socialinvest.core.panels import render_panels
 from socialinvest.organisations.models import Role
 
 from .models import Fund, RepaymentModel
-from .permissions import can_view_fund
+from .permissions import can_edit_fund_rules, can_view_fund
 from .rounds import can_manage_rounds, ideas_verdict, upcoming_rounds
 from .selectors import capital_position, criteria_of, funds_visible_to, grants, status_counts
 
@@ -39,6 +39,7 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": status_counts(fund),
             "grants": grants(fund)[:100],
             "roles": roles,
+            "may_edit_rules": bool(can_edit_fund_rules(request.user, fund)),
             "repayment_model": RepaymentModel(fund.default_repayment_model).label,
             "rounds": upcoming_rounds(fund),
             "ideas_verdict": ideas_verdict(fund),

@@ -174,9 +174,13 @@ def can_reverse_entry(user: Any, entry: LedgerEntry) -> Verdict:
 
 
 def can_create_fund(user: Any, owner: Any) -> Verdict:
-    """A fund is established by a superuser or a fund administrator of the owner organisation."""
+    """A fund is established by a superuser, an organisation administrator or a fund administrator
+    of the owner organisation."""
     if getattr(user, "is_superuser", False):
         return allow()
-    if any(m.role == Role.FUND_ADMIN and m.organisation_id == owner.pk for m in Access.of(user).memberships):
+    if any(
+        m.role in (Role.FUND_ADMIN, Role.ORG_ADMIN) and m.organisation_id == owner.pk
+        for m in Access.of(user).memberships
+    ):
         return allow()
-    return deny(_("Endast fondförvaltare i organisationen kan inrätta en fond."))
+    return deny(_("Endast organisationens administratörer och fondförvaltare kan inrätta en fond."))

@@ -20,6 +20,12 @@ class Organisation(models.Model):
     name = models.CharField(_("namn"), max_length=200, unique=True)
     kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices, default=Kind.KOMMUN)
     slug = models.SlugField(unique=True)
+    org_number = models.CharField(
+        _("organisationsnummer"),
+        max_length=11,
+        blank=True,
+        help_text=_("Tio siffror, till exempel 212000-0000."),
+    )
     # SCB's four-digit municipality code (kommunkod, e.g. 0581 for Norrköping): the key
     # under which open statistics (Kolada) publish the organisation's figures.
     municipality_code = models.CharField(
@@ -28,6 +34,7 @@ class Organisation(models.Model):
         blank=True,
         validators=[RegexValidator(r"^\d{4}$", _("Kommunkoden är fyra siffror, till exempel 0581."))],
     )
+    logo = models.FileField(_("logotyp"), upload_to="organisations/logos/", blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -55,6 +62,25 @@ class Unit(models.Model):
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
     actor_id = models.CharField(_("aktör i kalkylen"), max_length=80, blank=True)
     active = models.BooleanField(_("aktiv"), default=True)
+    # An administration belongs to a committee (förvaltningen under nämnden).
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="administrations",
+        verbose_name=_("nämnd"),
+    )
+    # Ended units are archived, never deleted: applications, agreements and ledger lines point at them.
+    archived_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        verbose_name=_("sammanslagen med"),
+    )
 
     class Meta:
         ordering = ["organisation", "kind", "name"]
@@ -73,6 +99,7 @@ class Unit(models.Model):
 
 
 class Role(models.TextChoices):
+    ORG_ADMIN = "org_admin", _("Organisationsadministratör")
     FUND_ADMIN = "fund_admin", _("Fondförvaltare")
     APPLICANT = "applicant", _("Sökande")
     PREPARATION = "preparation", _("Beredningsgrupp")
@@ -110,3 +137,27 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.organisation or self.unit or self.fund
         return f"{self.user} – {self.get_role_display()} – {scope}"
+
+
+class Invitation(models.Model):
+    """An invitation to an organisation: who was invited, by whom, and whether the link was used.
+
+    The link itself carries a token from :mod:`.tokens` (Django's token machinery); this
+    row makes a used link refuse a second use and lists invited people before they log in.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("inbjuden"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("antagen"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("inbjudan")
+        verbose_name_plural = _("inbjudningar")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation}"
