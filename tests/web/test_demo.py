@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.urls import reverse
 
 from socialinvest.applications.models import (
@@ -48,10 +49,8 @@ from socialinvest.ledger.models import (
     RepaymentAgreementVersion,
 )
 from socialinvest.organisations.models import Membership, Organisation, Role, Unit
-from django.http import HttpRequest
-
 from socialinvest.web import demo_content
-from socialinvest.web.demo import DEMO_PASSWORD, examples_dir, load_demo
+from socialinvest.web.demo import examples_dir, load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +102,7 @@ def test_loading_twice_changes_nothing():
     assert first.created_anything and not second.created_anything
     assert "nothing changed" in out.getvalue()
     assert second.logins == first.logins
-    assert before["Application"] == len(demo_content.APPLICATIONS)
+    assert before["Application"] == len(demo_content.load(examples_dir())["applications"])
     assert before["Organisation"] == 1 and before["Fund"] == 2 and before["Criterion"] == 6
 
 
@@ -153,6 +152,9 @@ def test_fund_rules_and_criteria():
     assert {"Försäkringskassan", "Arbetsförmedlingen", "Polisen"} <= set(actors)
 
 
+DEMO_PASSWORD = "socialinvest-demo"
+
+
 def test_one_user_per_role_and_each_can_log_in(client):
     summary = load_demo()
     assert {login.role for login in summary.logins} == set(Role.values)
@@ -160,7 +162,9 @@ def test_one_user_per_role_and_each_can_log_in(client):
         assert login.password == DEMO_PASSWORD
         user = get_user_model().objects.get(username=login.username)
         assert Membership.objects.filter(user=user, role=login.role).exists()
-        assert client.login(request=HttpRequest(), username=login.username, password=DEMO_PASSWORD), login.username
+        assert client.login(request=HttpRequest(), username=login.username, password=DEMO_PASSWORD), (
+            login.username
+        )
         assert client.get("/").status_code == 200
         client.logout()
     table = summary.logins_table()
@@ -209,9 +213,9 @@ def test_management_command_refuses_a_real_installation(settings):
 
 
 def test_falls_back_to_the_worked_example_when_a_scenario_file_is_missing(tmp_path, monkeypatch):
-    (tmp_path / "worked-example.yaml").write_text(
-        (examples_dir() / "worked-example.yaml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
+    for name in ("worked-example.yaml", "demo/exempelstad.yaml"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text((examples_dir() / name).read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr("socialinvest.web.demo.examples_dir", lambda: tmp_path)
     summary = load_demo()
     assert any("alla-barn-i-skolan.yaml" in note for note in summary.notes)
@@ -278,3 +282,23 @@ def test_the_multi_party_fund_has_four_parties_and_their_capital(client):
     before = counts()
     load_demo()
     assert counts() == before
+
+
+def test_the_organisation_units_users_and_roles_come_through_the_services():
+    """Each has the audit event its service writes: nothing in the demo is written around them."""
+    from socialinvest.core.models import AuditEvent
+
+    load_demo()
+    audited = set(AuditEvent.objects.values_list("target_type", "target_id", "verb"))
+    for unit in Unit.objects.all():
+        assert ("organisations.unit", str(unit.pk), "unit.created") in audited, unit.name
+    for m in Membership.objects.all():
+        assert ("organisations.membership", str(m.pk), "role.granted") in audited, m
+    for user in get_user_model().objects.all():
+        assert ("auth.user", str(user.pk), "user.accepted_invitation") in audited, user.username
+    for fund in Fund.objects.all():
+        assert ("funds.fund", str(fund.pk), "fund.created") in audited, fund.slug
+    admin = get_user_model().objects.get(username="kommunadmin")
+    assert Membership.objects.filter(user=admin, role=Role.ORG_ADMIN).exists()
+    office = Unit.objects.get(name="Socialförvaltningen")
+    assert office.parent.name == "Socialnämnden"

@@ -22,22 +22,23 @@ from typing import Any, TextIO
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils.translation import gettext as _
 
 from socialinvest.applications import actions
 from socialinvest.applications.models import Application
 from socialinvest.applications.states import Status
-from socialinvest.core.audit import record_event
 from socialinvest.engine import Scenario, ScenarioError, load_scenario, parse_scenario, parse_text
-from socialinvest.funds.models import Criterion, Fund
+from socialinvest.followup.actions import do_assign_project_lead
+from socialinvest.funds.actions import do_create_fund
+from socialinvest.funds.criteria import do_set_criteria
+from socialinvest.funds.models import Fund
 from socialinvest.needs.demo import load_needs
+from socialinvest.organisations import actions as org_actions
 from socialinvest.organisations.models import Membership, Organisation, Role, Unit
 
 from . import demo_content as content
-from .demo_economy import load_economy
+from .demo_economy import OPENED_ON, load_economy
 from .demo_parties import load_parties_fund
 
-DEMO_PASSWORD = content.DEMO_PASSWORD
 FALLBACK_EXAMPLE = "worked-example.yaml"
 # The order of the statuses an application passes on the demo's standard path.
 _PATH = [
@@ -101,6 +102,9 @@ class _Loader:
         self.summary = summary
         self.units: dict[str, Unit] = {}
         self.users: dict[str, Any] = {}
+        self.content = content.load(examples_dir())
+        self.password: str = self.content["password"]
+        self.admin: Any = None
 
     def count(self, kind: str, created: bool) -> None:
         self.summary.created[kind] = self.summary.created.get(kind, 0) + int(created)
@@ -108,73 +112,109 @@ class _Loader:
     def say(self, text: str) -> None:
         self.out.write(text + "\n")
 
-    # -- organisation, fund, users ------------------------------------------------
+    # -- organisation, units, fund, users: all through the organisation's and the fund's services
 
     def organisation(self) -> Organisation:
-        org, created = Organisation.objects.get_or_create(
-            slug=content.ORGANISATION["slug"],
-            defaults={"name": content.ORGANISATION["name"], "kind": Organisation.Kind.KOMMUN},
-        )
-        self.count("organisations", created)
-        for name, kind, actor_id in content.UNITS:
-            unit, created = Unit.objects.get_or_create(
-                organisation=org, name=name, defaults={"kind": kind, "actor_id": actor_id}
+        spec = self.content["organisation"]
+        org = Organisation.objects.filter(slug=spec["slug"]).first()
+        self.count("organisations", org is None)
+        if org is None:
+            # The loader stands in for the installer's command line (create_org_admin).
+            org = org_actions.do_create_organisation(
+                name=spec["name"], slug=spec["slug"], acting_user=None, via_command_line=True
             )
-            self.units[name] = unit
-            self.count("units", created)
+        admin_spec = spec["administrator"]
+        self.admin = self._user(admin_spec["username"], admin_spec["name"], org, first_admin=True)
+        self.summary.logins.append(
+            DemoLogin(admin_spec["username"], self.password, Role.ORG_ADMIN, admin_spec["name"])
+        )
+        for unit_spec in self.content["units"]:
+            unit = Unit.objects.filter(organisation=org, name=unit_spec["name"]).first()
+            self.count("units", unit is None)
+            if unit is None:
+                committee = unit_spec.get("committee")
+                unit = org_actions.do_create_unit(
+                    organisation=org,
+                    name=unit_spec["name"],
+                    kind=unit_spec["kind"],
+                    actor_id=unit_spec["actor"],
+                    parent=self.units[committee] if committee else None,
+                    acting_user=self.admin,
+                )
+            self.units[unit.name] = unit
         return org
 
+    def _user(self, username: str, name: str, org: Organisation, *, first_admin: bool = False) -> Any:
+        """The demo user, invited and accepted through the services (password: the demo's)."""
+        user = get_user_model().objects.filter(username=username).first()
+        self.count("users", user is None)
+        if user is not None:
+            return user
+        email = f"{username}@exempelstad.example"
+        if first_admin:
+            invitation = org_actions.do_create_org_admin(
+                organisation=org, email=email, username=username, first_name=name
+            )
+        else:
+            invitation = org_actions.do_invite_user(
+                organisation=org, email=email, username=username, first_name=name, acting_user=self.admin
+            )
+        uidb64, token = org_actions.invitation_path(invitation.user).strip("/").split("/")[-2:]
+        return org_actions.do_accept_invitation(
+            uidb64=uidb64, token=token, password1=self.password, password2=self.password
+        )
+
+    def grant(self, org: Organisation, user: Any, role: str, scope: Any) -> None:
+        where = {"organisation": scope} if isinstance(scope, Organisation) else {}
+        where = where or ({"unit": scope} if isinstance(scope, Unit) else {"fund": scope})
+        exists = Membership.objects.filter(user=user, role=role, **where).exists()
+        self.count("memberships", not exists)
+        if not exists:
+            org_actions.do_grant_role(
+                organisation=org, user=user, role=role, scope=scope, acting_user=self.admin
+            )
+
     def fund(self, org: Organisation) -> Fund:
-        spec = content.FUND
+        spec = dict(self.content["fund"])
         fund = Fund.objects.filter(slug=spec["slug"]).first()
         self.count("funds", fund is None)
         if fund is None:
-            fund = Fund.objects.create(owner=org, **spec)
-            record_event(
-                actor=None,
-                verb="fund.created",
-                target=fund,
-                summary=_("Fonden %(name)s inrättad med %(capital)s kr")
-                % {"name": fund.name, "capital": f"{fund.capital:,.0f}".replace(",", " ")},
-                data={"capital": str(fund.capital), "source": "demo"},
-                fund=fund,
+            # The fund's economist establishes it (a fund administrator of the organisation),
+            # and its opening capital is booked on the day the demo's fund opened.
+            economist = self.users["ekonom"]
+            self.grant(org, economist, Role.FUND_ADMIN, org)
+            fund = do_create_fund(
+                owner=org,
+                acting_user=self.fresh("ekonom"),
+                opened_on=OPENED_ON,
+                **spec,
             )
-        for order, (name, weight, description) in enumerate(content.CRITERIA, start=1):
-            _criterion, created = Criterion.objects.get_or_create(
-                fund=fund, name=name, defaults={"weight": weight, "description": description, "order": order}
-            )
-            self.count("criteria", created)
+        if not fund.criteria.exists():
+            do_set_criteria(fund=fund, criteria=self.content["criteria"], acting_user=self.fresh("ekonom"))
+            self.count("criteria", True)
         return fund
 
-    def users_and_roles(self, org: Organisation, fund: Fund) -> None:
-        user_model = get_user_model()
-        for username, name, role, scope in content.USERS:
-            user = user_model.objects.filter(username=username).first()
-            if user is None:
-                user = user_model(username=username, first_name=name, email=f"{username}@exempelstad.example")
-                user.set_password(DEMO_PASSWORD)
-                user.save()
-                self.count("users", True)
-            else:
-                self.count("users", False)
-            where: dict[str, Any]
-            if scope == "fund":
-                where = {"fund": fund}
-            elif scope == "organisation":
-                where = {"organisation": org}
-            else:
-                where = {"unit": self.units[scope]}
-            _m, created = Membership.objects.get_or_create(user=user, role=role, **where)
-            self.count("memberships", created)
-            self.users[username] = user
-            self.summary.logins.append(DemoLogin(username, DEMO_PASSWORD, str(role), name))
+    def fresh(self, username: str) -> Any:
+        """The user anew: the permission checks cache a user's roles on the object."""
+        return get_user_model().objects.get(pk=self.users[username].pk)
+
+    def users_and_roles(self, org: Organisation) -> None:
+        for spec in self.content["users"]:
+            self.users[spec["username"]] = self._user(spec["username"], spec["name"], org)
+
+    def roles(self, org: Organisation, fund: Fund) -> None:
+        for spec in self.content["users"]:
+            scope = spec["scope"]
+            where: Any = fund if scope == "fund" else org if scope == "organisation" else self.units[scope]
+            self.grant(org, self.users[spec["username"]], spec["role"], where)
+            self.summary.logins.append(DemoLogin(spec["username"], self.password, spec["role"], spec["name"]))
 
     # -- applications -------------------------------------------------------------
 
-    def scenario(self, spec: tuple[Any, ...]) -> Scenario:
-        if spec[0] == "inline":
-            return parse_scenario(spec[1])
-        name, overrides = spec[1], (spec[2] if len(spec) > 2 else {})
+    def scenario(self, spec: dict[str, Any]) -> Scenario:
+        if "inline" in spec:
+            return parse_scenario(spec["inline"])
+        name, overrides = spec["file"], spec.get("overrides") or {}
         path = examples_dir() / name
         try:
             if not overrides:
@@ -227,8 +267,13 @@ class _Loader:
         step("start_full_application", spec["applicant"])
         actions.do_update_application(application=app, changes=spec["full"], acting_user=applicant)
         lines = [
-            {"year": y, "payer": self.units[payer].pk, "amount": amount, "description": text}
-            for y, payer, amount, text in spec.get("budget", [])
+            {
+                "year": line["year"],
+                "payer": self.units[line["payer"]].pk,
+                "amount": line["amount"],
+                "description": line["description"],
+            }
+            for line in spec.get("budget", [])
         ]
         actions.do_replace_budget_lines(application=app, lines=lines, acting_user=applicant)
         if spec.get("partners"):
@@ -254,27 +299,20 @@ class _Loader:
                 application=app, scenario=scenario, acting_user=u["ekonom"], note=spec["economist_check"]
             )
         criteria = list(fund.criteria.order_by("order", "id"))
-        for reviewer, scores, comment in spec.get("reviews", []):
+        for review in spec.get("reviews", []):
             actions.do_save_review(
                 application=app,
-                scores={c.pk: (s, "") for c, s in zip(criteria, scores, strict=True)},
-                comment=comment,
+                scores={c.pk: (s, "") for c, s in zip(criteria, review["scores"], strict=True)},
+                comment=review["comment"],
                 submit=True,
-                acting_user=u[reviewer],
+                acting_user=u[review["reviewer"]],
             )
         if stop_at == _PATH.index(Status.IN_PREPARATION):
             return app
         step("request_council_opinion", "beredare")
         if stop_at == _PATH.index(Status.COUNCIL_REVIEW):
             return app
-        grade, design, opinion = spec["council"]
-        actions.do_give_council_opinion(
-            application=app,
-            evidence_grade=grade,
-            evaluation_design=design,
-            opinion=opinion,
-            acting_user=u["radet"],
-        )
+        actions.do_give_council_opinion(application=app, acting_user=u["radet"], **spec["council"])
         if "not_recommend" in spec:
             step("not_recommend", "beredare", spec["not_recommend"])
         else:
@@ -284,30 +322,8 @@ class _Loader:
         actions.do_decide(application=app, acting_user=u["beslut"], **spec["decision"])
         app.refresh_from_db()
         if spec.get("project_lead"):
-            assign_project_lead(app, u[spec["project_lead"]], acting_user=u["ekonom"])
+            do_assign_project_lead(application=app, user=u[spec["project_lead"]], acting_user=u["ekonom"])
         return app
-
-
-def assign_project_lead(application: Application, user: Any, *, acting_user: Any) -> Application:
-    """Name the granted application's project lead, with its audit event.
-
-    (No service for this exists yet; this writes it the way the services do.)
-    """
-    with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("fund").get(pk=application.pk)
-        if locked.project_lead_id == user.pk:
-            return locked
-        locked.project_lead = user
-        locked.save(update_fields=["project_lead", "updated_at"])
-        record_event(
-            actor=acting_user,
-            verb="application.project_lead",
-            target=locked,
-            summary=_("Projektledare utsedd: %(name)s") % {"name": user.get_full_name() or user.username},
-            fund=locked.fund,
-            application=locked,
-        )
-    return locked
 
 
 def load_demo(*, stdout: TextIO | None = None) -> DemoSummary:
@@ -321,12 +337,15 @@ def load_demo(*, stdout: TextIO | None = None) -> DemoSummary:
         transaction.atomic(),
     ):
         org = loader.organisation()
+        loader.users_and_roles(org)
         fund = loader.fund(org)
-        loader.users_and_roles(org, fund)
-        for spec in content.APPLICATIONS:
+        loader.roles(org, fund)
+        for spec in loader.content["applications"]:
             loader.application(fund, spec)
         load_economy(users=loader.users, units=loader.units, say=loader.say)
-        load_parties_fund(org=org, units=loader.units, users=loader.users, say=loader.say)
+        load_parties_fund(
+            org=org, units=loader.units, users=loader.users, org_admin=loader.admin, say=loader.say
+        )
         load_needs(org=org, fund=fund, users=loader.users, examples=examples_dir(), say=loader.say)
     for app in Application.objects.filter(fund=fund).order_by("reference"):
         summary.applications.append((app.reference, app.title, str(app.get_status_display())))

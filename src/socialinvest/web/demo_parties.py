@@ -26,7 +26,7 @@ Who does what:
 Idempotent like the rest of the demo: the fund is looked up by its slug, the parties are
 set only when the fund has none, the capital is posted with a stable idempotency key per
 party (posting again returns the entry already posted), and memberships are
-``get_or_create``-d.
+given through the roles service when missing.
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ from socialinvest.funds.actions import do_create_fund
 from socialinvest.funds.models import Fund
 from socialinvest.ledger.actions import do_add_capital, do_set_fund_parties
 from socialinvest.ledger.models import FundParty
-from socialinvest.organisations.models import Membership, Role
+from socialinvest.organisations.actions import do_grant_role
+from socialinvest.organisations.models import Membership
 
 SLUG = "gemensam"
 NAME = "Gemensamma fonden för unga vuxna"
@@ -67,11 +68,15 @@ studier. Utbetalningar fördelas mellan parterna efter kostnadsnyckeln och åter
 """
 
 
-def load_parties_fund(*, org: Any, units: dict[str, Any], users: dict[str, Any], say: Any) -> Fund:
-    """Create whatever of the multi-party demo fund is missing (see the module docstring)."""
+def load_parties_fund(
+    *, org: Any, units: dict[str, Any], users: dict[str, Any], org_admin: Any, say: Any
+) -> Fund:
+    """Create whatever of the multi-party demo fund is missing (see the module docstring).
+
+    The fund's economist establishes it as a fund administrator of the organisation (the
+    role the demo's first fund gave them).
+    """
     fund = Fund.objects.filter(slug=SLUG).first()
-    if fund is None:
-        Membership.objects.get_or_create(user=users["ekonom"], role=Role.FUND_ADMIN, organisation=org)
     # A fresh object: the permission checks cache a user's memberships on the object.
     admin = get_user_model().objects.get(pk=users["ekonom"].pk)
     if fund is None:
@@ -87,7 +92,7 @@ def load_parties_fund(*, org: Any, units: dict[str, Any], users: dict[str, Any],
             default_repayment_model="fixed_schedule",
         )
         say(f"  {NAME}: created")
-    _mirror_roles(fund)
+    _mirror_roles(fund, org, org_admin)
     if not FundParty.objects.filter(fund=fund).exists():
         do_set_fund_parties(
             fund=fund,
@@ -117,7 +122,15 @@ def load_parties_fund(*, org: Any, units: dict[str, Any], users: dict[str, Any],
     return fund
 
 
-def _mirror_roles(fund: Fund) -> None:
-    """The roles users hold in the first fund, held in this one too."""
-    for user_id, role in Membership.objects.filter(fund__slug=FIRST_FUND).values_list("user_id", "role"):
-        Membership.objects.get_or_create(user_id=user_id, role=role, fund=fund)
+def _mirror_roles(fund: Fund, org: Any, org_admin: Any) -> None:
+    """The roles users hold in the first fund, held in this one too (given by the organisation's
+    administrator, through the roles service)."""
+    for membership in Membership.objects.filter(fund__slug=FIRST_FUND).select_related("user").order_by("id"):
+        if not Membership.objects.filter(user=membership.user, role=membership.role, fund=fund).exists():
+            do_grant_role(
+                organisation=org,
+                user=membership.user,
+                role=membership.role,
+                scope=fund,
+                acting_user=org_admin,
+            )
