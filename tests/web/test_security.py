@@ -13,11 +13,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
 LOGIN = "/accounts/login/"
-<<<<<<< HEAD
-PUBLIC = ("/accounts/login/", "/static/", "/i18n/", "/healthz", "/api/", "/registry/")
-# Open by design: the API's description and the engine as a service; the registry's own pages.
-OPEN_API = ("/api/openapi.json", "/api/docs", "/api/calculate", "/api/registry/intervention-types/")
-=======
 PUBLIC = (
     "/accounts/login/",
     "/accounts/invitation/",
@@ -26,8 +21,11 @@ PUBLIC = (
     "/static/",
     "/i18n/",
     "/healthz",
+    "/api/",
+    "/registry/",
 )
->>>>>>> 6822d57 (Log-in throttle by django-axes, keyed on username and client address, counted in a cache shared by all workers)
+# Open by design: the API's description and the engine as a service; the registry's own pages.
+OPEN_API = ("/api/openapi.json", "/api/docs", "/api/calculate", "/api/registry/intervention-types/")
 PASSWORD = "ett-riktigt-losenord-42"
 
 
