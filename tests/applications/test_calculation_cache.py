@@ -15,8 +15,10 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "alla-barn-i-skolan
 
 
 @pytest.fixture
-def engine_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
-    """Every calculation the cache asks the engine for: (input SHA-256, draws)."""
+def engine_calls(monkeypatch: pytest.MonkeyPatch, db: None) -> list[tuple[str, int]]:
+    """Every calculation the cache asks the engine for: (input SHA-256, draws).
+
+    ``db``: the default cache is shared by all workers, a database table unless REDIS_URL is set."""
     cache.clear()
     calls: list[tuple[str, int]] = []
 
