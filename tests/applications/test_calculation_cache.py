@@ -64,3 +64,18 @@ def test_a_save_reuses_the_previewed_result(engine_calls: list[tuple[str, int]],
     version = actions.do_save_calculation(application=app, scenario=scenario, acting_user=world.applicant)
     assert len(engine_calls) == 1
     assert version.npv == preview.base.npv and version.input_sha256 == preview.input_sha256
+
+
+@pytest.mark.django_db
+def test_the_api_answers_a_repeated_scenario_from_the_cache(engine_calls: list[tuple[str, int]]) -> None:
+    import json
+
+    import yaml
+
+    from socialinvest.api.calculate import calculation_json
+
+    body = json.dumps(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))).encode()
+    assert calculation_json(body) == calculation_json(body)
+    assert len(engine_calls) == 1
+    # A seed override is not the scenario's own calculation: not served from its entry.
+    assert json.loads(calculation_json(body, seed=7))["seed"] == 7
