@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 THIN = " "  # a plain space: what Swedish style uses between thousands, and what terminals show
 
@@ -29,3 +30,10 @@ def ratio(value: float | None, decimals: int = 2) -> str:
 
 def percent(value: float | None, decimals: int = 1) -> str:
     return "–" if value is None else f"{number(100 * value, decimals)} %"
+
+
+def money_text(amount: Decimal) -> str:
+    """``1234567.5`` → ``1 234 567,50 kr``; whole kronor without decimals (exact: no float)."""
+    places = 0 if amount == amount.to_integral_value() else 2
+    text = f"{abs(amount):,.{places}f}".replace(",", " ").replace(".", ",")
+    return f"{'−' if amount < 0 else ''}{text} kr"

@@ -28,9 +28,10 @@ from socialinvest.applications.models import (
     PlannedIndicator,
     Review,
 )
-from socialinvest.applications.permissions import Access, can_review, can_transition, can_view
+from socialinvest.applications.permissions import can_review, can_transition, can_view
 from socialinvest.applications.selectors import pending_actions
 from socialinvest.applications.states import FINAL, Status, transitions_from
+from socialinvest.organisations.access import Access
 from socialinvest.organisations.models import Role
 
 OPEN = [s for s in Status if s not in FINAL]

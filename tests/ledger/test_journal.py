@@ -10,9 +10,9 @@ from django.db import transaction
 from ledger_helpers import D, agreement, key, pay_out, repay, written
 
 from factories import FundFactory, OrganisationFactory, UserFactory
-from socialinvest.funds.actions import do_create_fund
-from socialinvest.funds.selectors import uncommitted_capital
+from socialinvest.funds.capital import uncommitted_capital
 from socialinvest.ledger import actions
+from socialinvest.ledger.actions import do_create_fund
 from socialinvest.ledger.models import (
     AppendOnlyError,
     LedgerEntry,

@@ -13,8 +13,8 @@ from ledger_helpers import D, agreement, pay_out, repay
 
 from socialinvest.applications.models import CalculationVersion
 from socialinvest.finance.savings import forecast_savings
-from socialinvest.followup import selectors as followup_selectors
 from socialinvest.ledger import actions
+from socialinvest.ledger import hooks as ledger_hooks
 from socialinvest.ledger.selectors import (
     account_balances,
     agreement_schedule,
@@ -130,7 +130,7 @@ def test_measured_share_waits_for_unmeasured_years(world, paid, monkeypatch):
     """Share 50 %, cap 2 Mkr, 2026–2029; measured 1 Mkr (2026), not yet (2027), 3 Mkr (2028):
     500 000, pending, min(1 500 000, 1 500 000), pending."""
     measured = {2026: D("1000000"), 2027: None, 2028: D("3000000")}
-    monkeypatch.setattr(followup_selectors, "measured_savings", lambda *, application, unit: measured)
+    monkeypatch.setattr(ledger_hooks.measured_savings, "answer", lambda *, application, unit: measured)
     terms = {
         "model": "measured_share",
         "share": "0.5",
@@ -158,7 +158,7 @@ def test_norrkoping_outcome_contract(world, paid, monkeypatch):
     """10 Mkr, 40 % guaranteed over 2026–2029, half of measured savings pays the rest, return
     capped at 20 %: 1.5, 3, 1 and 6.5 Mkr; the last 2 Mkr above the principal is return."""
     measured = {2026: D("1000000"), 2027: D("4000000"), 2028: D("-500000"), 2029: D("12000000")}
-    monkeypatch.setattr(followup_selectors, "measured_savings", lambda *, application, unit: measured)
+    monkeypatch.setattr(ledger_hooks.measured_savings, "answer", lambda *, application, unit: measured)
     terms = {
         "model": "outcome_contract",
         "principal": "10000000",
@@ -192,7 +192,7 @@ def test_norrkoping_outcome_contract(world, paid, monkeypatch):
 
 
 def test_outcome_contract_before_measurement_repays_the_guaranteed_part_only(world, paid, monkeypatch):
-    monkeypatch.setattr(followup_selectors, "measured_savings", lambda *, application, unit: {})
+    monkeypatch.setattr(ledger_hooks.measured_savings, "answer", lambda *, application, unit: {})
     terms = {
         "model": "outcome_contract",
         "principal": "10000000",

@@ -36,8 +36,8 @@ from socialinvest.followup.models import (
     StatusReport,
 )
 from socialinvest.followup.selectors import due_measurements_for_user
+from socialinvest.funds.capital import uncommitted_capital
 from socialinvest.funds.models import Criterion, Fund
-from socialinvest.funds.selectors import uncommitted_capital
 from socialinvest.ledger import reporting
 from socialinvest.ledger import selectors as ledger
 from socialinvest.ledger.models import (

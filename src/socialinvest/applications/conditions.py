@@ -10,8 +10,8 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from socialinvest.core.permissions import Verdict, allow, deny
+from socialinvest.funds.capital import uncommitted_capital
 from socialinvest.funds.rounds import ideas_verdict
-from socialinvest.funds.selectors import uncommitted_capital
 
 from .models import Application, BudgetLine, CalculationVersion, CouncilOpinion, PlannedIndicator, Review
 

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from socialinvest.core.permissions import Verdict, allow, deny
-from socialinvest.organisations.models import Membership, Role
+from socialinvest.organisations.access import Access, applicant_unit_ids
+from socialinvest.organisations.models import Role
 
 from . import conditions
 from .models import Application
@@ -18,52 +18,6 @@ from .states import BY_NAME, FINAL, Status, Transition
 READ_ROLES = {Role.FUND_ADMIN, Role.PREPARATION, Role.COUNCIL, Role.DECISION_MAKER, Role.AUDITOR}
 # Roles that act on applications they do not apply for, and so can be conflicted.
 ASSESSOR_ROLES = {Role.PREPARATION, Role.COUNCIL, Role.DECISION_MAKER}
-
-
-@dataclass
-class Access:
-    """A user's memberships, loaded once per request."""
-
-    user: Any
-    memberships: list[Membership] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, user: Any) -> Access:
-        if not getattr(user, "is_authenticated", False):
-            return cls(user)
-        cached = getattr(user, "_socialinvest_access", None)
-        if cached is not None:
-            return cached  # type: ignore[no-any-return]
-        access = cls(user, list(Membership.objects.filter(user=user).select_related("unit", "fund")))
-        user._socialinvest_access = access
-        return access
-
-    def unit_ids(self, role: str | None = None) -> set[int]:
-        return {m.unit_id for m in self.memberships if m.unit_id and (role is None or m.role == role)}
-
-    def fund_roles(self, fund: Any) -> set[str]:
-        """Roles held for a fund directly or through its owner organisation."""
-        return {
-            m.role
-            for m in self.memberships
-            if m.fund_id == fund.pk or (m.organisation_id and m.organisation_id == fund.owner_id)
-        }
-
-    def roles_for(self, application: Application) -> set[str]:
-        roles = self.fund_roles(application.fund)
-        if self.unit_ids(Role.APPLICANT) & applicant_unit_ids(application):
-            roles.add(Role.APPLICANT)
-        if application.project_lead_id and application.project_lead_id == self.user.pk:
-            roles.add(Role.PROJECT_LEAD)
-        return roles
-
-
-def applicant_unit_ids(application: Application) -> set[int]:
-    cached = getattr(application, "_applicant_unit_ids", None)
-    if cached is None:
-        cached = {au.unit_id for au in application.applicant_units.all()}
-        application._applicant_unit_ids = cached  # type: ignore[attr-defined]
-    return cached  # type: ignore[no-any-return]
 
 
 def conflict_of_interest(user: Any, application: Application) -> bool:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -15,6 +16,7 @@ from django.utils.translation import gettext
 from socialinvest.core.models import AuditEvent
 from socialinvest.core.permissions import Verdict
 from socialinvest.funds.models import Fund
+from socialinvest.organisations.access import Access
 from socialinvest.organisations.models import Role, Unit
 
 from . import conditions
@@ -23,6 +25,7 @@ from .models import (
     ApplicationUnit,
     Attachment,
     BudgetLine,
+    CalculationVersion,
     CouncilOpinion,
     Decision,
     Partner,
@@ -30,7 +33,7 @@ from .models import (
     Review,
     ReviewAssignment,
 )
-from .permissions import READ_ROLES, Access, can_review, can_transition
+from .permissions import READ_ROLES, can_review, can_transition
 from .states import FINAL, Status, Transition, transitions_from
 
 
@@ -109,7 +112,7 @@ def pending_actions(user: Any, limit: int = 200) -> list[PendingAction]:
         units[application_id].add(unit_id)
     for app in open_apps:
         app.fund = funds[app.fund_id]
-        app._applicant_unit_ids = units[app.pk]  # read by permissions.applicant_unit_ids
+        app._applicant_unit_ids = units[app.pk]  # read by organisations.access.applicant_unit_ids
         app.flag_applicant_units = len(units[app.pk])  # read by conditions.enough_applicant_units
     conditions.with_capital_memo(open_apps)
     out: list[PendingAction] = []
@@ -348,3 +351,41 @@ def co_unit_choices(user: Any) -> QuerySet[Unit]:
 def payer_choices(application: Application) -> QuerySet[Unit]:
     """Budget payers: the units of the fund's organisation."""
     return Unit.objects.filter(organisation_id=application.fund.owner_id)
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+    requested: Decimal
+
+
+def status_counts(fund: Fund) -> list[StatusCount]:
+    """How many of the fund's applications are in each status, and how much they request."""
+    rows = {
+        r["status"]: r
+        for r in fund.applications.order_by()
+        .values("status")
+        .annotate(n=Count("id"), s=Sum("requested_amount"))
+    }
+    return [
+        StatusCount(s.value, str(s.label), rows[s]["n"], rows[s]["s"] or Decimal(0))
+        for s in Status
+        if s in rows
+    ]
+
+
+def grants(fund: Fund) -> QuerySet[Decision]:
+    """The fund's granted decisions (what its committed capital consists of), newest first."""
+    return (
+        Decision.objects.filter(application__fund=fund, outcome=Decision.Outcome.GRANTED)
+        .select_related("application")
+        .order_by("-decided_on", "-id")
+    )
+
+
+def decided_calculation(application: Application) -> CalculationVersion | None:
+    """The calculation the decision was based on (the forecast, förkalkyl)."""
+    decision = Decision.objects.filter(application=application).select_related("calculation").first()
+    return decision.calculation if decision is not None else None

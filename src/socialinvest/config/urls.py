@@ -7,7 +7,7 @@ urlpatterns = [
     path("", include("socialinvest.web.urls")),
     path("accounts/", include("socialinvest.organisations.account_urls")),
     path("applications/", include("socialinvest.applications.urls")),
-    path("funds/", include("socialinvest.funds.urls")),
+    path("funds/", include("socialinvest.web.fund_urls")),
     path("organisation/", include("socialinvest.organisations.urls")),
     path("ledger/", include("socialinvest.ledger.urls")),
     path("followup/", include("socialinvest.followup.urls")),

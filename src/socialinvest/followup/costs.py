@@ -34,8 +34,11 @@ from typing import Any
 
 from django.db.models import Sum
 
+from socialinvest.applications.selectors import decided_calculation
 from socialinvest.engine import Scenario, parse_scenario
 from socialinvest.evaluation.expost import forecast_costs_by_year
+from socialinvest.ledger.models import Disbursement
+from socialinvest.ledger.selectors import paid_by_year
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -101,8 +104,6 @@ def _cents(value: float | Decimal) -> Decimal:
 
 def planned_unpaid_by_year(application: Any) -> dict[int, Decimal]:
     """Disbursements planned or approved, not yet paid, per planned year."""
-    from socialinvest.ledger.models import Disbursement
-
     rows = (
         Disbursement.objects.filter(
             application=application,
@@ -120,10 +121,6 @@ def actual_costs(application: Any, *, decided: Scenario | None = None) -> Actual
 
     ``decided`` defaults to the decided calculation's scenario.
     """
-    from socialinvest.ledger.selectors import paid_by_year
-
-    from .selectors import decided_calculation
-
     if decided is None:
         calculation = decided_calculation(application)
         if calculation is None:

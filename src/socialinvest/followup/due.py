@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socialinvest.applications.models import Application
-from socialinvest.applications.permissions import Access
 from socialinvest.applications.states import Status
+from socialinvest.funds.models import Fund
+from socialinvest.organisations.access import Access
 from socialinvest.organisations.models import Role
 
 from .models import FollowUpPlan, Measurement, ReminderSent, ScheduledMeasurement
@@ -94,8 +95,6 @@ def reminders_due(*, today: dt.date, within_days: int = REMIND_DAYS) -> list[Due
 
 def admin_fund_ids(user: Any) -> list[int]:
     """Funds the user administers (directly or through the owner organisation)."""
-    from socialinvest.funds.models import Fund
-
     access = Access.of(user)
     fund_ids = {m.fund_id for m in access.memberships if m.role == Role.FUND_ADMIN and m.fund_id}
     orgs = {m.organisation_id for m in access.memberships if m.role == Role.FUND_ADMIN and m.organisation_id}

@@ -18,9 +18,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from socialinvest.applications.models import Application
-from socialinvest.applications.permissions import Access, conflict_of_interest
+from socialinvest.applications.permissions import conflict_of_interest
 from socialinvest.applications.states import Status
 from socialinvest.core.permissions import Verdict, allow, deny
+from socialinvest.organisations.access import Access
 from socialinvest.organisations.models import Role
 
 from .models import Measurement, ScheduledMeasurement

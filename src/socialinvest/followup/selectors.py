@@ -20,8 +20,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from socialinvest.applications.models import Application, BudgetLine, CalculationVersion, Decision
+from socialinvest.applications.models import (
+    Application,
+    BudgetLine,
+    CouncilOpinion,
+)
+from socialinvest.applications.selectors import decided_calculation
 from socialinvest.evaluation import did
+from socialinvest.ledger.selectors import paid_by_year
 from socialinvest.organisations.models import Role
 
 from .costs import ActualCosts, actual_costs
@@ -67,12 +73,6 @@ def indicators_of(plan: FollowUpPlan) -> QuerySet[Indicator]:
         "period_start", "id"
     )
     return plan.indicators.order_by("order", "id").prefetch_related(Prefetch("schedule", queryset=schedule))
-
-
-def decided_calculation(application: Application) -> CalculationVersion | None:
-    """The calculation the decision was based on (the forecast, förkalkyl)."""
-    decision = Decision.objects.filter(application=application).select_related("calculation").first()
-    return decision.calculation if decision is not None else None
 
 
 def decided_outcome_names(application: Application) -> list[str]:
@@ -281,6 +281,24 @@ def measured_savings(*, application: Application, unit: Any) -> dict[int, Decima
     return {row.year: row.amount for row in rows}
 
 
+def measured_applications(fund: Any) -> set[int]:
+    """Ids of the fund's investments with an adopted ex-post calculation (the only ones with
+    measured savings); the ledger's repayment forecast asks this."""
+    return set(
+        ExPostCalculation.objects.filter(application__fund=fund, adopted_at__isnull=False).values_list(
+            "application_id", flat=True
+        )
+    )
+
+
+def stop_decision(application_id: Any) -> ClosingDecision | None:
+    """The investment's closing decision "stop", or ``None``; the ledger refuses to approve or pay
+    a disbursement after it."""
+    return ClosingDecision.objects.filter(
+        application_id=application_id, outcome=ClosingDecision.Outcome.STOP
+    ).first()
+
+
 def status_reports_of(application: Application) -> QuerySet[StatusReport]:
     return StatusReport.objects.filter(application=application).select_related("submitted_by")
 
@@ -299,8 +317,6 @@ class CostYear:
 
 def costs_against_budget(application: Application) -> list[CostYear]:
     """The budget's fund-financed lines by year against the ledger's paid amounts by year."""
-    from socialinvest.ledger.selectors import paid_by_year
-
     budget: dict[int, Decimal] = {}
     for line in BudgetLine.objects.filter(application=application, from_fund=True):
         budget[line.year] = budget.get(line.year, Decimal(0)) + line.amount
@@ -324,7 +340,6 @@ def current_evidence_grade(application: Application) -> int | None:
     latest = evidence_grade_history(application).order_by("-at", "-id").first()
     if latest is not None:
         return latest.grade
-    from socialinvest.applications.models import CouncilOpinion
 
     opinion = CouncilOpinion.objects.filter(application=application).first()
     return opinion.evidence_grade if opinion is not None else None
@@ -362,6 +377,7 @@ __all__ = [
     "investments_i_report",
     "latest_adopted_expost",
     "latest_expost",
+    "measured_applications",
     "measured_savings",
     "measured_through",
     "measurement_history",
@@ -372,4 +388,5 @@ __all__ = [
     "reporter_condition",
     "scheduled_for_page",
     "status_reports_of",
+    "stop_decision",
 ]

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from socialinvest.applications.permissions import Access
 from socialinvest.core.permissions import Verdict, allow, deny
+from socialinvest.organisations.access import Access
 from socialinvest.organisations.models import Role
 
 from .models import Fund

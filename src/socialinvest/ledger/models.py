@@ -22,6 +22,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from socialinvest.core.personnummer import reject_personnummer
+from socialinvest.formatting import money_text
+from socialinvest.funds.models import RepaymentModel
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 KEY = {"max_digits": 7, "decimal_places": 6}
@@ -463,8 +465,6 @@ class RepaymentAgreementVersion(AppendOnlyModel):
 
     def terms_rows(self) -> list[tuple[str, str]]:
         """The terms for people: Swedish names, kronor and percentages (the model itself left out)."""
-        from .actions.common import money_text
-
         rows = []
         for key, value in self.terms.items():
             if key == "model":
@@ -481,8 +481,6 @@ class RepaymentAgreementVersion(AppendOnlyModel):
 
     @property
     def model_label(self) -> str:
-        from socialinvest.funds.models import RepaymentModel
-
         try:
             return str(RepaymentModel(self.model).label)
         except ValueError:

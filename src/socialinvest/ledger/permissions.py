@@ -15,10 +15,11 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
-from socialinvest.applications.permissions import Access, applicant_unit_ids
 from socialinvest.core.permissions import Verdict, allow, deny
+from socialinvest.organisations.access import Access, applicant_unit_ids
 from socialinvest.organisations.models import Role
 
+from . import hooks
 from .models import Disbursement, EntryKind, LedgerEntry
 
 
@@ -78,12 +79,8 @@ def can_manage_investment(user: Any, application: Any) -> Verdict:
 
 
 def stop_decision(application_id: Any) -> Any:
-    """The closing decision "stop" of the investment, or ``None``."""
-    from socialinvest.followup.models import ClosingDecision
-
-    return ClosingDecision.objects.filter(
-        application_id=application_id, outcome=ClosingDecision.Outcome.STOP
-    ).first()
+    """The closing decision "stop" of the investment, or ``None`` (asked of the follow-up)."""
+    return hooks.stop_decision(application_id)
 
 
 def _stopped(disbursement: Disbursement) -> Verdict | None:

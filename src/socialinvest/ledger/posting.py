@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
+from socialinvest.core.personnummer import reject_personnummer
 from socialinvest.finance.money import ZERO, to_ore
 
 from .models import Account, EntryKind, LedgerEntry, LedgerLine
@@ -150,7 +151,6 @@ def post_entry(
         raise ValidationError({"kind": _("En rättelse pekar ut verifikationen den rättar.")})
     if not (description or "").strip():
         raise ValidationError({"description": _("Ange varför (beskrivning).")})
-    from socialinvest.core.personnummer import reject_personnummer
 
     try:
         reject_personnummer(description)
@@ -263,7 +263,7 @@ def post_opening_capital(
     """Post the fund's opening capital (``Fund.capital``) as a capital injection, once.
 
     Idempotent (key ``"opening"``).  A fund created outside
-    :func:`socialinvest.funds.actions.do_create_fund` (the admin, older data) gets it
+    :func:`socialinvest.ledger.actions.create_fund.do_create_fund` (the admin, older data) gets it
     posted on its first ledger write; until then the selectors count it as unposted.
     """
     if fund.capital <= 0:

@@ -21,9 +21,11 @@ from typing import Any
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from socialinvest.applications.models import Decision
 from socialinvest.finance.money import ZERO
 from socialinvest.finance.projection import Commitment, Flow, Projection, expected_repayments, project_fund
 
+from . import hooks
 from .models import (
     Account,
     Disbursement,
@@ -114,15 +116,7 @@ def received_by_agreement(fund: Any) -> dict[tuple[int, int], Decimal]:
 def _measured_applications(fund: Any) -> set[int] | None:
     """Investments with an adopted ex-post calculation (the only ones with measured savings);
     ``None`` if the follow-up app cannot say (then every agreement asks)."""
-    try:
-        from socialinvest.followup.models import ExPostCalculation
-    except ImportError:  # pragma: no cover - the follow-up app is part of the project
-        return None
-    return set(
-        ExPostCalculation.objects.filter(application__fund=fund, adopted_at__isnull=False).values_list(
-            "application_id", flat=True
-        )
-    )
+    return hooks.measured_applications(fund)
 
 
 def expected_by_agreement(fund: Any) -> list[ExpectedRepayment]:
@@ -208,8 +202,6 @@ def fund_projection(fund: Any, *, today: dt.date | None = None) -> Projection:
     settle it (matched by instalment year, whenever received), the certain part settled
     first, so only what is left of the estimated lines is flagged as an estimate.
     """
-    from socialinvest.applications.models import Decision
-
     year = (today or timezone.localdate()).year
     disbursements = [
         Flow(year=y, amount=a)

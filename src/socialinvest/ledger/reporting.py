@@ -32,13 +32,16 @@ from typing import Any
 from django.db.models import Sum
 from django.utils import timezone
 
+from socialinvest.applications.models import Application, Decision
 from socialinvest.finance.accounting import AccountingViews, YearFlows, accounting_views
 from socialinvest.finance.money import ZERO
 from socialinvest.finance.statement import Movement, PartyKeys, YearEndStatement, year_end_statement
+from socialinvest.organisations.models import Unit
 from socialinvest.reports.year_end import EntryRow
 
 from .models import Account, EntryKind, FundParty, LedgerEntry, LedgerLine
-from .selectors import cash, committed, unposted_opening
+from .selectors import cash, committed, keys_in_force, unposted_opening
+from .selectors import party_keys_by_year as history_of
 
 _KIND = {
     (Account.FUND_CAPITAL, EntryKind.CAPITAL_INJECTION): ("capital", -1),
@@ -51,15 +54,11 @@ _KIND = {
 
 
 def application_labels(ids: Iterable[int]) -> dict[int, str]:
-    from socialinvest.applications.models import Application
-
     rows = Application.objects.filter(pk__in=set(ids)).values_list("pk", "reference", "title")
     return {pk: f"{ref} {title}" for pk, ref, title in rows}
 
 
 def unit_labels(ids: Iterable[int]) -> dict[int, str]:
-    from socialinvest.organisations.models import Unit
-
     return dict(Unit.objects.filter(pk__in=set(ids)).values_list("pk", "name"))
 
 
@@ -163,9 +162,6 @@ def party_keys_by_year(fund: Any, years: Iterable[int]) -> dict[int, list[PartyK
     """The keys in force in each of ``years`` (keys are versioned by the year they apply from),
     so a year's pooled movements are split by that year's keys and a change of keys from
     year Y never rewrites an earlier year's party statements.  One query for the history."""
-    from .selectors import keys_in_force
-    from .selectors import party_keys_by_year as history_of
-
     parties = list(FundParty.objects.filter(fund=fund).order_by("id"))
     if not parties:
         return {}
@@ -271,8 +267,6 @@ class FundEconomy:
 
 
 def granted_total(fund: Any) -> Decimal:
-    from socialinvest.applications.models import Decision
-
     s = Decision.objects.filter(application__fund=fund, outcome=Decision.Outcome.GRANTED).aggregate(
         s=Sum("amount")
     )

@@ -19,12 +19,17 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from socialinvest.finance.money import ZERO
 from socialinvest.finance.repayment import repayment_schedule
 from socialinvest.finance.schedule import Schedule
+from socialinvest.organisations.access import Access
+from socialinvest.organisations.models import Role
 
+from . import hooks
 from .models import (
     DEBIT_NORMAL,
     Account,
     Disbursement,
     EntryKind,
+    FundParty,
+    FundPartyKeys,
     LedgerEntry,
     LedgerLine,
     RepaymentAgreement,
@@ -157,14 +162,9 @@ def version_forecast(version: RepaymentAgreementVersion) -> dict[int, Decimal]:
 
 def measured_savings(agreement: RepaymentAgreement) -> dict[int, Decimal | None]:
     """The benefiting unit's measured savings from the follow-up app; none until it provides them."""
-    try:
-        from socialinvest.followup import selectors as followup_selectors
-    except ImportError:
-        return {}
-    fn = getattr(followup_selectors, "measured_savings", None)
-    if fn is None:
-        return {}
-    got: Mapping[int, Decimal | None] = fn(application=agreement.application, unit=agreement.unit)
+    got: Mapping[int, Decimal | None] = hooks.measured_savings(
+        application=agreement.application, unit=agreement.unit
+    )
     return dict(got)
 
 
@@ -289,17 +289,11 @@ def journal(
 
 def administers_a_fund(user: Any) -> bool:
     """Whether the user is a fund administrator anywhere (from the memberships already loaded)."""
-    from socialinvest.applications.permissions import Access
-    from socialinvest.organisations.models import Role
-
     return any(m.role == Role.FUND_ADMIN for m in Access.of(user).memberships)
 
 
 def disbursements_awaiting_approval(user: Any) -> QuerySet[Disbursement]:
     """Planned disbursements in the funds the user administers, oldest year first."""
-    from socialinvest.applications.permissions import Access
-    from socialinvest.organisations.models import Role
-
     access = Access.of(user)
     admin = [m for m in access.memberships if m.role == Role.FUND_ADMIN]
     fund_ids = sorted({m.fund_id for m in admin if m.fund_id})
@@ -319,8 +313,6 @@ def party_keys_by_year(fund: Any) -> dict[int, list[tuple[int, Decimal, Decimal]
 
     A row's keys are in force from its year until the next row's year.
     """
-    from .models import FundPartyKeys
-
     out: dict[int, list[tuple[int, Decimal, Decimal]]] = {}
     rows = FundPartyKeys.objects.filter(fund=fund).order_by("party_id", "from_year")
     for party_id, year, cost, repay in rows.values_list("party_id", "from_year", "cost_key", "repayment_key"):
@@ -343,8 +335,6 @@ def party_keys_for_year(fund: Any, year: int) -> dict[int, tuple[Decimal, Decima
     A party without a history row (made before keys were versioned) falls back to its
     current keys.
     """
-    from .models import FundParty
-
     history = party_keys_by_year(fund)
     out: dict[int, tuple[Decimal, Decimal]] = {}
     for party in FundParty.objects.filter(fund=fund).order_by("id"):
@@ -369,8 +359,6 @@ def agreement_approvers(fund: Any) -> QuerySet[Any]:
     """Users who may approve an agreement version: decision makers and fund administrators of the
     fund (or of its owner organisation)."""
     from django.contrib.auth import get_user_model
-
-    from socialinvest.organisations.models import Role
 
     roles = [Role.DECISION_MAKER, Role.FUND_ADMIN]
     return (

@@ -28,9 +28,9 @@ from socialinvest.applications.models import Application
 from socialinvest.applications.states import Status
 from socialinvest.engine import Scenario, ScenarioError, load_scenario, parse_scenario, parse_text
 from socialinvest.followup.actions import do_assign_project_lead
-from socialinvest.funds.actions import do_create_fund
 from socialinvest.funds.criteria import do_set_criteria
 from socialinvest.funds.models import Fund
+from socialinvest.ledger.actions import do_create_fund
 from socialinvest.needs.demo import load_needs
 from socialinvest.organisations import actions as org_actions
 from socialinvest.organisations.models import Membership, Organisation, Role, Unit

@@ -13,7 +13,7 @@ agencies).
 
 Who does what:
 
-* :func:`socialinvest.funds.actions.do_create_fund` lets a superuser or a fund
+* :func:`socialinvest.ledger.actions.create_fund.do_create_fund` lets a superuser or a fund
   administrator *of the owner organisation* establish a fund; a membership scoped to a
   fund cannot exist before the fund does.  The demo has no superuser, so the user
   ``ekonom`` (the first fund's administrator) also gets a fund_admin membership scoped to
@@ -37,9 +37,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from socialinvest.funds.actions import do_create_fund
 from socialinvest.funds.models import Fund
-from socialinvest.ledger.actions import do_add_capital, do_set_fund_parties
+from socialinvest.ledger.actions import do_add_capital, do_create_fund, do_set_fund_parties
 from socialinvest.ledger.models import FundParty
 from socialinvest.organisations.actions import do_grant_role
 from socialinvest.organisations.models import Membership

@@ -12,10 +12,10 @@ from socialinvest.core.audit import record_event
 from socialinvest.core.personnummer import reject_personnummer
 from socialinvest.funds.models import Fund
 from socialinvest.funds.rounds import ideas_verdict
+from socialinvest.organisations.access import Access
 from socialinvest.organisations.models import Role, Unit
 
 from ..models import Application, ApplicationUnit
-from ..permissions import Access
 from ..states import initial_status
 
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
 from socialinvest.core.personnummer import reject_personnummer
+from socialinvest.funds.capital import uncommitted_capital
 from socialinvest.funds.models import Fund
-from socialinvest.funds.selectors import uncommitted_capital
 
 from ..models import Application, Decision
 from ..permissions import can_transition

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from socialinvest.engine import ScenarioError, dump_scenario, parse_scenario, run
+from socialinvest.reports.xlsx import write_audit_workbook
 
 from ..calculation_charts import bundle_version, vega_bundle
 from ..calculation_results import by_actor_npv, view
@@ -114,8 +115,6 @@ def calculation_scenario(request: HttpRequest, pk: int, number: int) -> HttpResp
 @require_GET
 def calculation_workbook(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """The audit workbook: the version's inputs and the engine's figures as live Excel formulas."""
-    from socialinvest.reports.xlsx import write_audit_workbook
-
     application = viewable_application(request, pk)
     version = _version(application, number)
     try:

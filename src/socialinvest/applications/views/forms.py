@@ -16,6 +16,7 @@ from socialinvest.funds.models import Criterion
 from socialinvest.organisations.models import Unit
 
 from ..models import Application, Decision, EvidenceGrade
+from ..states import Status
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -73,7 +74,6 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, funds: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from ..states import Status
 
         self.fields["status"].choices = [("", _("Alla statusar")), *Status.choices]
         self.fields["fund"].queryset = funds

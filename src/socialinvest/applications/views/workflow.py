@@ -12,7 +12,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from socialinvest.funds.selectors import criteria_of, uncommitted_capital
+from socialinvest.funds.capital import uncommitted_capital
+from socialinvest.funds.selectors import criteria_of
 
 from .. import actions
 from ..permissions import can_give_council_opinion, can_review, can_transition

@@ -29,6 +29,7 @@ from ..models import Measurement, MeasurementAttachment, ScheduledMeasurement
 from ..permissions import can_report, can_review_measurement, can_view_followup
 from ..selectors import indicators_of, measurement_history, plan_of, scheduled_for_page
 from .common import followup_context, require, viewable_investment
+from .fund import render_fund_list
 
 VALUE_FIELDS = tuple(
     f"{g}_{f}" for g in ("intervention", "comparison") for f in ("n", "events", "mean", "sd")
@@ -240,8 +241,6 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             return redirect(_next_url(request, reverse("followup:period", args=[scheduled.pk])))
     if request.POST.get("from") == "fund":
-        from .fund import render_fund_list
-
         return render_fund_list(request, application.fund, failed=(measurement.pk, form), status=400)
     key = "approve_form" if approve else "return_form"
     return render_period(request, scheduled, application, status=400, **{key: form})

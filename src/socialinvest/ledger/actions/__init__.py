@@ -10,6 +10,7 @@ from .agreements import do_create_repayment_agreement, do_revise_repayment_agree
 from .approve_agreement import do_approve_agreement_version
 from .approve_disbursement import do_approve_disbursement
 from .cancel_disbursement import do_cancel_disbursement
+from .create_fund import do_create_fund
 from .fund_settings import do_close_books, do_set_headline_perspective, do_set_overdraft_limit
 from .pay_disbursement import do_pay_disbursement
 from .plan_disbursements import do_plan_disbursements
@@ -24,6 +25,7 @@ __all__ = [
     "do_approve_disbursement",
     "do_cancel_disbursement",
     "do_close_books",
+    "do_create_fund",
     "do_create_repayment_agreement",
     "do_pay_disbursement",
     "do_plan_disbursements",

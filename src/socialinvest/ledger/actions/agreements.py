@@ -24,13 +24,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from socialinvest.applications.models import Application
 from socialinvest.core.audit import record_event
+from socialinvest.formatting import money_text
 from socialinvest.organisations.models import Unit
 
 from ..models import FundParty, RepaymentAgreement, RepaymentAgreementVersion
 from ..permissions import can_approve_agreement, can_manage_investment
 from ..selectors import agreement_approvers, repaid_by_year, schedule_of
-from .common import granted_decision, money_text, require_reason
+from .common import granted_decision, require_reason
 from .terms import check_schedule, clean_terms, decided_forecast
 
 ZERO = Decimal(0)
@@ -243,6 +245,4 @@ def do_revise_repayment_agreement(
 
 def _lock_agreements(application: Any) -> None:
     """Serialise agreement writes for one investment (the grant check sums all of them)."""
-    from socialinvest.applications.models import Application
-
     Application.objects.select_for_update(of=("self",)).filter(pk=application.pk).first()

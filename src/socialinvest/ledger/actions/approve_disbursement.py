@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
+from socialinvest.formatting import money_text
 
 from ..models import Disbursement
 from ..permissions import can_approve_disbursement
 from ..selectors import available
-from .common import lock_fund, money_text
+from .common import lock_fund
 
 
 def check_affordable(fund: Any, disbursement: Disbursement, *, excluding: Any = None) -> None:

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
+from socialinvest.formatting import money_text
 
 from ..models import Disbursement
 from ..permissions import can_cancel_disbursement
-from .common import lock_fund, money_text, require_reason
+from .common import lock_fund, require_reason
 
 
 def do_cancel_disbursement(*, disbursement: Disbursement, reason: str, acting_user: Any) -> Disbursement:

@@ -9,6 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from socialinvest.applications.models import Decision
+from socialinvest.core.personnummer import reject_personnummer
 from socialinvest.finance.money import to_ore
 from socialinvest.funds.models import Fund
 
@@ -60,8 +62,6 @@ def require_reason(errors: dict[str, str], reason: str, field: str = "reason") -
     if not text:
         errors[field] = _("Ange skälet.")
     else:
-        from socialinvest.core.personnummer import reject_personnummer
-
         try:
             reject_personnummer(text)
         except ValidationError as exc:
@@ -71,16 +71,7 @@ def require_reason(errors: dict[str, str], reason: str, field: str = "reason") -
 
 def granted_decision(application: Any) -> Any:
     """The application's grant, or ``None`` if it was not granted."""
-    from socialinvest.applications.models import Decision
-
     return Decision.objects.filter(application_id=application.pk, outcome=Decision.Outcome.GRANTED).first()
-
-
-def money_text(amount: Decimal) -> str:
-    """``1234567.5`` → ``1 234 567,50 kr``; whole kronor without decimals (exact: no float)."""
-    places = 0 if amount == amount.to_integral_value() else 2
-    text = f"{abs(amount):,.{places}f}".replace(",", " ").replace(".", ",")
-    return f"{'−' if amount < 0 else ''}{text} kr"
 
 
 def today() -> dt.date:
@@ -131,8 +122,6 @@ def percent_text(share: Decimal) -> str:
 
 def reject_pnr(errors: dict[str, str], field: str, text: str) -> None:
     """Put a field error if ``text`` holds a personnummer (nothing of it is ever written)."""
-    from socialinvest.core.personnummer import reject_personnummer
-
     if not text:
         return
     try:

@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
+from socialinvest.formatting import money_text
 from socialinvest.funds.models import Fund, HeadlinePerspective
 
 from ..permissions import can_close_books, can_manage_ledger
 from ..selectors import first_open_year
-from .common import lock_fund, money_text, parse_money, parse_year, reject_pnr, today
+from .common import lock_fund, parse_money, parse_year, reject_pnr, today
 
 
 def do_close_books(*, fund: Any, year: Any, acting_user: Any) -> Fund:

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
 from socialinvest.core.personnummer import reject_personnummer
+from socialinvest.formatting import money_text
 
 from ..models import Disbursement
 from ..permissions import can_manage_investment
 from ..selectors import non_cancelled_total
-from .common import granted_decision, lock_fund, money_text, parse_money, parse_year
+from .common import granted_decision, lock_fund, parse_money, parse_year
 
 YEARS_AFTER_PERIOD = 2
 

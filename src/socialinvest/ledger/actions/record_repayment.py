@@ -14,12 +14,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from socialinvest.finance.money import ZERO
+from socialinvest.formatting import money_text
 
 from ..models import Account, EntryKind, FundParty, LedgerEntry, RepaymentAgreement
 from ..permissions import can_manage_ledger
 from ..posting import credit, debit, post_entry
 from ..selectors import agreement_schedule, approved_version, outstanding_investment, repaid_by_year
-from .common import lock_fund, money_text, parse_money, parse_year, reject_pnr
+from .common import lock_fund, parse_money, parse_year, reject_pnr
 
 
 def repayable(agreement: RepaymentAgreement, year: int) -> Decimal:

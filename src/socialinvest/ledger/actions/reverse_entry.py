@@ -10,13 +10,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from socialinvest.finance.money import ZERO
+from socialinvest.formatting import money_text
 
 from ..models import Account, Disbursement, EntryKind, LedgerEntry
 from ..permissions import can_reverse_entry
 from ..posting import Line, post_entry
 from ..selectors import available, outstanding_investment
 from .cancel_disbursement import cancel
-from .common import lock_fund, money_text, require_reason
+from .common import lock_fund, require_reason
 
 
 def do_reverse_entry(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from socialinvest.core.audit import record_event
 from socialinvest.organisations.models import Unit
 
-from ..models import FundParty, FundPartyKeys, LedgerLine
+from ..models import FundParty, FundPartyKeys, LedgerEntry, LedgerLine
 from ..permissions import can_manage_ledger
 from ..selectors import first_open_year, party_keys_by_year
 from .common import lock_fund, parse_money, parse_share, parse_year, percent_text, reject_pnr
@@ -141,6 +141,4 @@ def do_set_fund_parties(
 
 
 def _entry_parties(parties: list[FundParty]) -> set[int]:
-    from ..models import LedgerEntry
-
     return set(LedgerEntry.objects.filter(party__in=parties).values_list("party_id", flat=True))

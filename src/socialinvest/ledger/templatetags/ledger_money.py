@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from ..actions.common import money_text
+from socialinvest.formatting import money_text
 
 register = template.Library()
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from socialinvest.finance.money import ZERO
+from socialinvest.formatting import money_text
 
 from ..actions import (
     do_approve_agreement_version,
@@ -19,7 +20,7 @@ from ..actions import (
     do_record_repayment,
     do_revise_repayment_agreement,
 )
-from ..actions.common import money_text, today
+from ..actions.common import today
 from ..models import RepaymentAgreement, RepaymentAgreementVersion
 from ..permissions import can_approve_version, can_manage_investment, can_manage_ledger
 from ..selectors import due_through, schedule_rows

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from socialinvest.finance.money import ZERO
+from socialinvest.formatting import money_text
 
 from ..actions import (
     do_approve_disbursement,
@@ -20,7 +21,7 @@ from ..actions import (
     do_plan_disbursements,
     do_write_off_investment,
 )
-from ..actions.common import money_text, today
+from ..actions.common import today
 from ..actions.plan_disbursements import year_window
 from ..models import Disbursement
 from ..permissions import (

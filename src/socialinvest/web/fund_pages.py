@@ -1,4 +1,7 @@
-"""The fund's page: capital, commitments, criteria, rules and its applications by status."""
+"""The fund's pages: capital, commitments, criteria, rules and its applications by status.
+
+Here in ``web`` (above every app) because the page reads from funds, applications and the
+ledger."""
 
 from __future__ import annotations
 
@@ -6,14 +9,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from socialinvest.applications.permissions import Access
+from socialinvest.applications.selectors import grants, status_counts
 from socialinvest.core.panels import render_panels
+from socialinvest.funds.models import Fund, RepaymentModel
+from socialinvest.funds.permissions import can_edit_fund_rules, can_view_fund
+from socialinvest.funds.rounds import can_manage_rounds, ideas_verdict, upcoming_rounds
+from socialinvest.funds.selectors import criteria_of, funds_visible_to
+from socialinvest.ledger.capital import fund_capital_position as capital_position
+from socialinvest.organisations.access import Access
 from socialinvest.organisations.models import Role
-
-from .models import Fund, RepaymentModel
-from .permissions import can_edit_fund_rules, can_view_fund
-from .rounds import can_manage_rounds, ideas_verdict, upcoming_rounds
-from .selectors import capital_position, criteria_of, funds_visible_to, grants, status_counts
 
 
 def fund_list(request: HttpRequest) -> HttpResponse:

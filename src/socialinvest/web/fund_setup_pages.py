@@ -13,14 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from socialinvest.funds.actions import RULE_FIELDS, do_update_fund_rules
+from socialinvest.funds.criteria import do_set_criteria
+from socialinvest.funds.models import Fund
+from socialinvest.funds.permissions import can_edit_fund_rules
+from socialinvest.funds.setup_forms import CriteriaFormSet, FundRulesForm, NewFundForm, criteria_rows
+from socialinvest.ledger.actions import do_create_fund
 from socialinvest.organisations.models import Organisation
 from socialinvest.organisations.permissions import administered_organisations, can_administer_organisation
-
-from .actions import RULE_FIELDS, do_create_fund, do_update_fund_rules
-from .criteria import do_set_criteria
-from .models import Fund
-from .permissions import can_edit_fund_rules
-from .setup_forms import CriteriaFormSet, FundRulesForm, NewFundForm, criteria_rows
 
 
 def _errors_to(form: Any, formset: Any, exc: ValidationError) -> None:

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import round_views, setup_views, views
+from socialinvest.funds import round_views
+
+from . import fund_pages as views
+from . import fund_setup_pages as setup_views
 
 app_name = "funds"
 
