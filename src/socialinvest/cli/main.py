@@ -72,6 +72,8 @@ def cmd_calc(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         if not args.output:
             raise InputError(_("--output: krävs med --format xlsx (arbetsbokens filnamn)"))
+        # Here, not at the top: XlsxWriter is loaded only when a workbook is asked for, so
+        # `socialinvest calc` starts fast.
         from socialinvest.reports.xlsx import write_audit_workbook
 
         try:

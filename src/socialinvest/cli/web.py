@@ -80,6 +80,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from django.conf import settings
         from django.core.management import call_command
 
+        # After _setup_django: the demo loader imports models, which need configured settings.
         from socialinvest.web.demo import load_demo
 
         print(f"Database: {_database_description()}")
@@ -174,6 +175,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_manage(argv: Sequence[str]) -> int:
     """Pass the arguments straight to Django's command line (dev settings unless set)."""
+    # Here: manage configures Django, which the calculation commands never need.
     from socialinvest.manage import main as manage_main
 
     manage_main(list(argv))
