@@ -40,6 +40,7 @@ bench: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 	$(BIN)/mypy src/socialinvest/engine src/socialinvest/finance src/socialinvest/evaluation src/socialinvest/opendata
 
 format: install
