@@ -15,7 +15,7 @@ from django.urls import reverse
 from followup_browser_builders import BASELINE, INDICATOR, OUTCOME, planned_investment, report, slot
 from playwright.sync_api import Page, expect
 
-from socialinvest import formatting
+from socialinvest.core import formatting
 from socialinvest.followup.models import ExPostCalculation, Measurement
 from socialinvest.followup.states import MeasurementStatus
 
@@ -103,8 +103,8 @@ def test_report_approve_evaluate_and_forecast_against_outcome(world, page_as):
     expect(admin.get_by_role("heading", name="Prognos mot utfall", level=2)).to_be_visible()
     expost = ExPostCalculation.objects.get(application=app)
     assert expost.npv != expost.forecast.npv
-    expect(admin.locator("#forecast-npv")).to_have_text(formatting.sek(expost.forecast.npv))
-    expect(admin.locator("#expost-npv")).to_have_text(formatting.sek(expost.npv))
+    expect(admin.locator("#forecast-npv")).to_have_text(formatting.kronor(expost.forecast.npv))
+    expect(admin.locator("#expost-npv")).to_have_text(formatting.kronor(expost.npv))
     table = admin.locator("#attribution-table")
     expect(table).to_contain_text(f"{OUTCOME}: effekt")
     expect(table).to_contain_text("Samverkan/rest")

@@ -13,9 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from ledger_helpers import D, agreement, key, pay_out, written
 
+from socialinvest.core.formatting import percent_exact
 from socialinvest.core.models import AuditEvent
 from socialinvest.ledger import actions
-from socialinvest.ledger.actions.common import parse_share, percent_text
+from socialinvest.ledger.actions.common import parse_share
 from socialinvest.ledger.actions.terms import clean_terms
 from socialinvest.ledger.models import FundParty, RepaymentAgreement
 from socialinvest.ledger.selectors import agreement_schedule, versions_awaiting_approval
@@ -153,7 +154,7 @@ def test_a_share_reads_as_percent_or_fraction(text):
 
 def test_share_errors_and_sums_are_in_percent(world):
     assert parse_share("140") is None and parse_share("-5 %") is None and parse_share("en del") is None
-    assert percent_text(Decimal("1.65")) == "165 %" and percent_text(Decimal("0.125")) == "12,5 %"
+    assert percent_exact(Decimal("1.65")) == "165\u00a0%" and percent_exact(Decimal("0.125")) == "12,5\u00a0%"
     _terms, errors = clean_terms({"model": "measured_share", "share": "140", "cap": "1", "first_year": 2026})
     assert "40 %, 40 eller 0,4" in errors["share"]
     with pytest.raises(ValidationError) as exc:

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from socialinvest import formatting
+from socialinvest.core import formatting
 from socialinvest.engine import Catalogue
 from socialinvest.engine.scenario import CostItem
 

@@ -1,7 +1,8 @@
 """Forms of the follow-up pages: they parse and type-check input; the services decide the rest.
 
-A service's ``ValidationError`` is put back on the form's fields (:func:`apply_errors`,
-:func:`apply_plan_errors`), so every message shows next to its field, in Swedish.
+A service's ``ValidationError`` is put back on the form's fields
+(:func:`socialinvest.core.forms.apply_errors`, :func:`apply_plan_errors`), so every message shows
+next to its field, in Swedish.
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from socialinvest import formatting
 from socialinvest.applications.models import Application, EvidenceGrade
-from socialinvest.applications.views.forms import apply_errors
+from socialinvest.core import formatting
 
 from .models import ClosingDecision, Indicator
 from .states import MeasurementStatus
@@ -37,7 +37,6 @@ __all__ = [
     "ScheduleRowForm",
     "StatusReportForm",
     "UploadForm",
-    "apply_errors",
 ]
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -69,7 +68,7 @@ class SwedishDecimalField(forms.DecimalField):
         if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
             d = Decimal(str(value)).normalize()
             decimals = max(0, -d.as_tuple().exponent)  # type: ignore[operator]
-            return formatting.number(float(value), min(int(decimals), 4))
+            return formatting.input_number(value, min(int(decimals), 4))
         return value
 
 
@@ -84,7 +83,7 @@ class SwedishFloatField(forms.FloatField):
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, float | int) and not isinstance(value, bool):
-            return formatting.number(float(value), 4).rstrip("0").rstrip(",")
+            return formatting.input_number(value, 4).rstrip("0").rstrip(",")
         return value
 
 

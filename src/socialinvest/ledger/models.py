@@ -21,8 +21,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from socialinvest.core.formatting import kronor_exact, percent_exact
 from socialinvest.core.personnummer import reject_personnummer
-from socialinvest.formatting import money_text
 from socialinvest.funds.models import RepaymentModel
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -471,9 +471,9 @@ class RepaymentAgreementVersion(AppendOnlyModel):
                 continue
             label, kind = TERM_LABELS.get(key, (key, ""))
             if kind == "kr":
-                text = money_text(Decimal(str(value)))
+                text = kronor_exact(Decimal(str(value)))
             elif kind == "%":
-                text = format((Decimal(str(value)) * 100).normalize(), "f").replace(".", ",") + " %"
+                text = percent_exact(Decimal(str(value)))
             else:
                 text = str(value)
             rows.append((str(label), text))

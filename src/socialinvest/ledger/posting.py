@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
+from socialinvest.core.formatting import kronor_exact
 from socialinvest.core.personnummer import reject_personnummer
 from socialinvest.finance.money import ZERO, to_ore
 
@@ -93,8 +94,8 @@ def validate_lines(lines: list[Line]) -> list[Line]:
     if total_debit != total_credit:
         raise ValidationError(
             {
-                "lines": _("Verifikationen balanserar inte: debet %(d)s kr, kredit %(c)s kr.")
-                % {"d": total_debit, "c": total_credit}
+                "lines": _("Verifikationen balanserar inte: debet %(d)s, kredit %(c)s.")
+                % {"d": kronor_exact(total_debit), "c": kronor_exact(total_credit)}
             }
         )
     return clean
@@ -214,8 +215,8 @@ def post_entry(
         actor=acting_user,
         verb=f"ledger.{kind}",
         target=entry,
-        summary=_("Verifikation %(id)s: %(kind)s %(amount)s kr")
-        % {"id": entry.pk, "kind": entry.get_kind_display(), "amount": amount},
+        summary=_("Verifikation %(id)s: %(kind)s %(amount)s")
+        % {"id": entry.pk, "kind": entry.get_kind_display(), "amount": kronor_exact(amount)},
         reason=entry.description,
         data={
             "key": key,

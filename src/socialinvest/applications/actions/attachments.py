@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from socialinvest.core.audit import record_event
 from socialinvest.core.personnummer import find_personnummer
 
+from ..locking import lock_application
 from ..models import Application, Attachment
 from ..permissions import can_edit
 
@@ -130,7 +131,7 @@ def do_add_attachment(
     name = check_upload(upload)
     sha256 = file_sha256(upload)
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("fund").get(pk=application.pk)
+        locked = lock_application(application)
         can_edit(acting_user, locked).require()
         attachment = Attachment(
             application=locked,

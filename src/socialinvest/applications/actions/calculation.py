@@ -11,6 +11,7 @@ from socialinvest.core.personnummer import reject_personnummer
 from socialinvest.engine import Scenario
 
 from ..calculation_cache import cached_result
+from ..locking import lock_application
 from ..models import Application, CalculationVersion
 from ..permissions import can_save_calculation
 
@@ -43,7 +44,7 @@ def do_save_calculation(
     # input, draws, seed and engine version is reused, not recalculated.
     result = cached_result(scenario)
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("fund").get(pk=application.pk)
+        locked = lock_application(application)
         can_save_calculation(acting_user, locked).require()
         number = (locked.calculations.aggregate(n=Max("number"))["n"] or 0) + 1
         version = CalculationVersion.objects.create(

@@ -11,15 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
+from socialinvest.core.formatting import kronor
 from socialinvest.core.personnummer import reject_personnummer
 from socialinvest.organisations.models import Unit
 
+from ..locking import lock_application
 from ..models import Application, BudgetLine, Partner, PlannedIndicator
 from ..permissions import can_edit
 
 
 def _locked_editable(application: Application, acting_user: Any) -> Application:
-    locked = Application.objects.select_for_update().select_related("fund").get(pk=application.pk)
+    locked = lock_application(application)
     can_edit(acting_user, locked).require()
     return locked
 
@@ -77,7 +79,7 @@ def do_replace_budget_lines(
             locked,
             acting_user,
             "application.budget",
-            _("Budget ändrad: %(total)s kr") % {"total": total},
+            _("Budget ändrad: %(total)s") % {"total": kronor(total)},
             {"lines": len(clean), "total": str(total)},
         )
 

@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from socialinvest.core import formatting
 from socialinvest.core.audit import record_event
 from socialinvest.core.personnummer import reject_personnummer
 from socialinvest.funds.capital import uncommitted_capital
 from socialinvest.funds.models import Fund
 
+from ..locking import lock_application
 from ..models import Application, Decision
 from ..permissions import can_transition
 from ..states import BY_NAME
@@ -64,15 +66,15 @@ def do_decide(
     transition = BY_NAME["grant" if outcome == Decision.Outcome.GRANTED else "reject"]
     with transaction.atomic():
         fund = Fund.objects.select_for_update().get(pk=application.fund_id)
-        locked = Application.objects.select_for_update().select_related("fund").get(pk=application.pk)
+        locked = lock_application(application)
         can_transition(acting_user, locked, transition).require()
         if outcome == Decision.Outcome.GRANTED:
             available = uncommitted_capital(fund)
             if amount > available:
                 raise ValidationError(
                     {
-                        "amount": _("Beloppet överstiger fondens ointecknade kapital (%(available)s kr).")
-                        % {"available": f"{available:,.0f}".replace(",", " ")}
+                        "amount": _("Beloppet överstiger fondens ointecknade kapital (%(available)s).")
+                        % {"available": formatting.kronor(available)}
                     }
                 )
         decision = Decision.objects.create(
@@ -93,11 +95,11 @@ def do_decide(
             actor=acting_user,
             verb=f"decision.{outcome}",
             target=decision,
-            summary=_("Beslut %(ref)s: %(outcome)s %(amount)s kr")
+            summary=_("Beslut %(ref)s: %(outcome)s %(amount)s")
             % {
                 "ref": decision.reference_number,
                 "outcome": decision.get_outcome_display(),
-                "amount": decision.amount,
+                "amount": formatting.kronor(decision.amount),
             },
             reason=reasons,
             data={"amount": str(decision.amount), "decision_body": decision.decision_body},

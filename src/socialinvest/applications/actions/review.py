@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from socialinvest.core.audit import record_event
 from socialinvest.core.personnummer import reject_personnummer
 
+from ..locking import lock_application
 from ..models import Application, CouncilOpinion, CriterionScore, EvidenceGrade, Review
 from ..permissions import can_give_council_opinion, can_review
 
@@ -55,7 +56,7 @@ def do_save_review(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("fund").get(pk=application.pk)
+        locked = lock_application(application)
         can_review(acting_user, locked).require()
         review, _created = Review.objects.get_or_create(application=locked, reviewer=acting_user)
         if review.submitted_at:
@@ -99,7 +100,7 @@ def do_give_council_opinion(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("fund").get(pk=application.pk)
+        locked = lock_application(application)
         can_give_council_opinion(acting_user, locked).require()
         if CouncilOpinion.objects.filter(application=locked).exists():
             raise ValidationError({"opinion": _("Rådet har redan yttrat sig.")})

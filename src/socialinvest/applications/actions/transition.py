@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
 
+from ..locking import lock_application
 from ..models import Application, StatusChange
 from ..notify import notify_transition
 from ..permissions import can_transition
@@ -57,7 +58,7 @@ def do_transition(*, application: Application, name: str, acting_user: Any, comm
     if transition.needs_comment and not comment:
         raise ValidationError({"comment": _("Ange en motivering.")})
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("fund").get(pk=application.pk)
+        locked = lock_application(application)
         can_transition(acting_user, locked, transition).require()
         return apply_transition(
             application=locked, transition=transition, comment=comment, acting_user=acting_user

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
 
+from ..locking import lock_application
 from ..models import Application
 from ..permissions import can_edit
 
@@ -44,7 +45,7 @@ def do_update_application(
     if unknown:
         raise ValidationError({f: _("Fältet kan inte ändras här.") for f in sorted(unknown)})
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+        locked = lock_application(application, with_fund=False)
         can_edit(acting_user, locked).require()
         before = {f: getattr(locked, f) for f in changes}
         for f, v in changes.items():

@@ -1,4 +1,6 @@
-"""Template helpers for the application pages: Swedish number formats and accessible widgets."""
+"""Template helpers for the application pages: accessible widgets.
+
+Numbers: ``{% load money %}`` (:mod:`socialinvest.core.templatetags.money`)."""
 
 from __future__ import annotations
 
@@ -12,36 +14,7 @@ from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from socialinvest import formatting
-
 register = template.Library()
-
-
-@register.filter
-def sek(value: Any) -> str:
-    """``11600000`` → ``11 600 000 kr``; empty → ``–``."""
-    return formatting.sek(None if value in (None, "") else float(value))
-
-
-@register.filter
-def num(value: Any, decimals: int = 0) -> str:
-    return formatting.number(None if value in (None, "") else float(value), int(decimals))
-
-
-@register.filter
-def pct(value: Any, decimals: int = 1) -> str:
-    """A share 0..1 as a percentage: ``0.625`` → ``62,5 %``."""
-    return formatting.percent(None if value in (None, "") else float(value), int(decimals))
-
-
-@register.filter
-def filesize(value: Any) -> str:
-    size = float(value or 0)
-    if size < 1024:
-        return f"{size:.0f} B"
-    if size < 1024**2:
-        return f"{formatting.number(size / 1024, 0)} kB"
-    return f"{formatting.number(size / 1024**2, 1)} MB"
 
 
 @register.simple_tag

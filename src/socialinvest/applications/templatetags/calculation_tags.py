@@ -1,4 +1,6 @@
-"""Template helpers for the calculation pages: Swedish numbers and the stored-result summary."""
+"""Template helpers for the calculation pages: the stored-result summary and the editor's inputs.
+
+Numbers: ``{% load money %}`` (:mod:`socialinvest.core.templatetags.money`)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,6 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from socialinvest import formatting
-
 from ..calculation_editor import Input, Uncertain
 from ..calculation_results import ResultView, view
 
@@ -20,30 +20,6 @@ register = template.Library()
 
 def _float(value: Any) -> float | None:
     return None if value in (None, "") else float(value)
-
-
-@register.filter
-def kr(value: Any) -> str:
-    """``2768722.4`` → ``2 768 722 kr``; nothing → ``–``."""
-    return formatting.sek(_float(value))
-
-
-@register.filter
-def tal(value: Any, decimals: int = 0) -> str:
-    """A number in Swedish: ``1234.5|tal:1`` → ``1 234,5``."""
-    return formatting.number(_float(value), int(decimals))
-
-
-@register.filter
-def kvot(value: Any) -> str:
-    """A ratio with two decimals: ``2,59``."""
-    return formatting.ratio(_float(value))
-
-
-@register.filter
-def procent(value: Any, decimals: int = 1) -> str:
-    """A share 0..1 as a percentage: ``0.873`` → ``87,3 %``."""
-    return formatting.percent(_float(value), int(decimals))
 
 
 @register.filter

@@ -11,7 +11,7 @@ from django.forms.models import fields_for_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from socialinvest import formatting
+from socialinvest.core import formatting
 from socialinvest.funds.models import Criterion
 from socialinvest.organisations.models import Unit
 
@@ -47,19 +47,8 @@ class SekField(forms.DecimalField):
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
             decimals = 0 if Decimal(value) == Decimal(value).to_integral_value() else 2
-            return formatting.number(float(value), decimals)
+            return formatting.input_number(value, decimals)
         return value
-
-
-def apply_errors(form: forms.BaseForm, exc: ValidationError, *, default: str | None = None) -> None:
-    """Put a service's ValidationError on the form's fields (unknown keys go to ``default``)."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            target = key if key in form.fields else default
-            for error in errors:
-                form.add_error(target, error.messages)
-    else:
-        form.add_error(default, exc.messages)
 
 
 # -- List and create ------------------------------------------------------------

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from socialinvest.core.forms import run_service
 from socialinvest.funds.selectors import funds_open_for, funds_visible_to
 
 from .. import actions
@@ -34,7 +34,7 @@ from ..selectors import (
 from ..states import status_label
 from . import sections
 from .common import page_context, pk_url, require, viewable_application
-from .forms import CreateForm, FilterForm, apply_errors
+from .forms import CreateForm, FilterForm
 
 PAGE_SIZE = 50
 
@@ -94,21 +94,22 @@ def application_create(request: HttpRequest) -> HttpResponse:
         "co_units": co_unit_choices(request.user),
     }
     form = CreateForm(request.POST or None, **choices)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            application = actions.do_create_application(
+    if request.method == "POST" and (
+        done := run_service(
+            form,
+            lambda d: actions.do_create_application(
                 fund=d["fund"],
                 title=d["title"],
                 lead_unit=d["lead_unit"],
                 co_units=list(d["co_units"]),
                 acting_user=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="title")
-        else:
-            messages.success(request, _("Ansökan %(ref)s är skapad.") % {"ref": application.reference})
-            return redirect("applications:detail", pk=application.pk)
+            ),
+            default="title",
+        )
+    ):
+        application = done.result
+        messages.success(request, _("Ansökan %(ref)s är skapad.") % {"ref": application.reference})
+        return redirect("applications:detail", pk=application.pk)
     return render(request, "applications/create.html", {"form": form})
 
 

@@ -18,7 +18,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from socialinvest import formatting
+from socialinvest.core import formatting
+from socialinvest.core.forms import run_service
 
 from .. import actions
 from ..models import Application
@@ -39,7 +40,6 @@ from .forms import (
     IndicatorFormSet,
     PartnerFormSet,
     SignOffForm,
-    apply_errors,
     apply_row_errors,
     filled_rows,
     section_form,
@@ -67,7 +67,7 @@ def _display(application: Application, name: str) -> str:
     if value is None or value == "":
         return ""
     if name == "requested_amount":
-        return formatting.sek(float(value))
+        return formatting.kronor(float(value))
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
@@ -82,15 +82,15 @@ def fields_tab(
         form = section_form(
             tab.fields, application, request.POST if bind and request.method == "POST" else None
         )
-        if form.is_bound and form.is_valid():
-            try:
-                actions.do_update_application(
+        if form.is_bound and (
+            run_service(
+                form,
+                lambda _data: actions.do_update_application(
                     application=application, changes=form.cleaned_data, acting_user=request.user
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                return _saved(request, application, tab)
+                ),
+            )
+        ):
+            return _saved(request, application, tab)
     shown = [(Application._meta.get_field(f).verbose_name, _display(application, f)) for f in tab.fields]
     return _render(request, application, tab, form=form, shown=shown, **extra)
 
@@ -222,17 +222,18 @@ def signoff_tab(request: HttpRequest, application: Application, tab: Tab) -> Htt
             request.POST if request.method == "POST" else None,
             initial={"signoff_name": application.signoff_name},
         )
-        if form.is_bound and form.is_valid():
-            try:
-                actions.do_sign_off(
+        if form.is_bound and (
+            run_service(
+                form,
+                lambda _data: actions.do_sign_off(
                     application=application,
                     manager_name=form.cleaned_data["signoff_name"],
                     acting_user=request.user,
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc, default="signoff_name")
-            else:
-                return _saved(request, application, tab)
+                ),
+                default="signoff_name",
+            )
+        ):
+            return _saved(request, application, tab)
     return _render(request, application, tab, form=form)
 
 
@@ -297,16 +298,16 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     application = viewable_application(request, pk)
     require(can_edit(request.user, application))
     form = AttachmentForm(request.POST, request.FILES, max_mb=_max_mb())
-    if form.is_valid():
-        try:
-            attachment = actions.do_add_attachment(
-                application=application, upload=form.cleaned_data["file"], acting_user=request.user
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="file")
-        else:
-            messages.success(request, _("Bilagan ”%(name)s” är uppladdad.") % {"name": attachment.name})
-            return redirect("applications:section", pk=pk, section="intervention")
+    if done := run_service(
+        form,
+        lambda _data: actions.do_add_attachment(
+            application=application, upload=form.cleaned_data["file"], acting_user=request.user
+        ),
+        default="file",
+    ):
+        attachment = done.result
+        messages.success(request, _("Bilagan ”%(name)s” är uppladdad.") % {"name": attachment.name})
+        return redirect("applications:section", pk=pk, section="intervention")
     return intervention_tab(request, application, TAB_BY_SLUG["intervention"], upload_form=form)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +14,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from socialinvest.core import formatting
+from socialinvest.core.forms import run_service
 from socialinvest.funds.capital import uncommitted_capital
 from socialinvest.funds.selectors import criteria_of
 
@@ -19,9 +23,8 @@ from .. import actions
 from ..permissions import can_give_council_opinion, can_review, can_transition
 from ..selectors import council_opinion_of, own_review
 from ..states import BY_NAME
-from ..templatetags.app_pages import sek
 from .common import DECISION_OUTCOMES, page_context, require, viewable_application
-from .forms import CouncilForm, DecisionForm, ReviewForm, TransitionForm, apply_errors
+from .forms import CouncilForm, DecisionForm, ReviewForm, TransitionForm
 from .pages import overview_context
 
 
@@ -36,23 +39,23 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         return redirect(reverse("applications:decide", args=[pk]) + f"?outcome={DECISION_OUTCOMES[t.name]}")
     require(can_transition(request.user, application, t))
     form = TransitionForm(request.POST, needs_comment=t.needs_comment, auto_id=f"id_{t.name}_%s")
-    if form.is_valid():
-        try:
-            application = actions.do_transition(
-                application=application,
-                name=t.name,
-                acting_user=request.user,
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="comment")
-        else:
-            messages.success(
-                request,
-                _("%(action)s: klart. Ansökan har nu status ”%(status)s”.")
-                % {"action": t.label, "status": application.get_status_display()},
-            )
-            return redirect("applications:detail", pk=pk)
+    if done := run_service(
+        form,
+        lambda _data: actions.do_transition(
+            application=application,
+            name=t.name,
+            acting_user=request.user,
+            comment=form.cleaned_data["comment"],
+        ),
+        default="comment",
+    ):
+        application = done.result
+        messages.success(
+            request,
+            _("%(action)s: klart. Ansökan har nu status ”%(status)s”.")
+            % {"action": t.label, "status": application.get_status_display()},
+        )
+        return redirect("applications:detail", pk=pk)
     context = page_context(
         request, application, "overview", failed=(t.name, form), **overview_context(request, application)
     )
@@ -77,24 +80,23 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 initial[f"score-{s.criterion_id}"] = s.score
                 initial[f"comment-{s.criterion_id}"] = s.comment
         form = ReviewForm(request.POST or None, criteria=criteria, initial=initial)
-        if form.is_bound and form.is_valid():
-            submit = request.POST.get("action") == "submit"
-            try:
-                actions.do_save_review(
-                    application=application,
-                    scores=form.scores(),
-                    comment=form.cleaned_data["comment"],
-                    submit=submit,
-                    acting_user=request.user,
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc, default="comment")
-            else:
-                if submit:
-                    messages.success(request, _("Din bedömning är inskickad."))
-                    return redirect("applications:detail", pk=pk)
-                messages.success(request, _("Utkastet till bedömning är sparat."))
-                return redirect("applications:review", pk=pk)
+        submit = request.POST.get("action") == "submit"
+        if form.is_bound and run_service(
+            form,
+            lambda d: actions.do_save_review(
+                application=application,
+                scores=form.scores(),
+                comment=d["comment"],
+                submit=submit,
+                acting_user=request.user,
+            ),
+            default="comment",
+        ):
+            if submit:
+                messages.success(request, _("Din bedömning är inskickad."))
+                return redirect("applications:detail", pk=pk)
+            messages.success(request, _("Utkastet till bedömning är sparat."))
+            return redirect("applications:review", pk=pk)
     scores = {s.criterion_id: s for s in existing.scores.all()} if existing else {}
     submitted = [(c, scores.get(c.pk)) for c in criteria]
     context = page_context(request, application, panel=False, form=form, review=existing, submitted=submitted)
@@ -109,16 +111,17 @@ def council(request: HttpRequest, pk: int) -> HttpResponse:
     form = None
     if opinion is None:
         form = CouncilForm(request.POST or None)
-        if form.is_bound and form.is_valid():
-            try:
-                actions.do_give_council_opinion(
+        if form.is_bound and (
+            run_service(
+                form,
+                lambda _data: actions.do_give_council_opinion(
                     application=application, acting_user=request.user, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc, default="opinion")
-            else:
-                messages.success(request, _("Vetenskapliga rådets yttrande är lämnat."))
-                return redirect("applications:detail", pk=pk)
+                ),
+                default="opinion",
+            )
+        ):
+            messages.success(request, _("Vetenskapliga rådets yttrande är lämnat."))
+            return redirect("applications:detail", pk=pk)
     context = page_context(request, application, panel=False, form=form, opinion=opinion)
     return render(request, "applications/council.html", context)
 
@@ -136,33 +139,30 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(
         request.POST or None,
         initial=DecisionForm.initial_for(application, request.GET.get("outcome", "")),
-        uncommitted=sek(uncommitted),
+        uncommitted=formatting.kronor(uncommitted),
     )
-    if form.is_bound and form.is_valid():
-        d = form.cleaned_data
+
+    def decide(d: Mapping[str, Any]) -> Any:
         verdict = verdicts[d["outcome"]]
-        if not verdict:
-            form.add_error("outcome", verdict.reason)
-        else:
-            try:
-                actions.do_decide(
-                    application=application,
-                    outcome=d["outcome"],
-                    amount=d["amount"] if d["amount"] is not None else Decimal(0),
-                    period_start=d["period_start"],
-                    period_end=d["period_end"],
-                    conditions=d["conditions"],
-                    decision_body=d["decision_body"],
-                    decided_on=d["decided_on"],
-                    reference_number=d["reference_number"],
-                    reasons=d["reasons"],
-                    acting_user=request.user,
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc, default="outcome")
-            else:
-                messages.success(request, _("Beslutet är registrerat."))
-                return redirect("applications:detail", pk=pk)
+        if not verdict:  # the page's own check first: the reason the panel shows, at the outcome
+            raise ValidationError({"outcome": verdict.reason})
+        return actions.do_decide(
+            application=application,
+            outcome=d["outcome"],
+            amount=d["amount"] if d["amount"] is not None else Decimal(0),
+            period_start=d["period_start"],
+            period_end=d["period_end"],
+            conditions=d["conditions"],
+            decision_body=d["decision_body"],
+            decided_on=d["decided_on"],
+            reference_number=d["reference_number"],
+            reasons=d["reasons"],
+            acting_user=request.user,
+        )
+
+    if form.is_bound and run_service(form, decide, default="outcome"):
+        messages.success(request, _("Beslutet är registrerat."))
+        return redirect("applications:detail", pk=pk)
     context = page_context(
         request,
         application,

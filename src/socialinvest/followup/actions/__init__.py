@@ -12,12 +12,8 @@ from .closing import do_correct_closing_decision, do_record_closing_decision
 from .evidence import do_update_evidence_grade
 from .expost import do_run_expost_calculation
 from .measurement import do_save_measurement
-from .plan import (
-    do_assign_project_lead,
-    do_complete_followup_plan,
-    do_save_followup_plan,
-    ensure_followup_plan,
-)
+from .plan import do_complete_followup_plan, do_save_followup_plan, ensure_followup_plan
+from .project_lead import do_assign_project_lead
 from .review import do_approve_measurement, do_return_measurement, do_submit_measurement
 from .status_report import do_submit_status_report
 from .upload import do_upload_measurement_csv

@@ -32,12 +32,6 @@ class Errors(dict[str, list[str]]):
             raise ValidationError(dict(self))
 
 
-def lock_application(application: Application | int) -> Application:
-    """The application row, locked for the rest of the transaction (with its fund)."""
-    pk = application if isinstance(application, int) else application.pk
-    return Application.objects.select_for_update().select_related("fund").get(pk=pk)
-
-
 def audit(
     application: Application,
     acting_user: Any,

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from socialinvest.applications.locking import lock_application
 from socialinvest.engine import Result
 from socialinvest.finance.savings import forecast_savings
 from socialinvest.ledger.models import RepaymentAgreement
@@ -28,7 +29,7 @@ from socialinvest.organisations.models import Unit
 
 from ..models import ExPostCalculation, MeasuredSaving
 from ..permissions import can_adopt_expost
-from ._common import audit, lock_application
+from ._common import audit
 
 
 def year_span(years: list[int]) -> str:

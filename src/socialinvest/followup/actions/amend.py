@@ -21,13 +21,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from socialinvest.applications.locking import lock_application
 from socialinvest.applications.models import Application
 
 from ..models import FollowUpPlan, ScheduledMeasurement
 from ..permissions import can_amend_plan
 from ..states import MeasurementStatus
-from ._common import Errors, audit, lock_application, text
-from .plan import _clean_schedule
+from ._common import Errors, audit, text
+from .plan import active_user
+from .plan_rules import clean_schedule
 
 
 def _periods(
@@ -41,7 +43,7 @@ def _periods(
             errors.add("add_periods", _("Planen har ingen indikator ”%(name)s”.") % {"name": name})
             continue
         prefix = f"add-{indicator.pk}"
-        clean = _clean_schedule(list(rows), prefix, errors)
+        clean = clean_schedule(list(rows), prefix, errors, known_reporter=active_user)
         existing = list(indicator.schedule.all())
         labels = {s.label for s in existing}
         baseline_end = next((s.period_end for s in existing if s.is_baseline), None)

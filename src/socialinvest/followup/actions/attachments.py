@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from socialinvest.applications.actions.attachments import check_upload, file_sha256
+from socialinvest.applications.locking import lock_application
 
 from ..models import Measurement, MeasurementAttachment
 from ..permissions import can_report
-from ._common import audit, lock_application
+from ._common import audit
 
 
 def do_add_measurement_attachment(

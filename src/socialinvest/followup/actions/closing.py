@@ -10,11 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from socialinvest.applications.locking import lock_application
 from socialinvest.applications.models import Application
 
 from ..models import ClosingDecision
 from ..permissions import can_correct_closing_decision, can_record_closing_decision
-from ._common import Errors, audit, date, lock_application, text
+from ._common import Errors, audit, date, text
 
 FIELDS = ("outcome", "rationale", "lessons_learned", "decision_body", "decided_on")
 

@@ -7,11 +7,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from socialinvest.applications.locking import lock_application
 from socialinvest.applications.models import Application, EvidenceGrade
 
 from ..models import EvidenceGradeUpdate
 from ..permissions import can_update_evidence_grade
-from ._common import Errors, audit, lock_application, text
+from ._common import Errors, audit, text
 
 
 def do_update_evidence_grade(

@@ -19,18 +19,19 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from socialinvest.applications.actions.calculation import stored_result
+from socialinvest.applications.locking import lock_application
 from socialinvest.applications.models import Application
+from socialinvest.core.formatting import kronor
 from socialinvest.engine import ScenarioError, parse_scenario, run
 from socialinvest.engine.scenario import DEFAULT_DRAWS
 from socialinvest.evaluation.did import EvaluationError
 from socialinvest.evaluation.expost import explain_difference, expost_scenario
-from socialinvest.formatting import sek
 
 from .. import selectors
 from ..costs import actual_costs
 from ..models import ExPostCalculation
 from ..permissions import can_run_expost
-from ._common import audit, lock_application
+from ._common import audit
 
 
 def _effects(application: Application) -> tuple[dict[str, tuple[float, float]], list[dict[str, Any]]]:
@@ -124,7 +125,7 @@ def do_run_expost_calculation(*, application: Application, acting_user: Any) -> 
             "followup.expost_run",
             expost,
             _("Efterkalkyl %(n)d: nettonuvärde %(npv)s (förkalkyl %(forecast)s)")
-            % {"n": number, "npv": sek(result.base.npv), "forecast": sek(forecast.npv)},
+            % {"n": number, "npv": kronor(result.base.npv), "forecast": kronor(forecast.npv)},
             data={"input_sha256": result.input_sha256, "engine_version": result.engine_version, **inputs},
         )
     return expost

@@ -13,12 +13,13 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from socialinvest.applications.locking import lock_application
 from socialinvest.evaluation.did import MAX_MAGNITUDE  # the statistics refuse larger means and sds
 
 from ..models import Indicator, Measurement, ScheduledMeasurement
 from ..permissions import can_report
 from ..states import MeasurementStatus
-from ._common import Errors, audit, blank, integer, lock_application, real, text
+from ._common import Errors, audit, blank, integer, real, text
 
 GROUPS = ("intervention", "comparison")
 MAX_COUNT = 10**9  # persons in a group; far below the database's integer limit

@@ -10,6 +10,9 @@ application that the list leaves out stays in the plan (with its schedule) unles
 kept but not scheduled is refused.  Errors are keyed ``indicator-<i>-<field>``,
 ``indicator-<i>-schedule-<j>-<field>``, ``indicators`` and ``removed``.  A completed
 plan is changed only by :func:`~.amend.do_amend_followup_plan`.
+
+The rules a plan must meet are pure functions in :mod:`.plan_rules`; naming the project lead
+is :mod:`.project_lead`.
 """
 
 from __future__ import annotations
@@ -24,13 +27,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from socialinvest.applications.locking import lock_application
 from socialinvest.applications.models import Application
 from socialinvest.applications.states import Status
 
 from ..models import FollowUpPlan, Indicator, ScheduledMeasurement
-from ..permissions import can_assign_project_lead, can_complete_plan, can_edit_plan
+from ..permissions import can_complete_plan, can_edit_plan
 from ..selectors import decided_outcome_names
-from ._common import Errors, audit, date, decimal, lock_application, text
+from ._common import Errors, audit, text
+from .plan_rules import clean_indicators
 
 
 def _drafts(application: Application) -> list[tuple[str, Any]]:
@@ -103,108 +108,9 @@ def ensure_followup_plan(*, application: Application, acting_user: Any = None) -
     return plan
 
 
-def _clean_schedule(rows: list[dict[str, Any]], prefix: str, errors: Errors) -> list[dict[str, Any]]:
-    users = get_user_model().objects
-    out, labels = [], set()
-    for j, row in enumerate(rows):
-        key = f"{prefix}-schedule-{j}"
-        label = text(row.get("label"), f"{key}-label", errors, required=_("Ange periodens namn."))[:40]
-        if label in labels:
-            errors.add(f"{key}-label", _("Perioden finns redan för indikatorn."))
-        labels.add(label)
-        start = date(row.get("period_start"), f"{key}-period_start", errors, required=True)
-        end = date(row.get("period_end"), f"{key}-period_end", errors, required=True)
-        due = date(row.get("due_date"), f"{key}-due_date", errors, required=True)
-        if start and end and end < start:
-            errors.add(f"{key}-period_end", _("Perioden kan inte sluta före den börjar."))
-        if end and due and due < end:
-            errors.add(f"{key}-due_date", _("Rapporteringsdatum kan inte vara före periodens slut."))
-        reporter = row.get("reporter")
-        reporter_id = getattr(reporter, "pk", reporter)
-        if reporter_id in ("", None):
-            reporter_id = None
-        elif not users.filter(pk=reporter_id, is_active=True).exists():
-            errors.add(f"{key}-reporter", _("Okänd rapportör."))
-        out.append(
-            {
-                "label": label,
-                "period_start": start,
-                "period_end": end,
-                "is_baseline": bool(row.get("is_baseline")),
-                "due_date": due,
-                "reporter_id": reporter_id,
-            }
-        )
-    return out
-
-
-def _check_complete(i: int, schedule: list[dict[str, Any]], errors: Errors) -> None:
-    """A complete plan measures each indicator once before (baseline) and at least once after."""
-    prefix = f"indicator-{i}"
-    baselines = [s for s in schedule if s["is_baseline"]]
-    later = [s for s in schedule if not s["is_baseline"]]
-    if len(baselines) != 1:
-        errors.add(f"{prefix}-schedule", _("Ange exakt en utgångsmätning (baslinje)."))
-    if not later:
-        errors.add(f"{prefix}-schedule", _("Ange minst en uppföljande mätperiod."))
-    if len(baselines) == 1 and baselines[0]["period_end"]:
-        for s in later:
-            if s["period_start"] and s["period_start"] < baselines[0]["period_end"]:
-                errors.add(f"{prefix}-schedule", _("Uppföljande perioder ska börja efter utgångsmätningen."))
-
-
-def clean_indicators(
-    application: Application, indicators: list[dict[str, Any]], *, complete: bool
-) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """Check the whole plan; raise ValidationError with every problem, or return the clean rows."""
-    errors = Errors()
-    outcomes = decided_outcome_names(application)
-    names: set[str] = set()
-    linked: set[str] = set()
-    out = []
-    if complete and not indicators:
-        errors.add("indicators", _("Planen behöver minst en indikator."))
-    for i, raw in enumerate(indicators):
-        p = f"indicator-{i}"
-        row: dict[str, Any] = {"order": i}
-        row["name"] = text(raw.get("name"), f"{p}-name", errors, required=_("Ange indikatorns namn."))[:200]
-        if row["name"] in names:
-            errors.add(f"{p}-name", _("Två indikatorer har samma namn."))
-        names.add(row["name"])
-        for key in ("definition", "data_source", "comparison_description"):
-            row[key] = text(raw.get(key), f"{p}-{key}", errors)
-        row["measured_when"] = str(raw.get("measured_when") or "").strip()[:200]
-        row["unit"] = text(raw.get("unit"), f"{p}-unit", errors)[:60]
-        row["kind"] = raw.get("kind") or Indicator.Kind.PROPORTION
-        if row["kind"] not in Indicator.Kind.values:
-            errors.add(f"{p}-kind", _("Välj typ av indikator."))
-        row["direction"] = raw.get("direction") or Indicator.Direction.DECREASE
-        if row["direction"] not in Indicator.Direction.values:
-            errors.add(f"{p}-direction", _("Välj önskad riktning."))
-        for key in ("baseline", "target"):
-            row[f"{key}_value"] = decimal(raw.get(f"{key}_value"), f"{p}-{key}_value", errors)
-            row[f"{key}_date"] = date(raw.get(f"{key}_date"), f"{p}-{key}_date", errors)
-        row["has_comparison"] = bool(raw.get("has_comparison"))
-        if row["has_comparison"] and not row["comparison_description"]:
-            errors.add(f"{p}-comparison_description", _("Beskriv hur jämförelsegruppen bildas."))
-        row["outcome_name"] = str(raw.get("outcome_name") or "").strip()
-        if row["outcome_name"]:
-            if row["outcome_name"] not in outcomes:
-                errors.add(f"{p}-outcome_name", _("Utfallet finns inte i den beslutade kalkylen."))
-            elif row["outcome_name"] in linked:
-                errors.add(f"{p}-outcome_name", _("Ett utfall kan bara mätas av en indikator."))
-            linked.add(row["outcome_name"])
-            if row["direction"] == Indicator.Direction.INCREASE and row["kind"] != Indicator.Kind.PROPORTION:
-                errors.add(
-                    f"{p}-outcome_name",
-                    _("En indikator som ska öka kan bara kopplas till ett utfall om den är en andel."),
-                )
-        schedule = _clean_schedule(list(raw.get("schedule") or []), p, errors)
-        if complete:
-            _check_complete(i, schedule, errors)
-        out.append((row, schedule))
-    errors.raise_if_any()
-    return out
+def active_user(user_id: Any) -> bool:
+    """Whether ``user_id`` is an active user (a reporter the schedule may name)."""
+    return get_user_model().objects.filter(pk=user_id, is_active=True).exists()
 
 
 def _kept_and_removed(
@@ -279,14 +185,20 @@ def do_save_followup_plan(
     Completing needs at least one indicator, each with one baseline period and at least
     one later period; only the fund administrator completes (with the project lead).
     """
-    clean = clean_indicators(application, indicators, complete=complete)
-    kept, why = _kept_and_removed(application, clean, removed, complete)
     with transaction.atomic():
+        # Lock, then check permission, then validate (a refusal rolls back the plan's opening).
         plan = ensure_followup_plan(application=application, acting_user=acting_user)
         locked = lock_application(application)
         plan = FollowUpPlan.objects.select_for_update().get(pk=plan.pk)
         locked.followup_plan = plan
         (can_complete_plan if complete else can_edit_plan)(acting_user, locked).require()
+        clean = clean_indicators(
+            indicators,
+            outcomes=decided_outcome_names(locked),
+            known_reporter=active_user,
+            complete=complete,
+        )
+        kept, why = _kept_and_removed(locked, clean, removed, complete)
         carried = set(plan.indicators.filter(from_application=True).values_list("name", flat=True))
         plan.indicators.exclude(name__in=kept).delete()
         for row, schedule in clean:
@@ -349,22 +261,3 @@ def do_complete_followup_plan(
         complete=True,
         removed=removed,
     )
-
-
-def do_assign_project_lead(*, application: Application, user: Any, acting_user: Any) -> Application:
-    """Name the granted application's project lead (who reports); the fund administrator does it."""
-    if user is None or not getattr(user, "is_active", False):
-        raise ValidationError({"project_lead": _("Välj en aktiv användare.")})
-    with transaction.atomic():
-        locked = lock_application(application)
-        can_assign_project_lead(acting_user, locked).require()
-        locked.project_lead = user
-        locked.save(update_fields=["project_lead", "updated_at"])
-        audit(
-            locked,
-            acting_user,
-            "application.project_lead",
-            locked,
-            _("Projektledare utsedd: %(name)s") % {"name": user.get_full_name() or user.username},
-        )
-    return locked

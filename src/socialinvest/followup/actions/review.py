@@ -13,12 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from socialinvest.applications.locking import lock_application
 from socialinvest.applications.models import Application
 
 from ..models import Measurement, MeasurementStatusChange
 from ..permissions import can_report, can_review_measurement
 from ..states import BY_NAME, MeasurementTransition
-from ._common import Errors, audit, lock_application, text
+from ._common import Errors, audit, text
 
 
 def _apply(

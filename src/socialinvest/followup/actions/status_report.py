@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from socialinvest.applications.locking import lock_application
 from socialinvest.applications.models import Application
 
 from ..models import StatusReport
 from ..permissions import can_write_status_report
-from ._common import Errors, audit, lock_application, text
+from ._common import Errors, audit, text
 
 
 def do_submit_status_report(

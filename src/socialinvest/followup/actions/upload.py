@@ -16,12 +16,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from socialinvest.applications.locking import lock_application
 from socialinvest.evaluation.upload import Aggregates, UploadError, UploadProblem, aggregate_upload
 
 from ..models import Indicator, Measurement, ScheduledMeasurement
 from ..permissions import can_report, is_reporter
 from ..states import EDITABLE, MeasurementStatus
-from ._common import Errors, audit, lock_application
+from ._common import Errors, audit
 from .measurement import clean_values
 
 # The evaluation package's problem codes, in Swedish (its own messages are English).

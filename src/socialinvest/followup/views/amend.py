@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,9 +14,10 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from socialinvest.applications.models import Application
+from socialinvest.core.forms import run_service
 
 from .. import actions
-from ..forms import AmendPlanForm, apply_errors, reporter_choices
+from ..forms import AmendPlanForm, reporter_choices
 from ..permissions import can_amend_plan
 from ..selectors import indicators_of, plan_of
 from .common import followup_context, require, viewable_investment
@@ -46,16 +46,15 @@ def amend_plan(request: HttpRequest, pk: int) -> HttpResponse:
         form = _form(application)
     else:
         form = _form(application, request.POST)
-        if form.is_valid():
-            try:
-                actions.do_amend_followup_plan(
-                    application=application, acting_user=request.user, **form.changes()
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc, default="reason")
-            else:
-                messages.success(request, _("Uppföljningsplanen är ändrad."))
-                return redirect("followup:plan", pk=pk)
+        if run_service(
+            form,
+            lambda _data: actions.do_amend_followup_plan(
+                application=application, acting_user=request.user, **form.changes()
+            ),
+            default="reason",
+        ):
+            messages.success(request, _("Uppföljningsplanen är ändrad."))
+            return redirect("followup:plan", pk=pk)
         status = 400
     context = followup_context(request, application, "plan", form=form)
     return render(request, "followup/plan_amend.html", context, status=status)

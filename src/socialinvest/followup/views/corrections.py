@@ -4,15 +4,16 @@ closing decision.  Both post from the overview and show it again with the errors
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from socialinvest.core.forms import run_service
+
 from .. import actions
-from ..forms import CorrectClosingDecisionForm, ProjectLeadForm, apply_errors
+from ..forms import CorrectClosingDecisionForm, ProjectLeadForm
 from ..permissions import can_assign_project_lead, can_correct_closing_decision
 from ..selectors import closing_decision_of, project_lead_candidates
 from .common import require, viewable_investment
@@ -24,16 +25,15 @@ def project_lead(request: HttpRequest, pk: int) -> HttpResponse:
     application = viewable_investment(request, pk)
     require(can_assign_project_lead(request.user, application))
     form = ProjectLeadForm(request.POST, prefix="lead", candidates=project_lead_candidates(application))
-    if form.is_valid():
-        try:
-            actions.do_assign_project_lead(
-                application=application, user=form.cleaned_data["user"], acting_user=request.user
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="user")
-        else:
-            messages.success(request, _("Projektledaren är utsedd."))
-            return redirect("followup:overview", pk=pk)
+    if run_service(
+        form,
+        lambda _data: actions.do_assign_project_lead(
+            application=application, user=form.cleaned_data["user"], acting_user=request.user
+        ),
+        default="user",
+    ):
+        messages.success(request, _("Projektledaren är utsedd."))
+        return redirect("followup:overview", pk=pk)
     return render_overview(request, application, status=400, lead_form=form)
 
 
@@ -44,16 +44,15 @@ def correct_closing_decision(request: HttpRequest, pk: int) -> HttpResponse:
     decision = closing_decision_of(application)
     assert decision is not None  # the verdict requires one
     form = CorrectClosingDecisionForm(request.POST, prefix="correct")
-    if form.is_valid():
-        try:
-            actions.do_correct_closing_decision(
-                decision=decision, acting_user=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="reason")
-        else:
-            messages.success(request, _("Slutbeslutet är rättat."))
-            return redirect("followup:overview", pk=pk)
+    if run_service(
+        form,
+        lambda _data: actions.do_correct_closing_decision(
+            decision=decision, acting_user=request.user, **form.cleaned_data
+        ),
+        default="reason",
+    ):
+        messages.success(request, _("Slutbeslutet är rättat."))
+        return redirect("followup:overview", pk=pk)
     return render_overview(request, application, status=400, correct_form=form)
 
 

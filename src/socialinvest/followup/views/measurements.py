@@ -3,6 +3,7 @@ and the fund administrator's approve or return."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from socialinvest.applications.models import Application
+from socialinvest.core.forms import run_service
 
 from .. import actions
 from ..forms import (
@@ -23,7 +25,6 @@ from ..forms import (
     MeasurementForm,
     ReturnForm,
     UploadForm,
-    apply_errors,
 )
 from ..models import Measurement, MeasurementAttachment, ScheduledMeasurement
 from ..permissions import can_report, can_review_measurement, can_view_followup
@@ -110,24 +111,21 @@ def period(request: HttpRequest, pk: int) -> HttpResponse:
     require(can_report(request.user, scheduled, application))
     form = MeasurementForm(request.POST, indicator=scheduled.indicator)
     submit = request.POST.get("action") == "submit"
-    if form.is_valid():
-        try:
-            measurement = actions.do_save_measurement(
-                scheduled=scheduled,
-                values=form.values(),
-                comment=form.cleaned_data["comment"],
-                acting_user=request.user,
-            )
-            if submit:
-                actions.do_submit_measurement(measurement=measurement, acting_user=request.user)
-        except ValidationError as exc:
-            apply_errors(form, exc, default="comment")
+
+    def save(d: Mapping[str, Any]) -> Measurement:
+        measurement = actions.do_save_measurement(
+            scheduled=scheduled, values=form.values(), comment=d["comment"], acting_user=request.user
+        )
+        if submit:
+            actions.do_submit_measurement(measurement=measurement, acting_user=request.user)
+        return measurement
+
+    if run_service(form, save, default="comment"):
+        if submit:
+            messages.success(request, _("Mätningen är inskickad för granskning."))
         else:
-            if submit:
-                messages.success(request, _("Mätningen är inskickad för granskning."))
-            else:
-                messages.success(request, _("Mätningen är sparad som utkast."))
-            return redirect("followup:period", pk=pk)
+            messages.success(request, _("Mätningen är sparad som utkast."))
+        return redirect("followup:period", pk=pk)
     scheduled = scheduled_for_page(pk)
     return render_period(request, scheduled, application, status=400, form=form)
 
@@ -138,23 +136,23 @@ def period_upload(request: HttpRequest, pk: int) -> HttpResponse:
     scheduled, application = _period(request, pk)
     require(can_report(request.user, scheduled, application))
     form = UploadForm(request.POST, request.FILES)
-    if form.is_valid():
+
+    def upload(d: Mapping[str, Any]) -> list[Measurement]:
         try:
-            saved = actions.do_upload_measurement_csv(
-                indicator=scheduled.indicator, data=form.cleaned_data["file"].read(), acting_user=request.user
+            return actions.do_upload_measurement_csv(
+                indicator=scheduled.indicator, data=d["file"].read(), acting_user=request.user
             )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="file")
-        except PermissionDenied as exc:
-            form.add_error("file", str(exc))
-        else:
-            labels = ", ".join(m.scheduled.label for m in saved)
-            messages.success(
-                request,
-                _("Filen är sammanräknad och raderna är inte sparade. Utkast ifyllda för: %(periods)s.")
-                % {"periods": labels},
-            )
-            return redirect("followup:period", pk=pk)
+        except PermissionDenied as exc:  # e.g. a period no longer open: said at the file field
+            raise ValidationError({"file": str(exc)}) from exc
+
+    if done := run_service(form, upload, default="file"):
+        labels = ", ".join(m.scheduled.label for m in done.result)
+        messages.success(
+            request,
+            _("Filen är sammanräknad och raderna är inte sparade. Utkast ifyllda för: %(periods)s.")
+            % {"periods": labels},
+        )
+        return redirect("followup:period", pk=pk)
     return render_period(request, scheduled, application, status=400, upload_form=form)
 
 
@@ -167,16 +165,16 @@ def period_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     if measurement is None:
         form.is_valid()
         form.add_error("file", _("Spara mätningen som utkast innan du lägger till bilagor."))
-    elif form.is_valid():
-        try:
-            attachment = actions.do_add_measurement_attachment(
-                measurement=measurement, upload=form.cleaned_data["file"], acting_user=request.user
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="file")
-        else:
-            messages.success(request, _("Bilagan ”%(name)s” är uppladdad.") % {"name": attachment.name})
-            return redirect("followup:period", pk=pk)
+    elif done := run_service(
+        form,
+        lambda _data: actions.do_add_measurement_attachment(
+            measurement=measurement, upload=form.cleaned_data["file"], acting_user=request.user
+        ),
+        default="file",
+    ):
+        attachment = done.result
+        messages.success(request, _("Bilagan ”%(name)s” är uppladdad.") % {"name": attachment.name})
+        return redirect("followup:period", pk=pk)
     return render_period(request, scheduled, application, status=400, attachment_form=form)
 
 
@@ -219,27 +217,23 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         if approve
         else ReturnForm(request.POST, auto_id="id_return_%s")
     )
-    if form.is_valid():
-        try:
-            if approve:
-                actions.do_approve_measurement(
-                    measurement=measurement, comment=form.cleaned_data["comment"], acting_user=request.user
-                )
-            else:
-                actions.do_return_measurement(
-                    measurement=measurement, reason=form.cleaned_data["reason"], acting_user=request.user
-                )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="comment" if approve else "reason")
+
+    def decide(d: Mapping[str, Any]) -> Any:
+        if approve:
+            return actions.do_approve_measurement(
+                measurement=measurement, comment=d["comment"], acting_user=request.user
+            )
+        return actions.do_return_measurement(
+            measurement=measurement, reason=d["reason"], acting_user=request.user
+        )
+
+    if run_service(form, decide, default="comment" if approve else "reason"):
+        values = {"indicator": scheduled.indicator.name, "period": scheduled.label}
+        if approve:
+            messages.success(request, _("Mätningen är godkänd: %(indicator)s, %(period)s.") % values)
         else:
-            values = {"indicator": scheduled.indicator.name, "period": scheduled.label}
-            if approve:
-                messages.success(request, _("Mätningen är godkänd: %(indicator)s, %(period)s.") % values)
-            else:
-                messages.success(
-                    request, _("Mätningen är skickad tillbaka: %(indicator)s, %(period)s.") % values
-                )
-            return redirect(_next_url(request, reverse("followup:period", args=[scheduled.pk])))
+            messages.success(request, _("Mätningen är skickad tillbaka: %(indicator)s, %(period)s.") % values)
+        return redirect(_next_url(request, reverse("followup:period", args=[scheduled.pk])))
     if request.POST.get("from") == "fund":
         return render_fund_list(request, application.fund, failed=(measurement.pk, form), status=400)
     key = "approve_form" if approve else "return_form"

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from socialinvest.applications.models import Application, EvidenceGrade
 from socialinvest.applications.selectors import application_timeline
+from socialinvest.core.forms import run_service
 
 from .. import actions
 from ..actions.closing import FIELDS as CLOSING_FIELDS
@@ -24,7 +24,6 @@ from ..forms import (
     EvidenceGradeForm,
     ProjectLeadForm,
     StatusReportForm,
-    apply_errors,
 )
 from ..permissions import (
     can_assign_project_lead,
@@ -114,16 +113,16 @@ def status_report(request: HttpRequest, pk: int) -> HttpResponse:
     application = viewable_investment(request, pk)
     require(can_write_status_report(request.user, application))
     form = StatusReportForm(request.POST, prefix="report")
-    if form.is_valid():
-        try:
-            report = actions.do_submit_status_report(
-                application=application, acting_user=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="narrative")
-        else:
-            messages.success(request, _("Lägesrapporten för %(year)d är inskickad.") % {"year": report.year})
-            return redirect("followup:overview", pk=pk)
+    if done := run_service(
+        form,
+        lambda _data: actions.do_submit_status_report(
+            application=application, acting_user=request.user, **form.cleaned_data
+        ),
+        default="narrative",
+    ):
+        report = done.result
+        messages.success(request, _("Lägesrapporten för %(year)d är inskickad.") % {"year": report.year})
+        return redirect("followup:overview", pk=pk)
     return render_overview(request, application, status=400, report_form=form)
 
 
@@ -132,16 +131,15 @@ def closing_decision(request: HttpRequest, pk: int) -> HttpResponse:
     application = viewable_investment(request, pk)
     require(can_record_closing_decision(request.user, application))
     form = ClosingDecisionForm(request.POST, prefix="closing")
-    if form.is_valid():
-        try:
-            actions.do_record_closing_decision(
-                application=application, acting_user=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="rationale")
-        else:
-            messages.success(request, _("Slutbeslutet är registrerat."))
-            return redirect("followup:overview", pk=pk)
+    if run_service(
+        form,
+        lambda _data: actions.do_record_closing_decision(
+            application=application, acting_user=request.user, **form.cleaned_data
+        ),
+        default="rationale",
+    ):
+        messages.success(request, _("Slutbeslutet är registrerat."))
+        return redirect("followup:overview", pk=pk)
     return render_overview(request, application, status=400, closing_form=form)
 
 
@@ -150,16 +148,15 @@ def evidence_grade(request: HttpRequest, pk: int) -> HttpResponse:
     application = viewable_investment(request, pk)
     require(can_update_evidence_grade(request.user, application))
     form = EvidenceGradeForm(request.POST, prefix="grade")
-    if form.is_valid():
-        try:
-            actions.do_update_evidence_grade(
-                application=application, acting_user=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="rationale")
-        else:
-            messages.success(request, _("Evidensgraden är uppdaterad."))
-            return redirect("followup:overview", pk=pk)
+    if run_service(
+        form,
+        lambda _data: actions.do_update_evidence_grade(
+            application=application, acting_user=request.user, **form.cleaned_data
+        ),
+        default="rationale",
+    ):
+        messages.success(request, _("Evidensgraden är uppdaterad."))
+        return redirect("followup:overview", pk=pk)
     return render_overview(request, application, status=400, grade_form=form)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from socialinvest import formatting
+from socialinvest.core import formatting
 
 from ..models import ExPostCalculation
 from ..selectors import ForecastVsOutcome, IndicatorEvaluation
@@ -183,8 +183,8 @@ def _value(key: str, value: Any) -> str:
     if key in SHARE_KEYS:
         return formatting.percent(float(value))
     if key == "costs":
-        return formatting.sek(float(value))
-    return formatting.number(float(value), 2).rstrip("0").rstrip(",")
+        return formatting.kronor(float(value))
+    return formatting.number_trimmed(value, 2)
 
 
 def part_label(part: Mapping[str, Any]) -> tuple[str, str]:

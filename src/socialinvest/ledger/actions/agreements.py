@@ -24,9 +24,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from socialinvest.applications.models import Application
+from socialinvest.applications.locking import lock_application
 from socialinvest.core.audit import record_event
-from socialinvest.formatting import money_text
+from socialinvest.core.formatting import kronor_exact
 from socialinvest.organisations.models import Unit
 
 from ..models import FundParty, RepaymentAgreement, RepaymentAgreementVersion
@@ -77,9 +77,9 @@ def check_grant(application: Any, terms: dict[str, Any], *, replacing: Any = Non
             "Avtalen återför tillsammans mer än beviljade %(granted)s: utrymmet kvar är %(room)s, "
             "detta avtal anger %(part)s."
         ) % {
-            "granted": money_text(granted),
-            "room": money_text(max(granted - others, ZERO)),
-            "part": money_text(part),
+            "granted": kronor_exact(granted),
+            "room": kronor_exact(max(granted - others, ZERO)),
+            "part": kronor_exact(part),
         }
     return ""
 
@@ -143,7 +143,7 @@ def _add_version(
             "unit": agreement.unit.name,
             "n": number,
             "model": terms["model"],
-            "ceiling": money_text(schedule.ceiling),
+            "ceiling": kronor_exact(schedule.ceiling),
         },
         reason=reason,
         data={"terms": terms, "approver": approver.pk},
@@ -237,7 +237,7 @@ def do_revise_repayment_agreement(
                     "model": _(
                         "Avtalet kan inte ge mindre (%(ceiling)s) än som redan återförts (%(repaid)s)."
                     )
-                    % {"ceiling": money_text(ceiling), "repaid": money_text(repaid)}
+                    % {"ceiling": kronor_exact(ceiling), "repaid": kronor_exact(repaid)}
                 }
             )
     return version
@@ -245,4 +245,4 @@ def do_revise_repayment_agreement(
 
 def _lock_agreements(application: Any) -> None:
     """Serialise agreement writes for one investment (the grant check sums all of them)."""
-    Application.objects.select_for_update(of=("self",)).filter(pk=application.pk).first()
+    lock_application(application, with_fund=False)

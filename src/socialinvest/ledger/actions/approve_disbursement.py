@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
-from socialinvest.formatting import money_text
+from socialinvest.core.formatting import kronor_exact
 
 from ..models import Disbursement
 from ..permissions import can_approve_disbursement
@@ -27,7 +27,7 @@ def check_affordable(fund: Any, disbursement: Disbursement, *, excluding: Any = 
                 "amount": _(
                     "Fonden har inte medel till utbetalningen: %(room)s tillgängligt, %(amount)s begärt."
                 )
-                % {"room": money_text(room), "amount": money_text(disbursement.amount)}
+                % {"room": kronor_exact(room), "amount": kronor_exact(disbursement.amount)}
             }
         )
 
@@ -52,7 +52,7 @@ def do_approve_disbursement(*, disbursement: Disbursement, acting_user: Any) -> 
             actor=acting_user,
             verb="disbursement.approved",
             target=locked,
-            summary=_("Utbetalning godkänd: %(what)s") % {"what": money_text(locked.amount)},
+            summary=_("Utbetalning godkänd: %(what)s") % {"what": kronor_exact(locked.amount)},
             data={"amount": str(locked.amount), "year": locked.year, "quarter": locked.quarter},
             fund=fund,
             application=locked.application,

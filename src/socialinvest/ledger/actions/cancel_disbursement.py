@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
-from socialinvest.formatting import money_text
+from socialinvest.core.formatting import kronor_exact
 
 from ..models import Disbursement
 from ..permissions import can_cancel_disbursement
@@ -46,7 +46,7 @@ def cancel(locked: Disbursement, reason: str, acting_user: Any) -> None:
         actor=acting_user,
         verb="disbursement.cancelled",
         target=locked,
-        summary=_("Utbetalning makulerad: %(what)s") % {"what": money_text(locked.amount)},
+        summary=_("Utbetalning makulerad: %(what)s") % {"what": kronor_exact(locked.amount)},
         reason=reason,
         data={"amount": str(locked.amount)},
         fund=locked.fund,

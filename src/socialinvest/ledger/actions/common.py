@@ -111,15 +111,6 @@ def parse_share(value: Any, *, places: int = 6) -> Decimal | None:
     return share.normalize() if share else Decimal(0)
 
 
-def percent_text(share: Decimal) -> str:
-    """``Decimal("1.65")`` → ``"165 %"``, ``Decimal("0.125")`` → ``"12,5 %"`` (decimal comma)."""
-    value = (Decimal(share) * 100).normalize()
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",").replace("-", "−") + " %"
-
-
 def reject_pnr(errors: dict[str, str], field: str, text: str) -> None:
     """Put a field error if ``text`` holds a personnummer (nothing of it is ever written)."""
     if not text:

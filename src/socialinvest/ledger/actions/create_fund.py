@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
+from socialinvest.core.formatting import kronor_exact
 from socialinvest.funds.models import Fund
 
 from ..permissions import can_create_fund
@@ -70,8 +71,8 @@ def do_create_fund(
             actor=acting_user,
             verb="fund.created",
             target=fund,
-            summary=_("Fonden %(name)s inrättad med %(capital)s kr")
-            % {"name": fund.name, "capital": fund.capital},
+            summary=_("Fonden %(name)s inrättad med %(capital)s")
+            % {"name": fund.name, "capital": kronor_exact(fund.capital)},
             data={"capital": str(fund.capital)},
             fund=fund,
         )

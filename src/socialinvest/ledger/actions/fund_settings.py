@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
-from socialinvest.formatting import money_text
+from socialinvest.core.formatting import kronor_exact
 from socialinvest.funds.models import Fund, HeadlinePerspective
 
 from ..permissions import can_close_books, can_manage_ledger
@@ -81,7 +81,7 @@ def do_set_overdraft_limit(*, fund: Any, limit: Any, reason: str, acting_user: A
             verb="fund.overdraft_limit",
             target=locked,
             summary=_("Tillåten övertrassering: %(before)s → %(after)s")
-            % {"before": money_text(before), "after": money_text(value)},
+            % {"before": kronor_exact(before), "after": kronor_exact(value)},
             reason=text,
             data={"before": str(before), "after": str(value)},
             fund=locked,

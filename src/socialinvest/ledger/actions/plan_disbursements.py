@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
+from socialinvest.core.formatting import kronor_exact
 from socialinvest.core.personnummer import reject_personnummer
-from socialinvest.formatting import money_text
 
 from ..models import Disbursement
 from ..permissions import can_manage_investment
@@ -80,7 +80,7 @@ def do_plan_disbursements(
             raise ValidationError(
                 {
                     "rows": _("Utbetalningarna (%(total)s) överstiger det beviljade beloppet (%(granted)s).")
-                    % {"total": money_text(kept + planned), "granted": money_text(decision.amount)}
+                    % {"total": kronor_exact(kept + planned), "granted": kronor_exact(decision.amount)}
                 }
             )
         Disbursement.objects.filter(application=application, status=Disbursement.Status.PLANNED).delete()
@@ -101,7 +101,7 @@ def do_plan_disbursements(
             verb="disbursement.planned",
             target=application,
             summary=_("Utbetalningsplan: %(n)s rader, %(total)s")
-            % {"n": len(created), "total": money_text(planned)},
+            % {"n": len(created), "total": kronor_exact(planned)},
             data={"rows": [[y, q, str(a)] for y, q, a, _n in clean]},
             fund=fund,
             application=application,

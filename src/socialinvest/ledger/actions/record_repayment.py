@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from socialinvest.core.formatting import kronor_exact
 from socialinvest.finance.money import ZERO
-from socialinvest.formatting import money_text
 
 from ..models import Account, EntryKind, FundParty, LedgerEntry, RepaymentAgreement
 from ..permissions import can_manage_ledger
@@ -90,7 +90,7 @@ def do_record_repayment(
             raise ValidationError(
                 {
                     "amount": _("Högst %(most)s kan återföras för %(year)s enligt avtalet.")
-                    % {"most": money_text(most), "year": year}
+                    % {"most": kronor_exact(most), "year": year}
                 }
             )
         principal = min(value, max(outstanding_investment(application=application), ZERO))

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from socialinvest.core.formatting import kronor_exact
 from socialinvest.finance.money import ZERO
-from socialinvest.formatting import money_text
 
 from ..models import Account, Disbursement, EntryKind, LedgerEntry
 from ..permissions import can_reverse_entry
@@ -57,7 +57,7 @@ def do_reverse_entry(
                 raise ValidationError(
                     {
                         "reason": _("Rättelsen tar %(out)s ur fonden men bara %(room)s är tillgängligt.")
-                        % {"out": money_text(-cash_change), "room": money_text(room)}
+                        % {"out": kronor_exact(-cash_change), "room": kronor_exact(room)}
                     }
                 )
         for application_id in {x.application_id for x in lines if x.account == Account.INVESTMENTS}:

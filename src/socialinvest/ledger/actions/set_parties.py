@@ -10,12 +10,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
+from socialinvest.core.formatting import percent_exact
 from socialinvest.organisations.models import Unit
 
 from ..models import FundParty, FundPartyKeys, LedgerEntry, LedgerLine
 from ..permissions import can_manage_ledger
 from ..selectors import first_open_year, party_keys_by_year
-from .common import lock_fund, parse_money, parse_share, parse_year, percent_text, reject_pnr
+from .common import lock_fund, parse_money, parse_share, parse_year, reject_pnr
 
 ONE = Decimal(1)
 
@@ -83,7 +84,7 @@ def do_set_fund_parties(
             if total != ONE:
                 errors[field] = _("%(what)s summerar till %(total)s, inte 100 %%.") % {
                     "what": label,
-                    "total": percent_text(total),
+                    "total": percent_exact(total),
                 }
     if errors:
         raise ValidationError(errors)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from socialinvest.core.formatting import kronor_exact
+from socialinvest.core.forms import run_service
 from socialinvest.finance.money import ZERO
-from socialinvest.formatting import money_text
 
 from ..actions import (
     do_approve_agreement_version,
@@ -25,7 +25,7 @@ from ..models import RepaymentAgreement, RepaymentAgreementVersion
 from ..permissions import can_approve_version, can_manage_investment, can_manage_ledger
 from ..selectors import due_through, schedule_rows
 from .common import approvers, benefiting_units, investment_for_page, require
-from .forms import AgreementForm, RepaymentForm, apply_errors, initial_terms
+from .forms import AgreementForm, RepaymentForm, initial_terms
 
 
 def agreement_new(request: HttpRequest, pk: int) -> HttpResponse:
@@ -38,25 +38,27 @@ def agreement_new(request: HttpRequest, pk: int) -> HttpResponse:
         approvers=approvers(fund),
         initial={"model": fund.default_repayment_model},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            agreement = do_create_repayment_agreement(
+    if request.method == "POST" and (
+        done := run_service(
+            form,
+            lambda _data: do_create_repayment_agreement(
                 application=application,
                 unit=form.cleaned_data["unit"],
                 terms=form.terms(),
                 reason=form.cleaned_data["reason"],
                 approver=form.cleaned_data["approver"],
                 acting_user=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="model")
-        else:
-            messages.success(
-                request,
-                _("Avtalet med %(unit)s är föreslaget; det gäller när godkännaren har godkänt det.")
-                % {"unit": agreement.unit.name},
-            )
-            return redirect("ledger:agreement", pk=agreement.pk)
+            ),
+            default="model",
+        )
+    ):
+        agreement = done.result
+        messages.success(
+            request,
+            _("Avtalet med %(unit)s är föreslaget; det gäller när godkännaren har godkänt det.")
+            % {"unit": agreement.unit.name},
+        )
+        return redirect("ledger:agreement", pk=agreement.pk)
     return render(
         request,
         "ledger/agreement_form.html",
@@ -124,24 +126,26 @@ def agreement_revise(request: HttpRequest, pk: int) -> HttpResponse:
         new=False,
         initial={**initial_terms(current.terms)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = do_revise_repayment_agreement(
+    if request.method == "POST" and (
+        done := run_service(
+            form,
+            lambda _data: do_revise_repayment_agreement(
                 agreement=agreement,
                 terms=form.terms(),
                 reason=form.cleaned_data["reason"],
                 approver=form.cleaned_data["approver"],
                 acting_user=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="model")
-        else:
-            messages.success(
-                request,
-                _("Version %(n)s av avtalet är föreslagen; den gäller när %(who)s har godkänt den.")
-                % {"n": version.number, "who": version.approver.get_full_name() or version.approver.username},
-            )
-            return redirect("ledger:agreement", pk=agreement.pk)
+            ),
+            default="model",
+        )
+    ):
+        version = done.result
+        messages.success(
+            request,
+            _("Version %(n)s av avtalet är föreslagen; den gäller när %(who)s har godkänt den.")
+            % {"n": version.number, "who": version.approver.get_full_name() or version.approver.username},
+        )
+        return redirect("ledger:agreement", pk=agreement.pk)
     return render(
         request,
         "ledger/agreement_form.html",
@@ -155,28 +159,27 @@ def repay(request: HttpRequest, pk: int) -> HttpResponse:
     agreement, application, _decision = _agreement(request, pk)
     require(can_manage_ledger(request.user, application.fund))
     form = RepaymentForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            entry = do_record_repayment(
-                agreement=agreement,
-                instalment_year=data["instalment_year"],
-                entry_date=data["entry_date"],
-                amount=data["amount"] or None,
-                description=data["description"],
-                idempotency_key=data["token"],
-                acting_user=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="amount")
-        else:
-            amount = sum(x.debit for x in entry.lines.all())
-            messages.success(
-                request,
-                _("Återföringen på %(amount)s för %(year)s är bokförd.")
-                % {"amount": money_text(amount), "year": entry.instalment_year},
-            )
-            return redirect("ledger:agreement", pk=pk)
+    if done := run_service(
+        form,
+        lambda data: do_record_repayment(
+            agreement=agreement,
+            instalment_year=data["instalment_year"],
+            entry_date=data["entry_date"],
+            amount=data["amount"] or None,
+            description=data["description"],
+            idempotency_key=data["token"],
+            acting_user=request.user,
+        ),
+        default="amount",
+    ):
+        entry = done.result
+        amount = sum(x.debit for x in entry.lines.all())
+        messages.success(
+            request,
+            _("Återföringen på %(amount)s för %(year)s är bokförd.")
+            % {"amount": kronor_exact(amount), "year": entry.instalment_year},
+        )
+        return redirect("ledger:agreement", pk=pk)
     return agreement_detail(request, pk, repayment_form=form)
 
 

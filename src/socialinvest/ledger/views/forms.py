@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from socialinvest.funds.models import HeadlinePerspective, RepaymentModel
@@ -39,17 +38,6 @@ TERM_FIELDS = (
     "conditional_share_of_savings",
     "return_cap",
 )
-
-
-def apply_errors(form: forms.BaseForm, exc: ValidationError, *, default: str | None = None) -> None:
-    """Put a service's ValidationError on the form's fields (unknown keys go to ``default``)."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            target = key if key in form.fields else default
-            for error in errors:
-                form.add_error(target, error.messages)
-    else:
-        form.add_error(default, exc.messages)
 
 
 class TokenForm(forms.Form):

@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from socialinvest.core.formatting import kronor_exact
+from socialinvest.core.forms import run_service
 from socialinvest.finance.money import ZERO
-from socialinvest.formatting import money_text
 
 from ..actions import (
     do_approve_disbursement,
@@ -43,7 +44,7 @@ from ..selectors import (
     schedule_of,
 )
 from .common import investment_for_page, require
-from .forms import PayForm, PlanFormSet, ReasonForm, TokenReasonForm, apply_errors
+from .forms import PayForm, PlanFormSet, ReasonForm, TokenReasonForm
 
 
 def _disbursement_rows(user: Any, application: Any) -> list[dict[str, Any]]:
@@ -187,7 +188,9 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         d = do_approve_disbursement(disbursement=d, acting_user=request.user)
     except ValidationError as exc:
         return _refused(request, application, decision, exc)
-    messages.success(request, _("Utbetalningen på %(amount)s är godkänd.") % {"amount": money_text(d.amount)})
+    messages.success(
+        request, _("Utbetalningen på %(amount)s är godkänd.") % {"amount": kronor_exact(d.amount)}
+    )
     return redirect("ledger:investment", pk=application.pk)
 
 
@@ -202,7 +205,7 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         return _refused(request, application, decision, exc)
     messages.success(
-        request, _("Utbetalningen på %(amount)s är bokförd som betald.") % {"amount": money_text(d.amount)}
+        request, _("Utbetalningen på %(amount)s är bokförd som betald.") % {"amount": kronor_exact(d.amount)}
     )
     return redirect("ledger:investment", pk=application.pk)
 
@@ -211,16 +214,17 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     d, application, _decision = _disbursement(request, pk)
     require(can_cancel_disbursement(request.user, d))
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_cancel_disbursement(
+    if request.method == "POST" and (
+        run_service(
+            form,
+            lambda _data: do_cancel_disbursement(
                 disbursement=d, reason=form.cleaned_data["reason"], acting_user=request.user
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="reason")
-        else:
-            messages.success(request, _("Utbetalningen är makulerad."))
-            return redirect("ledger:investment", pk=application.pk)
+            ),
+            default="reason",
+        )
+    ):
+        messages.success(request, _("Utbetalningen är makulerad."))
+        return redirect("ledger:investment", pk=application.pk)
     return render(request, "ledger/cancel.html", {"application": application, "d": d, "form": form})
 
 
@@ -229,18 +233,17 @@ def write_off(request: HttpRequest, pk: int) -> HttpResponse:
     application, decision = investment_for_page(request, pk)
     require(can_manage_ledger(request.user, application.fund))
     form = TokenReasonForm(request.POST, auto_id="id_write_off_%s")
-    if form.is_valid():
-        try:
-            do_write_off_investment(
-                application=application,
-                reason=form.cleaned_data["reason"],
-                idempotency_key=form.cleaned_data["token"],
-                acting_user=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="reason")
-        else:
-            messages.success(request, _("Det kvarstående beloppet är nedskrivet."))
-            return redirect("ledger:investment", pk=pk)
+    if run_service(
+        form,
+        lambda _data: do_write_off_investment(
+            application=application,
+            reason=form.cleaned_data["reason"],
+            idempotency_key=form.cleaned_data["token"],
+            acting_user=request.user,
+        ),
+        default="reason",
+    ):
+        messages.success(request, _("Det kvarstående beloppet är nedskrivet."))
+        return redirect("ledger:investment", pk=pk)
     context = investment_context(request, application, decision, write_off_form=form)
     return render(request, "ledger/investment.html", context, status=422)

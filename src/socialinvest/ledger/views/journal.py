@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from socialinvest.core.forms import run_service
 from socialinvest.funds.models import Fund
 
 from ..actions import do_add_capital, do_reverse_entry
@@ -19,7 +19,7 @@ from ..permissions import can_manage_ledger, can_reverse_entry, can_view_investm
 from ..selectors import disbursements_awaiting_approval, first_open_year, versions_awaiting_approval
 from ..selectors import journal as journal_of
 from .common import require
-from .forms import CapitalForm, JournalFilterForm, TokenReasonForm, apply_errors
+from .forms import CapitalForm, JournalFilterForm, TokenReasonForm
 
 PAGE_SIZE = 50
 
@@ -68,23 +68,25 @@ def reverse_entry(request: HttpRequest, pk: int) -> HttpResponse:
         require(can_view_ledger(request.user, entry.fund))
     require(can_reverse_entry(request.user, entry))
     form = TokenReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reversal = do_reverse_entry(
+    if request.method == "POST" and (
+        done := run_service(
+            form,
+            lambda _data: do_reverse_entry(
                 entry=entry,
                 reason=form.cleaned_data["reason"],
                 idempotency_key=form.cleaned_data["token"],
                 acting_user=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="reason")
-        else:
-            messages.success(
-                request,
-                _("Verifikation %(id)s är rättad med verifikation %(new)s.")
-                % {"id": entry.pk, "new": reversal.pk},
-            )
-            return redirect(_back(entry))
+            ),
+            default="reason",
+        )
+    ):
+        reversal = done.result
+        messages.success(
+            request,
+            _("Verifikation %(id)s är rättad med verifikation %(new)s.")
+            % {"id": entry.pk, "new": reversal.pk},
+        )
+        return redirect(_back(entry))
     lines = entry.lines.select_related("unit", "party")
     return render(
         request,
@@ -115,10 +117,10 @@ def add_capital(request: HttpRequest, fund_pk: int) -> HttpResponse:
     chosen = request.GET.get("party", "")
     initial = {"party": int(chosen)} if chosen.isdigit() else {}
     form = CapitalForm(request.POST or None, parties=parties, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            entry = do_add_capital(
+    if request.method == "POST" and (
+        done := run_service(
+            form,
+            lambda data: do_add_capital(
                 fund=fund,
                 amount=data["amount"],
                 description=data["description"],
@@ -126,12 +128,13 @@ def add_capital(request: HttpRequest, fund_pk: int) -> HttpResponse:
                 entry_date=data["entry_date"],
                 idempotency_key=data["token"],
                 acting_user=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="amount")
-        else:
-            messages.success(
-                request, _("Kapitaltillskottet är bokfört (verifikation %(id)s).") % {"id": entry.pk}
-            )
-            return redirect("ledger:journal", fund_pk=fund.pk)
+            ),
+            default="amount",
+        )
+    ):
+        entry = done.result
+        messages.success(
+            request, _("Kapitaltillskottet är bokfört (verifikation %(id)s).") % {"id": entry.pk}
+        )
+        return redirect("ledger:journal", fund_pk=fund.pk)
     return render(request, "ledger/capital.html", {"fund": fund, "form": form})

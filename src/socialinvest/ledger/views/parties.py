@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from socialinvest.core import formatting
 from socialinvest.funds.models import Fund
 from socialinvest.organisations.models import Unit
 
@@ -75,16 +76,11 @@ PartyFormSet = forms.formset_factory(PartyForm, extra=2, can_delete=True, max_nu
 
 
 def percent_text(key: Decimal) -> str:
-    """A stored key (a fraction) as the percent the form shows: ``0.250000`` → ``25 %``."""
+    """A stored key (a fraction) as the percent the form field holds: ``0.250000`` → ``25 %``
+    (a form value in the format parse_share reads, not a display figure)."""
     value = (key * 100).normalize()
     text = f"{value:f}".replace(".", ",")
     return f"{text} %"
-
-
-def money_text(amount: Decimal) -> str:
-    """A contribution as the form shows it, with decimal comma and no öre when whole."""
-    whole = amount == amount.to_integral_value()
-    return f"{amount:.0f}" if whole else f"{amount:.2f}".replace(".", ",")
 
 
 def party_units(fund: Fund) -> QuerySet[Unit]:
@@ -169,7 +165,9 @@ def parties(request: HttpRequest, fund_pk: int) -> HttpResponse:
                 {
                     "name": p.name,
                     "unit": p.unit_id,
-                    "capital_contribution": money_text(p.capital_contribution),
+                    "capital_contribution": formatting.input_number(
+                        p.capital_contribution, 0 if p.capital_contribution % 1 == 0 else 2
+                    ),
                     "cost_key": percent_text(p.cost_key),
                     "repayment_key": percent_text(p.repayment_key),
                 }

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from socialinvest.core.forms import apply_errors, run_service
 from socialinvest.funds.models import Fund
 
 from ..actions import do_close_books, do_set_headline_perspective, do_set_overdraft_limit
@@ -15,7 +16,7 @@ from ..actions.common import today
 from ..permissions import can_close_books, can_manage_ledger, can_view_ledger
 from ..selectors import first_open_year
 from .common import require
-from .forms import CloseBooksForm, HeadlinePerspectiveForm, OverdraftForm, apply_errors
+from .forms import CloseBooksForm, HeadlinePerspectiveForm, OverdraftForm
 
 
 def fund_settings(request: HttpRequest, fund_pk: int) -> HttpResponse:
@@ -50,31 +51,31 @@ def fund_settings(request: HttpRequest, fund_pk: int) -> HttpResponse:
         elif request.POST.get("action") == "close":
             require(can_close_books(request.user, fund))
             close = CloseBooksForm(request.POST, auto_id="id_close_%s")
-            if close.is_valid():
-                try:
-                    do_close_books(fund=fund, year=close.cleaned_data["year"], acting_user=request.user)
-                except ValidationError as exc:
-                    apply_errors(close, exc, default="year")
-                else:
-                    messages.success(
-                        request, _("Året %(year)s är bokslutat.") % {"year": close.cleaned_data["year"]}
-                    )
-                    return redirect("ledger:fund_settings", fund_pk=fund.pk)
+            if run_service(
+                close,
+                lambda _data: do_close_books(
+                    fund=fund, year=close.cleaned_data["year"], acting_user=request.user
+                ),
+                default="year",
+            ):
+                messages.success(
+                    request, _("Året %(year)s är bokslutat.") % {"year": close.cleaned_data["year"]}
+                )
+                return redirect("ledger:fund_settings", fund_pk=fund.pk)
         else:
             overdraft = OverdraftForm(request.POST, auto_id="id_overdraft_%s")
-            if overdraft.is_valid():
-                try:
-                    do_set_overdraft_limit(
-                        fund=fund,
-                        limit=overdraft.cleaned_data["limit"],
-                        reason=overdraft.cleaned_data["reason"],
-                        acting_user=request.user,
-                    )
-                except ValidationError as exc:
-                    apply_errors(overdraft, exc, default="limit")
-                else:
-                    messages.success(request, _("Den tillåtna övertrasseringen är sparad."))
-                    return redirect("ledger:fund_settings", fund_pk=fund.pk)
+            if run_service(
+                overdraft,
+                lambda _data: do_set_overdraft_limit(
+                    fund=fund,
+                    limit=overdraft.cleaned_data["limit"],
+                    reason=overdraft.cleaned_data["reason"],
+                    acting_user=request.user,
+                ),
+                default="limit",
+            ):
+                messages.success(request, _("Den tillåtna övertrasseringen är sparad."))
+                return redirect("ledger:fund_settings", fund_pk=fund.pk)
         status = 422
     return render(
         request,
