@@ -1,4 +1,5 @@
-"""Named conditions of the transition table, each returning a Verdict with its reason."""
+"""The conditions of the transition table (:mod:`.states` refers to these functions), each
+returning a Verdict with its reason."""
 
 from __future__ import annotations
 
@@ -128,17 +129,3 @@ def round_open(a: Application) -> Verdict:
     if a.fund_id not in memo:
         memo[a.fund_id] = ideas_verdict(a.fund)
     return memo[a.fund_id]
-
-
-CHECKS: dict[str, Callable[[Application], Verdict]] = {
-    "enough_applicant_units": enough_applicant_units,
-    "has_budget": has_budget,
-    "has_calculation": has_calculation,
-    "has_indicators": has_indicators,
-    "signed_off": signed_off,
-    "has_review": has_review,
-    "council_required": council_required,
-    "council_opinion_if_required": council_opinion_if_required,
-    "fund_has_capital": fund_has_capital,
-    "round_open": round_open,
-}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from socialinvest.core.personnummer import reject_personnummer
 
-from .states import Status, status_label
+from .status import Status, status_label
 
 TEXT = {"blank": True, "validators": [reject_personnummer]}
 

@@ -11,7 +11,6 @@ from socialinvest.core.permissions import Verdict, allow, deny
 from socialinvest.organisations.access import Access, applicant_unit_ids
 from socialinvest.organisations.models import Role
 
-from . import conditions
 from .models import Application
 from .states import BY_NAME, FINAL, Status, Transition
 
@@ -134,8 +133,8 @@ def can_transition(user: Any, application: Application, transition: Transition |
     ]
     if missing:
         return deny(_("Fyll i: %(fields)s.") % {"fields": ", ".join(missing)})
-    for name in t.conditions:
-        verdict = conditions.CHECKS[name](application)
+    for check in t.conditions:
+        verdict = check(application)
         if not verdict:
             return verdict
     return allow()

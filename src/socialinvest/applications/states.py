@@ -1,49 +1,29 @@
 """The application's path, as a declarative transition table.
 
-Each :class:`Transition` names the states it leaves from, the state it leads
-to, the roles allowed to take it, the fields that must be filled, and any extra
-conditions (by name, checked in :mod:`.conditions`).  One service,
-:func:`socialinvest.applications.services.transition.do_transition`, applies
-any of them; the UI shows each user exactly the rows this table allows.
+Each :class:`Transition` names the states it leaves from (:class:`~.status.Status`), the state
+it leads to, the roles allowed to take it, the fields that must be filled, and any extra
+conditions — the check functions of :mod:`.conditions` themselves, so a misspelt condition
+fails when this module is imported, not when someone takes the step.  One service,
+:func:`socialinvest.applications.actions.transition.do_transition`, applies any of them; the UI
+shows each user exactly the rows this table allows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from socialinvest.core.permissions import Verdict
 
-class Status(models.TextChoices):
-    DRAFT_IDEA = "draft_idea", _("Idéutkast")
-    IDEA_SUBMITTED = "idea_submitted", _("Idé inskickad")
-    IDEA_ACCEPTED = "idea_accepted", _("Idé godkänd")
-    IDEA_DECLINED = "idea_declined", _("Idé avböjd")
-    FULL_APPLICATION = "full_application", _("Fullständig ansökan (utkast)")
-    SUBMITTED = "submitted", _("Inskickad")
-    RETURNED = "returned", _("Återremitterad för komplettering")
-    RESUBMITTED = "resubmitted", _("Kompletterad")
-    IN_PREPARATION = "in_preparation", _("Under beredning")
-    COUNCIL_REVIEW = "council_review", _("Hos vetenskapliga rådet")
-    RECOMMENDED = "recommended", _("Tillstyrkt")
-    NOT_RECOMMENDED = "not_recommended", _("Avstyrkt")
-    GRANTED = "granted", _("Beviljad")
-    REJECTED = "rejected", _("Avslagen")
-    WITHDRAWN = "withdrawn", _("Återtagen")
+from . import conditions as c
+from .status import BEFORE_DECISION, FINAL, Status, status_label
 
+Condition = Callable[[Any], Verdict]
 
-def status_label(value: str) -> str:
-    """The status's name, as ``get_status_display()`` gives it (the value itself if not a status)."""
-    try:
-        return str(Status(value).label)
-    except ValueError:
-        return str(value)
-
-
-FINAL = frozenset({Status.IDEA_DECLINED, Status.GRANTED, Status.REJECTED, Status.WITHDRAWN})
-BEFORE_DECISION = frozenset(Status) - FINAL
 
 # Roles, as in socialinvest.organisations.models.Role.
 APPLICANT, PREPARATION, COUNCIL = "applicant", "preparation", "council"
@@ -58,7 +38,7 @@ class Transition:
     target: str
     roles: frozenset[str]
     required_fields: tuple[str, ...] = ()
-    conditions: tuple[str, ...] = ()
+    conditions: tuple[Condition, ...] = ()
     needs_comment: bool = False
     form: str = ""  # a transition that needs more than a comment names its form ("decision")
     style: str = "primary"
@@ -94,11 +74,11 @@ FULL_FIELDS = (
 
 # What a full application must have before it goes to the preparation group.
 COMPLETE_APPLICATION = (
-    "enough_applicant_units",
-    "has_budget",
-    "has_calculation",
-    "has_indicators",
-    "signed_off",
+    c.enough_applicant_units,
+    c.has_budget,
+    c.has_calculation,
+    c.has_indicators,
+    c.signed_off,
 )
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -109,7 +89,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.IDEA_SUBMITTED,
         {APPLICANT},
         required_fields=("title", "summary", "target_group"),
-        conditions=("enough_applicant_units", "round_open"),
+        conditions=(c.enough_applicant_units, c.round_open),
     ),
     _t("accept_idea", _("Godkänn idén"), {S.IDEA_SUBMITTED}, S.IDEA_ACCEPTED, {PREPARATION, FUND_ADMIN}),
     _t(
@@ -168,7 +148,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         {S.IN_PREPARATION},
         S.COUNCIL_REVIEW,
         {PREPARATION, FUND_ADMIN},
-        conditions=("has_review", "council_required"),
+        conditions=(c.has_review, c.council_required),
     ),
     _t(
         "recommend",
@@ -176,7 +156,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         {S.IN_PREPARATION, S.COUNCIL_REVIEW},
         S.RECOMMENDED,
         {PREPARATION, FUND_ADMIN},
-        conditions=("has_review", "council_opinion_if_required"),
+        conditions=(c.has_review, c.council_opinion_if_required),
     ),
     _t(
         "not_recommend",
@@ -184,7 +164,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         {S.IN_PREPARATION, S.COUNCIL_REVIEW},
         S.NOT_RECOMMENDED,
         {PREPARATION, FUND_ADMIN},
-        conditions=("has_review", "council_opinion_if_required"),
+        conditions=(c.has_review, c.council_opinion_if_required),
         needs_comment=True,
         style="secondary",
     ),
@@ -194,7 +174,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         {S.RECOMMENDED, S.NOT_RECOMMENDED},
         S.GRANTED,
         {DECISION_MAKER},
-        conditions=("has_calculation", "fund_has_capital"),
+        conditions=(c.has_calculation, c.fund_has_capital),
         form="decision",
     ),
     _t(
@@ -218,6 +198,18 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 BY_NAME = {t.name: t for t in TRANSITIONS}
+
+__all__ = [
+    "BEFORE_DECISION",
+    "BY_NAME",
+    "FINAL",
+    "TRANSITIONS",
+    "Status",
+    "Transition",
+    "initial_status",
+    "status_label",
+    "transitions_from",
+]
 
 
 def transitions_from(status: str) -> list[Transition]:
