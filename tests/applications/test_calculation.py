@@ -67,18 +67,18 @@ def test_preview_shows_the_engines_numbers_for_the_worked_example(world, app, cl
     response = client.post(url("calculation_preview", app), example_post(), **HTMX)
     assert response.status_code == 200
     html = text(response)
-    assert "2 768 722 kr" in html  # npv
+    assert "2\xa0768\xa0722\xa0kr" in html  # npv
     assert "2,59" in html  # bcr
     assert "år 2 (2027)" in html  # payback year
     assert "4,1" in html  # break-even cases 4.08
     # Who gains, by actor and level.
-    assert re.search(r'Socialnämnden</th>\s*<td class="num">0</td><td class="num">3 712 377</td>', html)
-    assert "−1 737 681" in html and "794 026" in html
+    assert re.search(r'Socialnämnden</th>\s*<td class="num">0</td><td class="num">3\xa0712\xa0377</td>', html)
+    assert "−1\xa0737\xa0681" in html and "794\xa0026" in html
     assert "Kommunen" in html and "Staten" in html
     # The chart's data and its table alternative, the live status out of band.
     assert 'id="chart-spec-flows"' in html and 'aria-describedby="flows-table-caption"' in html
     assert 'id="calc-status" hx-swap-oob="innerHTML"' in html
-    assert "nettonuvärde 2 768 722 kr" in html
+    assert "nettonuvärde 2\xa0768\xa0722\xa0kr" in html
     assert 'class="field-error"' not in html  # no problems to show
 
 
@@ -144,10 +144,10 @@ def test_form_keeps_transfers_and_the_public_funds_factor() -> None:
 def test_preview_with_monte_carlo_shows_probability_and_interval(world, app, client):
     client.force_login(world.applicant)
     html = text(client.post(url("calculation_preview", app), example_post(draws="2000"), **HTMX))
-    assert "Monte Carlo med 2 000 dragningar" in html
+    assert "Monte Carlo med 2\xa0000 dragningar" in html
     assert re.search(r'id="kpi-probability">\d+,\d %<', html)
     assert re.search(r'id="kpi-interval">−?[\d ]+ kr till −?[\d ]+ kr<', html)
-    assert "NPV vid olika kalkylräntor" in html and "3,5 %" in html
+    assert "NPV vid olika kalkylräntor" in html and "3,5\xa0%" in html
 
 
 @pytest.mark.django_db
@@ -157,7 +157,7 @@ def test_bad_field_gets_the_swedish_message_next_to_it(world, app, client):
     html = text(client.post(url("calculation_preview", app), post, **HTMX))
     assert slot(html, "outcomes-0-baseline_risk") == "måste vara mellan 0 och 1, men är 1,4"
     assert 'id="err-outcomes-0-baseline_risk" hx-swap-oob="true"' in html
-    assert "2 768 722 kr" not in html and "Kalkylen har 1 fel" in html
+    assert "2\xa0768\xa0722\xa0kr" not in html and "Kalkylen har 1 fel" in html
     # Without JavaScript ("Räkna om"): the whole page, the field marked invalid and described by its error.
     html = text(client.post(url("calculation", app), {**post, "recalculate": "1"}))
     assert slot(html, "outcomes-0-baseline_risk") == "måste vara mellan 0 och 1, men är 1,4"
@@ -284,7 +284,7 @@ def test_save_creates_numbered_versions_with_the_input_hash(world, app, client):
     assert v1.created_by == world.applicant
     html = text(client.get(url("calculation_versions", app)))
     assert v1.input_sha256[:12] in html and v2.input_sha256[:12] in html
-    assert "2 768 722 kr" in html and "Högre risk" in html and v1.engine_version in html
+    assert "2\xa0768\xa0722\xa0kr" in html and "Högre risk" in html and v1.engine_version in html
     # Reopening a version fills the editor with its inputs and shows its stored result.
     html = text(client.get(url("calculation", app) + "?version=1"))
     assert 'name="outcomes-0-baseline_risk" value="0,3"' in html and "Resultat för sparad version 1" in html
@@ -317,7 +317,7 @@ def test_compare_lists_key_results_and_the_changed_inputs(world, app, client):
     assert "outcomes[0].baseline_risk" not in html  # same in 1 and 3
     html = text(client.get(url("calculation_compare", app) + "?a=1&b=2"))
     assert "<code>outcomes[0].baseline_risk</code></th><td>0,3</td><td>0,35</td>" in html
-    assert "2 768 722 kr" in html and "Försäkringskassan" in html
+    assert "2\xa0768\xa0722\xa0kr" in html and "Försäkringskassan" in html
     assert client.get(url("calculation_compare", app)).status_code == 302  # the latest two
 
 
@@ -348,7 +348,7 @@ def test_upload_fills_the_editor_and_saves_nothing(world, app, client):
     html = text(response)
     assert response.status_code == 200
     assert 'name="name" value="Worked example"' in html and 'name="cost_items-1-id" value="placement"' in html
-    assert "Inget är sparat" in html and "2 768 722 kr" in html
+    assert "Inget är sparat" in html and "2\xa0768\xa0722\xa0kr" in html
     assert not CalculationVersion.objects.exists()
 
 
@@ -437,7 +437,7 @@ def test_summary_uses_the_stored_result_without_running_the_engine(world, app, r
     monkeypatch.setattr(sys.modules["socialinvest.engine.calculate"], "base_case", no_engine)
     monkeypatch.setattr("socialinvest.engine.run", no_engine)
     html = render_to_string("applications/calculation/_summary.html", {"application": app})
-    assert "2 768 722 kr" in html and "2,59" in html and "Socialnämnden" in html
+    assert "2\xa0768\xa0722\xa0kr" in html and "2,59" in html and "Socialnämnden" in html
     assert url("calculation_workbook", app, 1) in html and url("calculation_versions", app) in html
     empty = actions.do_create_application(
         fund=world.fund, title="Tom", lead_unit=world.school, acting_user=world.applicant

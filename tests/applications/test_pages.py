@@ -80,7 +80,7 @@ def test_list_shows_visible_applications_with_filters_and_search(world, client, 
     assert idea_app.reference in page and full_app.reference in page
     assert other.reference not in page  # not the applicant's unit
     assert "Utbildningsnämnden" in page  # the lead unit column
-    assert "11 600 000 kr" in page
+    assert "11\xa0600\xa0000\xa0kr" in page
     assert 'class="status status-full_application"' in page
 
     client.force_login(world.fund_admin)
@@ -222,7 +222,7 @@ def test_application_page_renders_for_every_role_and_403_for_outsiders(world, cl
         page = text(response)
         assert full_app.reference in page and "Alla barn i skolan" in page
         assert "Utbildningsnämnden (huvudsökande)" in page and "Socialnämnden" in page
-        assert "11 600 000 kr" in page and "Sociala investeringsfonden" in page
+        assert "11\xa0600\xa0000\xa0kr" in page and "Sociala investeringsfonden" in page
     response = as_user(client, world.outsider).get(reverse("applications:detail", args=[full_app.pk]))
     assert response.status_code == 403
     assert "Du har ingen roll i den här fonden" in text(response)
@@ -382,7 +382,7 @@ def test_budget_rows_replace_the_budget(world, client, idea_app):
         (2027, world.social.pk, Decimal("300000.50"), False),
     ]
     page = text(client.get(url))
-    assert "1 200 000 kr" in page and "Egen finansiering" in page
+    assert "1\xa0200\xa0000\xa0kr" in page and "Egen finansiering" in page
     # Delete the first row, keep the second.
     response = client.post(
         url,
@@ -518,7 +518,7 @@ def test_fund_page_for_the_fund_roles_only(world, client, full_app):
         response = as_user(client, getattr(world, who)).get(url)
         assert response.status_code == 200, who
         page = text(response)
-        assert "40 000 000 kr" in page and "Förebygger utanförskap" in page
+        assert "40\xa0000\xa0000\xa0kr" in page and "Förebygger utanförskap" in page
         assert "Fullständig ansökan (utkast)" in page  # applications by status
     for who in ("applicant", "outsider"):
         response = as_user(client, getattr(world, who)).get(url)

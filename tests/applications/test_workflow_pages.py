@@ -244,7 +244,7 @@ def test_decision_page_for_decision_makers_only(world, client, recommended_app):
     response = as_user(client, world.decision_maker).get(url + "?outcome=granted")
     assert response.status_code == 200
     page = text(response)
-    assert "Fondens ointecknade kapital: 40 000 000 kr." in page  # next to the amount field
+    assert "Fondens ointecknade kapital: 40\xa0000\xa0000\xa0kr." in page  # next to the amount field
     assert 'value="granted" id="id_outcome_0" checked' in page or "checked" in page
     for who in ("preparer", "applicant", "fund_admin"):
         response = as_user(client, getattr(world, who)).get(url)
@@ -279,7 +279,8 @@ def test_decision_above_uncommitted_capital_is_refused_next_to_the_amount(world,
     url = reverse("applications:decide", args=[recommended_app.pk])
     response = as_user(client, world.decision_maker).post(url, DECISION)
     assert response.status_code == 200
-    assert "överstiger fondens ointecknade kapital (10 000 000 kr)" in field_error(response, "id_amount")
+    error = field_error(response, "id_amount")
+    assert "överstiger fondens ointecknade kapital (10\xa0000\xa0000\xa0kr)" in error
     assert not Decision.objects.exists()
     recommended_app.refresh_from_db()
     assert recommended_app.status == Status.RECOMMENDED
@@ -295,7 +296,7 @@ def test_grant_through_the_page_and_the_decision_is_shown(world, client, recomme
     decision = Decision.objects.get(application=recommended_app)
     assert decision.amount == Decimal("11600000") and decision.reference_number == "KS 2025/0042"
     page = text(as_user(client, world.applicant).get(detail(recommended_app)))
-    assert "Beviljad" in page and "KS 2025/0042" in page and "11 600 000 kr" in page
+    assert "Beviljad" in page and "KS 2025/0042" in page and "11\xa0600\xa0000\xa0kr" in page
     assert "Viktat medelvärde" in page  # applicants see the scores after the decision
     # Decided: the decision page now refuses, with the reason.
     response = as_user(client, world.decision_maker).get(url)

@@ -109,7 +109,7 @@ def test_report_approve_evaluate_and_forecast_against_outcome(world, page_as):
     expect(table).to_contain_text(f"{OUTCOME}: effekt")
     expect(table).to_contain_text("Samverkan/rest")
     # The measured effect replaced the forecast's 20 % reduction: −R = 28.6 %.
-    expect(table.locator("tbody tr").first).to_contain_text("20,0 %")
+    expect(table.locator("tbody tr").first).to_contain_text("20,0\xa0%")
     expect(table.locator("tbody tr").first).to_contain_text(formatting.percent(-relative))
     expect(admin.locator("#chart-forecast svg")).to_be_attached()
     assert_accessible(admin, "forecast against outcome")

@@ -32,7 +32,7 @@ def test_parties_page_is_accessible_and_saves(world: Any, page_as: Any) -> None:
     page.get_by_label("Kostnadsnyckel, rad 2").fill("40 %")
     page.get_by_label("Återföringsnyckel, rad 2").fill("0,5")
     page.get_by_role("button", name="Spara parterna").click()
-    expect(page.get_by_role("alert")).to_contain_text("Kostnadsnycklarna summerar till 90 %, inte 100 %")
+    expect(page.get_by_role("alert")).to_contain_text("Kostnadsnycklarna summerar till 90\xa0%, inte 100 %")
     expect(page.get_by_label("Kostnadsnyckel, rad 2")).to_have_attribute("aria-invalid", "true")
     assert_accessible(page, "parties with an error")
     assert not FundParty.objects.exists()
@@ -46,6 +46,6 @@ def test_parties_page_is_accessible_and_saves(world: Any, page_as: Any) -> None:
 
     reader = page_as(world.auditor)
     reader.goto(url)
-    expect(reader.get_by_role("table")).to_contain_text("50 %")
+    expect(reader.get_by_role("table")).to_contain_text("50\xa0%")
     expect(reader.get_by_role("button", name="Spara parterna")).to_have_count(0)
     assert_accessible(reader, "parties for a reader")

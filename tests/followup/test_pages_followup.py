@@ -278,7 +278,7 @@ def test_evaluation_shows_did_and_the_cells(world: Any, client: Any, planned: An
     # DiD = (0.20 − 0.30) − (0.28 − 0.30) = −0.08; se = √(.0021 + .0021 + .0016 + .002016) = 0.0884
     assert "−8,0 procentenheter" in page and "8,8 procentenheter" in page
     # Relative change: 0.20 / (0.30 + (0.28 − 0.30)) − 1 = −28.6 %
-    assert "−28,6 %" in page
+    assert "−28,6\xa0%" in page
     assert "Skillnad i skillnader (DiD)" in page
     assert "Ingen godkänd utgångsmätning än." in page  # the mean indicator
     assert "Ej tillgängligt – Endast fondförvaltaren gör efterkalkyler." in page

@@ -102,7 +102,7 @@ def test_never_more_than_available_unless_the_overdraft_allows_it(world, granted
     before = written()
     with pytest.raises(ValidationError) as exc:
         actions.do_approve_disbursement(disbursement=b, acting_user=world.fund_admin)
-    assert "0 kr tillgängligt" in exc.value.message_dict["amount"][0]
+    assert "0\xa0kr tillgängligt" in exc.value.message_dict["amount"][0]
     assert written() == before
     world.fund.overdraft_limit = D("6600000")
     world.fund.save()

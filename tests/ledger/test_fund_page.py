@@ -19,6 +19,6 @@ def test_fund_page_counts_repayments_as_capital_to_grant_again(client: Any, worl
     client.force_login(world.fund_admin)
     for url in (reverse("funds:detail", args=[world.fund.pk]), reverse("funds:list")):
         html = client.get(url).content.decode()
-        assert "2 000 000" in html  # repaid
-        assert "30 400 000" in html  # 40 + 2 − 11.6 Mkr uncommitted
-        assert "28 400 000" not in html  # the figure without the repayment
+        assert "2\xa0000\xa0000" in html  # repaid
+        assert "30\xa0400\xa0000" in html  # 40 + 2 − 11.6 Mkr uncommitted
+        assert "28\xa0400\xa0000" not in html  # the figure without the repayment

@@ -49,7 +49,7 @@ def test_fixed_schedule_repays_two_million_a_year_for_five_years(world, paid):
     assert "Inget återstår" in exc.value.message_dict["amount"][0]
     with pytest.raises(ValidationError) as exc:
         repay(world, a, 2027, "2000000.01")
-    assert "Högst 2 000 000 kr" in exc.value.message_dict["amount"][0]
+    assert "Högst 2\xa0000\xa0000\xa0kr" in exc.value.message_dict["amount"][0]
     repay(world, a, 2027, "1500000")
     repay(world, a, 2027)  # the rest of 2027: 500 000
     for year in (2028, 2029, 2030):

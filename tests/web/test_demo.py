@@ -277,7 +277,7 @@ def test_the_multi_party_fund_has_four_parties_and_their_capital(client):
     for username in ("ekonom", "beredare", "radet", "beslut", "revisor"):
         client.force_login(get_user_model().objects.get(username=username))
         html = client.get(reverse("ledger:parties", args=[fund.pk])).content.decode()
-        assert "Försäkringskassan" in html and "25 %" in html, username
+        assert "Försäkringskassan" in html and "25\xa0%" in html, username
     # A second load changes nothing in the second fund either.
     before = counts()
     load_demo()

@@ -128,8 +128,8 @@ def parties(request: HttpRequest, fund_pk: int) -> HttpResponse:
         require(manage)
     current = list(FundParty.objects.filter(fund=fund).select_related("unit").order_by("id"))
     for p in current:
-        p.cost_percent = percent_text(p.cost_key)
-        p.repayment_percent = percent_text(p.repayment_key)
+        p.cost_percent = formatting.percent_exact(p.cost_key)
+        p.repayment_percent = formatting.percent_exact(p.repayment_key)
     formset = None
     general: list[str] = []
     year_form = FromYearForm(request.POST or None, initial={"from_year": first_open_year(fund)})
