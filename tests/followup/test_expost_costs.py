@@ -193,7 +193,8 @@ def test_summaries_are_written_for_people(world: Any, measured_expost: Any) -> N
 
     run = AuditEvent.objects.get(verb="followup.expost_run")
     assert re.fullmatch(
-        r"Efterkalkyl 1: nettonuvärde −?\d{1,3}( \d{3})+ kr \(förkalkyl −?\d{1,3}( \d{3})+ kr\)", run.summary
+        r"Efterkalkyl 1: nettonuvärde −?\d{1,3}(\xa0\d{3})+\xa0kr \(förkalkyl −?\d{1,3}(\xa0\d{3})+\xa0kr\)",
+        run.summary,
     )
     assert (year_span([2025]), year_span([2025, 2026])) == ("2025", "2025–2026")
     actions.do_adopt_expost_calculation(expost=measured_expost, acting_user=world.fund_admin)

@@ -75,7 +75,7 @@ def test_fund_admin_saves_the_parties_and_gets_their_links(world, client):
 @pytest.mark.parametrize(
     ("region_key", "message"),
     [
-        ("35 %", "Kostnadsnycklarna summerar till 110 %, inte 100 %"),
+        ("35 %", "Kostnadsnycklarna summerar till 110\xa0%, inte 100 %"),
         ("-25 %", "Ange en andel mellan 0 och 100 %"),
         ("en fjärdedel", "Ange en andel mellan 0 och 100 %"),
     ],

@@ -271,10 +271,10 @@ def test_versions_show_the_terms_in_swedish(world, client, granted):
     )
     html = page(client, world.auditor, "agreement", a.pk)
     for text in (
-        "Belopp: 10 000 000 kr",
-        "Garanterad andel: 40 %",
-        "villkorad del): 100 %",
-        "avkastning: 12,5 %",
+        "Belopp: 10\xa0000\xa0000\xa0kr",
+        "Garanterad andel: 40\xa0%",
+        "villkorad del): 100\xa0%",
+        "avkastning: 12,5\xa0%",
     ):
         assert text in html
 
