@@ -466,7 +466,7 @@ def test_vega_bundle_is_served_with_long_cache_headers(world, client, monkeypatc
 
 @pytest.mark.slow
 def test_vega_bundle_defines_vega_embed_and_is_kept_on_disk(settings, tmp_path):
-    from socialinvest.applications.calculation_charts import bundle_version, vega_bundle
+    from socialinvest.core.charts import bundle_version, vega_bundle
 
     settings.VAR_DIR = tmp_path
     raw, compressed = vega_bundle.__wrapped__()  # not the process's cached copy

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from socialinvest.applications.models import Application
-from socialinvest.applications.templatetags.app_pages import fast_widget
 from socialinvest.applications.views.common import TABS
 from socialinvest.applications.views.forms import (
     AttachmentForm,
@@ -22,6 +21,7 @@ from socialinvest.applications.views.forms import (
     TransitionForm,
     section_form,
 )
+from socialinvest.core.templatetags.form_fields import fast_widget
 from socialinvest.funds.models import Fund
 from socialinvest.organisations.models import Unit
 

@@ -1,7 +1,7 @@
 """Charts of a calculation as Vega-Lite specs, built with altair.
 
 One spec builder for every medium: the browser renders it with vega-embed
-(served from :func:`vega_bundle`, never a CDN) and a PDF can turn the same
+(served from :func:`socialinvest.core.charts.vega_bundle`, never a CDN) and a PDF can turn the same
 spec into SVG with ``vl_convert.vegalite_to_svg(spec)``.
 
 Building an altair chart takes tens of milliseconds, too slow for the live
@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import copy
 import functools
-import gzip
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from django.utils.translation import get_language
@@ -69,62 +67,3 @@ def flows_chart_spec(result: Mapping[str, Any]) -> dict[str, Any]:
     spec["datasets"] = {DATA_NAME: flows_rows(result)}
     spec["data"] = {"name": DATA_NAME}
     return spec
-
-
-# ---------------------------------------------------------------- the vega-embed bundle
-
-
-def vega_lite_version() -> str:
-    """The Vega-Lite version altair writes specs for, as vl-convert names it (``6.4``)."""
-    import altair as alt
-
-    major, minor = alt.SCHEMA_VERSION.lstrip("v").split(".")[:2]
-    return f"{major}.{minor}"
-
-
-@functools.cache
-def bundle_version() -> str:
-    import vl_convert
-
-    return f"{vl_convert.__version__}-vl{vega_lite_version()}"
-
-
-@functools.cache
-def swedish_format_locale() -> dict[str, Any]:
-    import vl_convert
-
-    return dict(vl_convert.get_format_locale("sv-SE"))
-
-
-def _cache_dir() -> Path:
-    from django.conf import settings
-
-    return Path(settings.VAR_DIR) / "cache"
-
-
-@functools.cache
-def vega_bundle() -> tuple[bytes, bytes]:
-    """Vega, Vega-Lite and vega-embed as one script (and gzipped), built by vl-convert.
-
-    Building takes seconds, so both are kept on disk under ``VAR_DIR/cache``
-    (keyed by version) and in memory.  The script sets ``window.vegaEmbed``.
-    """
-    import vl_convert
-
-    path = _cache_dir() / f"vega-bundle-{bundle_version()}.js"
-    gz_path = path.with_name(path.name + ".gz")
-    try:
-        return path.read_bytes(), gz_path.read_bytes()
-    except OSError:
-        pass
-    raw = vl_convert.javascript_bundle(vl_version=vega_lite_version()).encode("utf-8")
-    compressed = gzip.compress(raw, compresslevel=9, mtime=0)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for target, content in ((gz_path, compressed), (path, raw)):
-            tmp = target.with_name(target.name + ".tmp")
-            tmp.write_bytes(content)
-            tmp.replace(target)
-    except OSError:
-        pass  # a read-only disk: keep them in memory only
-    return raw, compressed

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from socialinvest.applications.calculation_charts import bundle_version, swedish_format_locale
+from socialinvest.core.charts import bundle_version, format_locale
 from socialinvest.finance.accounting import property_versus_social_investment
 from socialinvest.finance.projection import Projection
 from socialinvest.finance.statement import UNALLOCATED, YearEndStatement
@@ -109,7 +109,7 @@ def economy(request: HttpRequest, fund_pk: int) -> HttpResponse:
             "economy": reporting.fund_economy(fund),
             "projection": projection,
             "chart_spec": projection_chart_spec(projection),
-            "chart_locale": swedish_format_locale(),
+            "chart_locale": format_locale(),
             "bundle_url": reverse("applications:vega_bundle", args=[bundle_version()]),
             "current": "economy",
         },

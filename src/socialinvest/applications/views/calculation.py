@@ -19,13 +19,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from socialinvest.core.charts import bundle_version, format_locale
 from socialinvest.engine import Scenario, default_catalogue
 from socialinvest.organisations.models import Unit
 
 from .. import actions
 from .. import scenario_form as sf
 from ..calculation_cache import cached_result
-from ..calculation_charts import bundle_version, flows_chart_spec, swedish_format_locale
+from ..calculation_charts import flows_chart_spec
 from ..calculation_input import Checked, check, read_upload, starter_fields
 from ..calculation_results import view
 from ..calculation_sections import editor, info_panels
@@ -72,7 +73,7 @@ def _results_context(
         "draws_used": draws,
         "saved_version": saved,
         "chart_spec": spec,
-        "chart_locale": swedish_format_locale(),
+        "chart_locale": format_locale(),
     }
 
 

@@ -14,10 +14,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from socialinvest.core.charts import bundle_version, vega_bundle
 from socialinvest.engine import ScenarioError, dump_scenario, parse_scenario, run
 from socialinvest.reports.xlsx import write_audit_workbook
 
-from ..calculation_charts import bundle_version, vega_bundle
 from ..calculation_results import by_actor_npv, view
 from ..models import Application, CalculationVersion
 from ..permissions import can_save_calculation

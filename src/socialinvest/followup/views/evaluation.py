@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from socialinvest.applications.calculation_charts import bundle_version, swedish_format_locale
+from socialinvest.core.charts import bundle_version, format_locale
 
 from .. import actions
 from ..permissions import can_adopt_expost, can_run_expost
@@ -89,7 +89,7 @@ def forecast(request: HttpRequest, pk: int) -> HttpResponse:
             "attribution": presentation.attribution_rows(comparison.attribution or {}),
             "bcr": presentation.bcr_pair(comparison),
             "chart_spec": presentation.flows_chart_spec(comparison),
-            "chart_locale": swedish_format_locale(),
+            "chart_locale": format_locale(),
             "bundle_url": reverse("applications:vega_bundle", args=[bundle_version()]),
         }
     context = followup_context(

@@ -1,4 +1,6 @@
-"""Template helpers for the application pages: accessible widgets.
+"""Form fields in templates, for every app: ``{% load form_fields %}``, then ``{% widget field %}``
+(the widget tied to its help text and error for screen readers).  The field partial that uses it
+is ``core/_field.html``; the error summary ``core/_errors.html``.
 
 Numbers: ``{% load money %}`` (:mod:`socialinvest.core.templatetags.money`)."""
 
