@@ -146,7 +146,7 @@ def test_preview_with_monte_carlo_shows_probability_and_interval(world, app, cli
     html = text(client.post(url("calculation_preview", app), example_post(draws="2000"), **HTMX))
     assert "Monte Carlo med 2\xa0000 dragningar" in html
     assert re.search(r'id="kpi-probability">\d+,\d\xa0%<', html)
-    assert re.search(r'id="kpi-interval">−?[\d ]+ kr till −?[\d ]+ kr<', html)
+    assert re.search(r'id="kpi-interval">−?[\d\xa0]+\xa0kr till −?[\d\xa0]+\xa0kr<', html)
     assert "NPV vid olika kalkylräntor" in html and "3,5\xa0%" in html
 
 

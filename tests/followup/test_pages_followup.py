@@ -447,7 +447,7 @@ def test_pages_in_english(world: Any, client: Any, planned: Any, settings: Any) 
     with translation.override("sv"):  # the middleware activates English in this thread: not beyond the test
         page = text(client.get(reverse("followup:evaluation", args=[planned.pk])))
     assert "Difference in differences (DiD) against the comparison group" in page
-    assert "−8,0 percentage points" in page  # numbers stay in Swedish format
+    assert "−8.0 percentage points" in page  # numbers in the page's language
     assert "Run ex-post calculation" in page
 
 
