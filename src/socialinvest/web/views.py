@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy
 
-from socialinvest.applications.permissions import Access
 from socialinvest.applications.selectors import PendingAction, pending_actions
 from socialinvest.applications.views.common import DECISION_OUTCOMES, pk_url
 from socialinvest.followup.selectors import FollowupPending, followup_pending
@@ -17,6 +16,7 @@ from socialinvest.funds.selectors import funds_visible_to
 from socialinvest.ledger.permissions import may_approve_agreements
 from socialinvest.ledger.selectors import administers_a_fund
 from socialinvest.notifications.permissions import administered_fund_ids
+from socialinvest.organisations.access import Access
 
 LOCKED_OUT = gettext_lazy("För många misslyckade inloggningar. Vänta en stund och försök igen.")
 

@@ -16,6 +16,7 @@ from socialinvest.core.audit import record_event
 from socialinvest.core.personnummer import reject_personnummer
 from socialinvest.organisations.models import Membership, Role
 
+from ..locking import lock_application
 from ..models import Application, ReviewAssignment
 from ..notify import notify_assigned
 from ..permissions import can_assign_reviewers, can_declare_conflict, conflict_of_interest
@@ -67,7 +68,7 @@ def do_assign_reviewers(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("fund").get(pk=application.pk)
+        locked = lock_application(application)
         can_assign_reviewers(acting_user, locked).require()
         existing = {a.reviewer_id: a for a in ReviewAssignment.objects.filter(application=locked)}
         keep_ids = {u.pk for u in chosen}
@@ -122,7 +123,7 @@ def do_declare_conflict(
     except ValidationError as exc:
         raise ValidationError({"conflict_note": exc.messages[0]}) from exc
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("fund").get(pk=application.pk)
+        locked = lock_application(application)
         can_declare_conflict(acting_user, locked).require()
         assignment = ReviewAssignment.objects.select_for_update().get(
             application=locked, reviewer=acting_user

@@ -18,6 +18,7 @@ from socialinvest.core.audit import record_event
 from socialinvest.core.personnummer import reject_personnummer
 
 from ..actions.attachments import check_upload, file_sha256
+from ..locking import lock_application
 from ..models import Application
 from ..notify import notify_mentioned
 from .models import Comment, CommentAttachment, CommentRevision, Visibility
@@ -79,7 +80,7 @@ def do_post_comment(
     names = [check_upload(u) for u in uploads]
     digests = [file_sha256(u) for u in uploads]
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("fund").get(pk=application.pk)
+        locked = lock_application(application)
         verdict = can_comment(acting_user, locked, visibility)
         if not verdict:
             raise PermissionDenied(verdict.reason)

@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -16,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from socialinvest.core.forms import run_service
+
 from ..models import Application
 from ..views.common import TAB_BY_SLUG, Tab, page_context, require, viewable_application
-from ..views.forms import apply_errors
 from .actions import do_edit_comment, do_post_comment
 from .models import Comment, CommentAttachment, Visibility
 from .permissions import readable_levels, writable_levels
@@ -120,21 +120,21 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     levels = writable_levels(request.user, application)
     require_levels(levels)
     form = CommentForm(request.POST, request.FILES, levels=levels)
-    if form.is_valid():
-        try:
-            comment = do_post_comment(
-                application=application,
-                body=form.cleaned_data["body"],
-                visibility=form.cleaned_data["visibility"],
-                uploads=form.cleaned_data["files"],
-                acting_user=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="body")
-        else:
-            messages.success(request, _("Kommentaren är publicerad."))
-            url = reverse("applications:section", args=[pk, "conversation"])
-            return redirect(f"{url}#comment-{comment.pk}")
+    if done := run_service(
+        form,
+        lambda _data: do_post_comment(
+            application=application,
+            body=form.cleaned_data["body"],
+            visibility=form.cleaned_data["visibility"],
+            uploads=form.cleaned_data["files"],
+            acting_user=request.user,
+        ),
+        default="body",
+    ):
+        comment = done.result
+        messages.success(request, _("Kommentaren är publicerad."))
+        url = reverse("applications:section", args=[pk, "conversation"])
+        return redirect(f"{url}#comment-{comment.pk}")
     return conversation_tab(request, application, TAB_BY_SLUG["conversation"], form=form)
 
 
@@ -156,17 +156,18 @@ def _readable_comment(request: HttpRequest, pk: int, comment_pk: int) -> tuple[A
 def comment_edit(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
     application, comment = _readable_comment(request, pk, comment_pk)
     form = EditForm(request.POST or None, initial={"body": comment.body})
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_edit_comment(comment=comment, body=form.cleaned_data["body"], acting_user=request.user)
-        except ValidationError as exc:
-            apply_errors(form, exc, default="body")
-        else:
-            messages.success(
-                request, _("Kommentaren är ändrad; den tidigare texten finns kvar i historiken.")
-            )
-            url = reverse("applications:section", args=[pk, "conversation"])
-            return redirect(f"{url}#comment-{comment.pk}")
+    if request.method == "POST" and (
+        run_service(
+            form,
+            lambda _data: do_edit_comment(
+                comment=comment, body=form.cleaned_data["body"], acting_user=request.user
+            ),
+            default="body",
+        )
+    ):
+        messages.success(request, _("Kommentaren är ändrad; den tidigare texten finns kvar i historiken."))
+        url = reverse("applications:section", args=[pk, "conversation"])
+        return redirect(f"{url}#comment-{comment.pk}")
     revisions = list(comment.revisions.all())
     context = page_context(
         request, application, "conversation", panel=False, form=form, comment=comment, revisions=revisions

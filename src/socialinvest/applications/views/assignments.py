@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from socialinvest.core.forms import run_service
 
 from .. import actions
 from ..actions.assign import preparation_members
@@ -19,7 +20,6 @@ from ..models import Application, ReviewAssignment
 from ..permissions import can_assign_reviewers, can_declare_conflict
 from ..selectors import reviewer_statuses
 from .common import page_context, require, viewable_application
-from .forms import apply_errors
 
 
 class MemberChoice(forms.ModelMultipleChoiceField):
@@ -72,21 +72,21 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             "due_on": current[0].due_on,
         }
     form = AssignForm(request.POST or None, application=application, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.do_assign_reviewers(
+    if request.method == "POST" and (
+        run_service(
+            form,
+            lambda d: actions.do_assign_reviewers(
                 application=application,
                 reviewers=list(d["reviewers"]),
                 lead=d["lead"],
                 due_on=d["due_on"],
                 acting_user=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="reviewers")
-        else:
-            messages.success(request, _("Bedömarna är tilldelade och har fått besked."))
-            return redirect("applications:detail", pk=pk)
+            ),
+            default="reviewers",
+        )
+    ):
+        messages.success(request, _("Bedömarna är tilldelade och har fått besked."))
+        return redirect("applications:detail", pk=pk)
     context = page_context(
         request, application, panel=False, form=form, reviewers=reviewer_statuses(application)
     )
@@ -97,21 +97,23 @@ def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
     application = viewable_application(request, pk)
     require(can_declare_conflict(request.user, application))
     form = ConflictForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assignment = actions.do_declare_conflict(
+    if request.method == "POST" and (
+        done := run_service(
+            form,
+            lambda _data: actions.do_declare_conflict(
                 application=application,
                 has_conflict=form.cleaned_data["has_conflict"],
                 note=form.cleaned_data["conflict_note"],
                 acting_user=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="conflict_note")
-        else:
-            if assignment.conflict:
-                messages.success(request, _("Jävet är anmält. Fondförvaltaren ser det."))
-                return redirect("applications:detail", pk=pk)
-            return redirect("applications:review", pk=pk)
+            ),
+            default="conflict_note",
+        )
+    ):
+        assignment = done.result
+        if assignment.conflict:
+            messages.success(request, _("Jävet är anmält. Fondförvaltaren ser det."))
+            return redirect("applications:detail", pk=pk)
+        return redirect("applications:review", pk=pk)
     context = page_context(request, application, panel=False, form=form)
     return render(request, "applications/conflict.html", context)
 
