@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from socialinvest.applications.models import Application
-from socialinvest.applications.views.forms import apply_errors
+from socialinvest.core.forms import run_service
 from socialinvest.funds.models import Fund
 
 from . import actions
@@ -72,10 +71,10 @@ def aim_form(request: HttpRequest, fund_pk: int, aim_pk: int | None = None) -> H
     if aim:
         initial = {f: getattr(aim, f) for f in AimForm.base_fields}
     form = AimForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            saved = actions.do_save_aim(
+    if request.method == "POST" and (
+        done := run_service(
+            form,
+            lambda d: actions.do_save_aim(
                 fund=fund,
                 aim=aim,
                 title=d["title"],
@@ -89,12 +88,13 @@ def aim_form(request: HttpRequest, fund_pk: int, aim_pk: int | None = None) -> H
                 population=d["population"],
                 cost_item=d["cost_item"],
                 acting_user=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="title")
-        else:
-            messages.success(request, _("Målet ”%(title)s” är sparat.") % {"title": saved.title})
-            return redirect("needs:aims", fund_pk=fund.pk)
+            ),
+            default="title",
+        )
+    ):
+        saved = done.result
+        messages.success(request, _("Målet ”%(title)s” är sparat.") % {"title": saved.title})
+        return redirect("needs:aims", fund_pk=fund.pk)
     status = 400 if form.errors else 200
     return render(request, "needs/aim_form.html", {"fund": fund, "aim": aim, "form": form}, status=status)
 
@@ -105,14 +105,17 @@ def aim_delete(request: HttpRequest, fund_pk: int, aim_pk: int) -> HttpResponse:
     can_manage_aims(request.user, fund).require()
     aim = get_object_or_404(Aim, pk=aim_pk, fund=fund)
     form = DeleteAimForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_delete_aim(aim=aim, reason=form.cleaned_data["reason"], acting_user=request.user)
-        except ValidationError as exc:
-            apply_errors(form, exc, default="reason")
-        else:
-            messages.success(request, _("Målet är borttaget."))
-            return redirect("needs:aims", fund_pk=fund.pk)
+    if request.method == "POST" and (
+        run_service(
+            form,
+            lambda _data: actions.do_delete_aim(
+                aim=aim, reason=form.cleaned_data["reason"], acting_user=request.user
+            ),
+            default="reason",
+        )
+    ):
+        messages.success(request, _("Målet är borttaget."))
+        return redirect("needs:aims", fund_pk=fund.pk)
     return render(request, "needs/aim_delete.html", {"fund": fund, "aim": aim, "form": form})
 
 
@@ -125,14 +128,15 @@ def aim_investments(request: HttpRequest, fund_pk: int, aim_pk: int) -> HttpResp
     form = AimInvestmentsForm(
         request.POST or None, applications=choices, initial={"investments": list(aim.investments.all())}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_set_aim_investments(
+    if request.method == "POST" and (
+        run_service(
+            form,
+            lambda _data: actions.do_set_aim_investments(
                 aim=aim, applications=list(form.cleaned_data["investments"]), acting_user=request.user
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="investments")
-        else:
-            messages.success(request, _("Investeringarna mot målet är sparade."))
-            return redirect("needs:aims", fund_pk=fund.pk)
+            ),
+            default="investments",
+        )
+    ):
+        messages.success(request, _("Investeringarna mot målet är sparade."))
+        return redirect("needs:aims", fund_pk=fund.pk)
     return render(request, "needs/aim_investments.html", {"fund": fund, "aim": aim, "form": form})

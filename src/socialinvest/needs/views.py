@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from socialinvest.applications.calculation_charts import bundle_version, swedish_format_locale
-from socialinvest.applications.views.forms import apply_errors
+from socialinvest.core.charts import bundle_version, format_locale
+from socialinvest.core.forms import apply_errors, run_service
 from socialinvest.funds.models import Fund
 from socialinvest.organisations.models import Organisation, Unit
 
@@ -49,7 +49,7 @@ def attribution() -> str:
 
 def chart_context() -> dict[str, Any]:
     return {
-        "chart_locale": swedish_format_locale(),
+        "chart_locale": format_locale(),
         "bundle_url": reverse("applications:vega_bundle", args=[bundle_version()]),
     }
 
@@ -140,20 +140,20 @@ def _stored_message(request: HttpRequest, stored: actions.open_data.StoredFigure
 def fetch(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _manager_organisation(request, slug)
     form = FetchForm(request.POST)
-    if form.is_valid():
-        try:
-            stored = actions.do_fetch_open_data(
-                organisation=organisation,
-                municipality=form.cleaned_data["municipality"],
-                kpis=form.cleaned_data["kpis"],
-                years=form.cleaned_data["years"],
-                acting_user=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="years")
-        else:
-            _stored_message(request, stored)
-            return redirect("needs:open_data", slug=slug)
+    if done := run_service(
+        form,
+        lambda _data: actions.do_fetch_open_data(
+            organisation=organisation,
+            municipality=form.cleaned_data["municipality"],
+            kpis=form.cleaned_data["kpis"],
+            years=form.cleaned_data["years"],
+            acting_user=request.user,
+        ),
+        default="years",
+    ):
+        stored = done.result
+        _stored_message(request, stored)
+        return redirect("needs:open_data", slug=slug)
     return _open_data_page(request, organisation, fetch_form=form)
 
 
@@ -181,22 +181,21 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
 def enter(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _manager_organisation(request, slug)
     form = EnterForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            stored = actions.do_enter_open_data_value(
-                organisation=organisation,
-                kpi=d["kpi"],
-                municipality=d["municipality"],
-                year=d["year"],
-                value=d["value"],
-                acting_user=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="value")
-        else:
-            _stored_message(request, stored)
-            return redirect("needs:open_data", slug=slug)
+    if done := run_service(
+        form,
+        lambda d: actions.do_enter_open_data_value(
+            organisation=organisation,
+            kpi=d["kpi"],
+            municipality=d["municipality"],
+            year=d["year"],
+            value=d["value"],
+            acting_user=request.user,
+        ),
+        default="value",
+    ):
+        stored = done.result
+        _stored_message(request, stored)
+        return redirect("needs:open_data", slug=slug)
     return _open_data_page(request, organisation, enter_form=form)
 
 
@@ -204,19 +203,18 @@ def enter(request: HttpRequest, slug: str) -> HttpResponse:
 def settings(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _manager_organisation(request, slug)
     form = SettingsForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.do_update_needs_settings(
-                organisation=organisation,
-                comparison_group=form.cleaned_data["comparison_group"],
-                comparison_group_title=form.cleaned_data["comparison_group_title"],
-                acting_user=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="comparison_group")
-        else:
-            messages.success(request, _("Jämförelsegruppen är sparad."))
-            return redirect("needs:open_data", slug=slug)
+    if run_service(
+        form,
+        lambda _data: actions.do_update_needs_settings(
+            organisation=organisation,
+            comparison_group=form.cleaned_data["comparison_group"],
+            comparison_group_title=form.cleaned_data["comparison_group_title"],
+            acting_user=request.user,
+        ),
+        default="comparison_group",
+    ):
+        messages.success(request, _("Jämförelsegruppen är sparad."))
+        return redirect("needs:open_data", slug=slug)
     return _open_data_page(request, organisation, settings_form=form)
 
 
@@ -234,10 +232,10 @@ def indicator(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         "cost_item": eff.cost_item if eff.cost_item != eff.indicator.cost_item else "",
     }
     form = IndicatorForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.do_update_indicator_setting(
+    if request.method == "POST" and (
+        run_service(
+            form,
+            lambda d: actions.do_update_indicator_setting(
                 organisation=organisation,
                 key=key,
                 kpi=d["kpi"],
@@ -246,12 +244,12 @@ def indicator(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                 population_source=d["population_source"],
                 cost_item=d["cost_item"],
                 acting_user=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="population")
-        else:
-            messages.success(request, _("Indikatorn %(name)s är sparad.") % {"name": eff.indicator.name})
-            return redirect(reverse("needs:analysis", kwargs={"slug": slug}) + f"#ind-{key}")
+            ),
+            default="population",
+        )
+    ):
+        messages.success(request, _("Indikatorn %(name)s är sparad.") % {"name": eff.indicator.name})
+        return redirect(reverse("needs:analysis", kwargs={"slug": slug}) + f"#ind-{key}")
     status = 400 if form.errors else 200
     return render(
         request,
@@ -277,26 +275,27 @@ def start_idea(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     form = IdeaForm(
         request.POST or None, funds=funds, units=units, initial={"title": indicator_.target_group}
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            application = actions.do_start_idea_from_gap(
+    if request.method == "POST" and (
+        done := run_service(
+            form,
+            lambda d: actions.do_start_idea_from_gap(
                 organisation=organisation,
                 key=key,
                 fund=d["fund"],
                 lead_unit=d["lead_unit"],
                 title=d["title"],
                 acting_user=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default="title")
-        else:
-            messages.success(
-                request,
-                _("Idén %(ref)s är skapad med målgrupp och en första kalkyl från behovsanalysen.")
-                % {"ref": application.reference},
-            )
-            return redirect("applications:detail", pk=application.pk)
+            ),
+            default="title",
+        )
+    ):
+        application = done.result
+        messages.success(
+            request,
+            _("Idén %(ref)s är skapad med målgrupp och en första kalkyl från behovsanalysen.")
+            % {"ref": application.reference},
+        )
+        return redirect("applications:detail", pk=application.pk)
     view = next((v for v in needs_analysis(organisation).indicators if v.key == key), None)
     status = 400 if form.errors else 200
     return render(
