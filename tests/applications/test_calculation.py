@@ -96,21 +96,23 @@ def test_preview_shows_each_perspective_and_transfers_set_in_the_form(world, app
     html = text(client.post(url("calculation_preview", app), post, **HTMX))
     table = html[html.index('id="perspectives"') :]
     for key, npv in [
-        ("municipality", "1 974 696"),
-        ("public_sector", "2 768 722"),
-        ("participants", "−2 382 077"),
-        ("society", "386 645"),
-        ("society_public_funds", "1 217 261"),
+        ("municipality", "1\xa0974\xa0696"),
+        ("public_sector", "2\xa0768\xa0722"),
+        ("participants", "−2\xa0382\xa0077"),
+        ("society", "386\xa0645"),
+        ("society_public_funds", "1\xa0217\xa0261"),
     ]:
         row = table[table.index(f'id="perspective-{key}"') :]
         row = row[: row.index("</tr>")]
         assert f">{npv}</td>" in row, (key, row)
-    assert "386 645 kr" in html  # the key figure is society's
+    assert "386\xa0645\xa0kr" in html  # the key figure is society's
     assert "Nettonuvärde (NPV), samhället" in html
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("headline", "shown"), [("municipality", "1 974 696"), ("society", "2 768 722")])
+@pytest.mark.parametrize(
+    ("headline", "shown"), [("municipality", "1\xa0974\xa0696"), ("society", "2\xa0768\xa0722")]
+)
 def test_key_figures_lead_with_the_funds_headline_perspective_and_show_society_beside(
     world, app, client, headline, shown
 ):
@@ -119,12 +121,12 @@ def test_key_figures_lead_with_the_funds_headline_perspective_and_show_society_b
     do_set_headline_perspective(fund=world.fund, perspective=headline, acting_user=world.fund_admin)
     client.force_login(world.applicant)
     html = text(client.post(url("calculation_preview", app), example_post(), **HTMX))
-    assert re.search(rf'id="kpi-npv">{shown} kr<', html)
+    assert re.search(rf'id="kpi-npv">{shown}\xa0kr<', html)
     if headline == "society":
         assert 'id="kpi-npv-society"' not in html
     else:
         assert "Nettonuvärde (NPV), kommunen" in html
-        assert re.search(r'id="kpi-npv-society">2 768 722 kr<', html)
+        assert re.search(r'id="kpi-npv-society">2\xa0768\xa0722\xa0kr<', html)
     row = html[html.index(f'id="perspective-{headline}"') :]
     assert "fondens huvudperspektiv" in row[: row.index("</tr>")]
 

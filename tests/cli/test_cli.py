@@ -611,7 +611,7 @@ def test_english_locale_gives_english_tables_and_the_engines_messages(
 ) -> None:
     code, out, err = run(capsys, "calc", str(EXAMPLE))
     assert (code, err) == (0, "")
-    assert "Net present value (NPV)" in out and "2,768,722 SEK" in out
+    assert "Net present value (NPV)" in out and "SEK 2,768,722" in out
     assert "Break-even, cases: how many avoided cases" in out
     assert "Nettonuvärde" not in out and " kr" not in out
     bad = scenario_file(tmp_path, outcomes=[{**BASE["outcomes"][0], "baseline_risk": 1.4}])
