@@ -322,3 +322,24 @@ from .conversation.models import (  # noqa: E402
 )
 
 __all__ = ["Comment", "CommentAttachment", "CommentRevision", "Visibility"]
+
+
+class SectionRevision(models.Model):
+    """One saved version of one text field of the application (a section's text), numbered per field.
+
+    Written by ``do_update_application`` whenever the text changes, so every version can be
+    read and two versions compared.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="section_revisions")
+    field = models.CharField(max_length=40)
+    number = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "field", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "field", "number"], name="section_revision_once")
+        ]

@@ -164,3 +164,14 @@ def can_create_application(user: Any) -> Verdict:
     if Access.of(user).unit_ids(Role.APPLICANT):
         return allow()
     return deny(_("Du behöver rollen sökande för en enhet för att skapa en ansökan."))
+
+
+def can_export_case(user: Any, application: Application) -> Verdict:
+    """The registry's documents (decision PDF/A, archival package): the fund's administrator,
+    decision makers and auditors, once the case is closed."""
+    roles = Access.of(user).fund_roles(application.fund)
+    if not roles & {Role.FUND_ADMIN, Role.DECISION_MAKER, Role.AUDITOR}:
+        return deny(_("Diariets handlingar tas fram av fondförvaltaren, beslutsfattare och revisorer."))
+    if application.status not in FINAL:
+        return deny(_("Ärendet är inte avslutat."))
+    return allow()

@@ -1,5 +1,5 @@
 from .conversation import views as conversation
-from .views import assignments, calculation, pages, workflow
+from .views import assignments, calculation, pages, revisions, workflow
 
 app_name = "applications"
 
@@ -7,6 +7,7 @@ urlpatterns = [
     *pages.urlpatterns,
     *assignments.urlpatterns,
     *conversation.urlpatterns,
+    *revisions.urlpatterns,
     *workflow.urlpatterns,
     *calculation.urlpatterns,
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/", include("socialinvest.api.urls")),
     path("api/", api.urls),
     path("registry/", include("socialinvest.registry.urls")),
+    path("archive/", include("socialinvest.archive.views")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

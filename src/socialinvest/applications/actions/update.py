@@ -3,13 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
 
 from ..locking import lock_application
-from ..models import Application
+from ..models import Application, SectionRevision
 from ..permissions import can_edit
 
 EDITABLE_FIELDS = frozenset(
@@ -37,6 +37,50 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
+# The sections' texts keep every version (numbers, dates and amounts are in the audit trail).
+REVISED_FIELDS = frozenset(
+    f
+    for f in EDITABLE_FIELDS
+    if Application._meta.get_field(f).get_internal_type() in ("TextField", "CharField")
+)
+
+
+def keep_revisions(application: Application, before: dict[str, Any], acting_user: Any) -> None:
+    """A new numbered version of each changed text field (the text before the first tracked
+    change becomes version 1, so nothing written earlier is lost)."""
+    fields = [f for f in before if f in REVISED_FIELDS]
+    last = {
+        r["field"]: r["number"]
+        for r in SectionRevision.objects.filter(application=application, field__in=fields)
+        .values("field")
+        .annotate(number=models.Max("number"))
+    }
+    rows = []
+    for f in fields:
+        number = last.get(f, 0)
+        if number == 0 and before[f]:
+            number = 1
+            rows.append(
+                SectionRevision(
+                    application=application,
+                    field=f,
+                    number=1,
+                    text=before[f],
+                    created_by=application.created_by,
+                )
+            )
+        rows.append(
+            SectionRevision(
+                application=application,
+                field=f,
+                number=number + 1,
+                text=getattr(application, f) or "",
+                created_by=acting_user,
+            )
+        )
+    SectionRevision.objects.bulk_create(rows)
+
+
 def do_update_application(
     *, application: Application, changes: dict[str, Any], acting_user: Any, reason: str = ""
 ) -> Application:
@@ -57,6 +101,7 @@ def do_update_application(
         if not changed:
             return locked
         locked.save(update_fields=[*changed, "updated_at"])
+        keep_revisions(locked, {f: before[f] for f in changed}, acting_user)
         record_event(
             actor=acting_user,
             verb="application.updated",

@@ -18,7 +18,7 @@ from socialinvest.funds.selectors import funds_open_for, funds_visible_to
 
 from .. import actions
 from ..models import Application
-from ..permissions import can_create_application, can_see_review_scores
+from ..permissions import can_create_application, can_export_case, can_see_review_scores
 from ..selectors import (
     application_list as list_applications,
 )
@@ -120,6 +120,7 @@ def overview_context(request: HttpRequest, application: Application) -> dict[str
         "scores_verdict": scores,
         "review_summary": review_summary(application) if scores else None,
         "reviewers": reviewer_statuses(application) if scores else [],
+        "archive_links": can_export_case(request.user, application),
         "opinion": council_opinion_of(application),
         "decision": decision_of(application),
     }

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "socialinvest.needs",
     "socialinvest.api",
     "socialinvest.registry",
+    "socialinvest.archive",
     "socialinvest.web",
 ]
 
