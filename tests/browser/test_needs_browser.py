@@ -21,6 +21,8 @@ SHOTS = Path(os.environ.get("SOCIALINVEST_SCREENSHOTS", "/tmp/socialinvest-scree
 
 @pytest.fixture
 def needs_world(world: Any) -> Any:
+    world.org.municipality_code = "9999"  # the demo's code; the demo loader sets it through the org service
+    world.org.save()
     load_needs(
         org=world.org,
         fund=world.fund,

@@ -14,6 +14,7 @@ from typing import Any
 
 from socialinvest.applications.models import Application
 from socialinvest.funds.models import Fund
+from socialinvest.organisations.actions import do_update_organisation
 from socialinvest.organisations.models import Organisation
 
 from .actions import (
@@ -39,14 +40,20 @@ POPULATIONS = {
 
 
 def load_needs(
-    *, org: Organisation, fund: Fund, users: dict[str, Any], examples: Path, say: Callable[[str], None]
+    *,
+    org: Organisation,
+    fund: Fund,
+    users: dict[str, Any],
+    examples: Path,
+    say: Callable[[str], None],
+    org_admin: Any = None,
 ) -> None:
+    """Load the needs analysis' demo; ``org_admin`` gives the organisation its code if it has none."""
     admin = users["ekonom"]
     if org.municipality_code != DEMO_CODE:
-        # The organisation's details get their own service with the organisation set-up
-        # pages; until then the demo sets the code directly (the only such write here).
-        Organisation.objects.filter(pk=org.pk).update(municipality_code=DEMO_CODE)
-        org.municipality_code = DEMO_CODE
+        org = do_update_organisation(
+            organisation=org, changes={"municipality_code": DEMO_CODE}, acting_user=org_admin
+        )
     do_update_needs_settings(
         organisation=org, comparison_group=GROUP[0], comparison_group_title=GROUP[1], acting_user=admin
     )

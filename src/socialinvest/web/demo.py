@@ -346,7 +346,14 @@ def load_demo(*, stdout: TextIO | None = None) -> DemoSummary:
         load_parties_fund(
             org=org, units=loader.units, users=loader.users, org_admin=loader.admin, say=loader.say
         )
-        load_needs(org=org, fund=fund, users=loader.users, examples=examples_dir(), say=loader.say)
+        load_needs(
+            org=org,
+            fund=fund,
+            users=loader.users,
+            examples=examples_dir(),
+            say=loader.say,
+            org_admin=loader.admin,
+        )
     for app in Application.objects.filter(fund=fund).order_by("reference"):
         summary.applications.append((app.reference, app.title, str(app.get_status_display())))
     if not summary.created_anything:
