@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("registry/", include("socialinvest.registry.urls")),
     path("archive/", include("socialinvest.archive.views")),
+    path("portfolio/", include("socialinvest.portfolio.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -56,6 +56,23 @@ class PortfolioBase(BaseModel):
     npv: float
 
 
+HISTOGRAM_BINS = 30
+
+
+class Histogram(BaseModel):
+    """Counts of draws between ``edges`` (``len(edges) == len(counts) + 1``, equal widths)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    edges: list[float]
+    counts: list[int]
+
+    @classmethod
+    def of(cls, x: FloatArray, bins: int = HISTOGRAM_BINS) -> Histogram:
+        counts, edges = np.histogram(x, bins=bins)
+        return cls(edges=[float(e) for e in edges], counts=[int(c) for c in counts])
+
+
 class PortfolioResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -68,6 +85,7 @@ class PortfolioResult(BaseModel):
     actors: dict[str, ActorInfo]
     by_actor: dict[str, ActorMonteCarlo]
     by_scenario: list[ScenarioLine]
+    npv_histogram: Histogram | None = None  # the distribution of portfolio NPV, for a chart
 
 
 # Scenarios are summed in fixed blocks of this size, whatever the worker count:
@@ -239,6 +257,7 @@ def portfolio(
         actors=actors,
         by_actor=actor_summaries,
         by_scenario=lines,
+        npv_histogram=Histogram.of(total) if n else None,
     )
 
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "socialinvest.api",
     "socialinvest.registry",
     "socialinvest.archive",
+    "socialinvest.portfolio",
     "socialinvest.web",
 ]
 

@@ -1,0 +1,49 @@
+"""The portfolio dashboard in Chromium on the demo fund: charts drawn, axe clean, a screenshot to look at.
+
+Screenshots go to ``SCREENSHOT_DIR`` (default ``var/screenshots``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browserkit import assert_accessible, login
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:No directory at")]
+
+SHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).parents[2] / "var" / "screenshots"))
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def demo(transactional_db: None) -> Any:
+    from socialinvest.applications.calculation_charts import vega_bundle
+    from socialinvest.funds.models import Fund
+    from socialinvest.web.demo import DEMO_PASSWORD, load_demo
+
+    load_demo()
+    vega_bundle()  # built once (seconds) and kept on disk: not inside the page's timeout
+    return {"fund": Fund.objects.get(slug="sif"), "password": DEMO_PASSWORD}
+
+
+def test_dashboard_on_the_demo(demo: Any, new_context: Any) -> None:
+    page = new_context().new_page()
+    login(page, get_user_model().objects.get(username="ekonom"), demo["password"])
+    page.goto(reverse("portfolio:dashboard", args=[demo["fund"].pk]))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Portfölj")
+    for chart in ("balance", "gains", "npv-histogram"):
+        expect(page.locator(f"#chart-{chart} svg")).to_have_count(1)
+    assert_accessible(page, "portfolio dashboard")
+    shot(page, "portfolio-dashboard")
+    page.goto(reverse("portfolio:index") + "?all")
+    assert_accessible(page, "portfolio index")
+    shot(page, "portfolio-index")

@@ -1,0 +1,61 @@
+"""The dashboard pages: who may see them, and the figures they show are the stored ones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from socialinvest.portfolio.charts import mkr
+from socialinvest.portfolio.store import dashboard_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("who", ["fund_admin", "decision_maker", "auditor"])
+def test_owners_see_the_dashboard(world: Any, granted: Any, client: Any, who: str) -> None:
+    client.force_login(getattr(world, who))
+    response = client.get(reverse("portfolio:dashboard", args=[world.fund.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    data = dashboard_data(world.fund).data
+    assert mkr(float(data["key"]["granted"])) in html  # 11,6 Mkr
+    assert "11,6 Mkr" in html
+    for chart in ("chart-balance", "chart-gains", "chart-npv-histogram"):
+        assert f'id="{chart}"' in html
+    mc = data["monte_carlo"]
+    assert mkr(mc["npv"]["p5"]) in html and mkr(mc["npv"]["p95"]) in html
+    assert 'id="h-aim"' in html  # the long-term aim's section (aim indicators hook in here)
+
+
+@pytest.mark.parametrize("who", ["applicant", "preparer", "council", "outsider"])
+def test_others_do_not(world: Any, granted: Any, client: Any, who: str) -> None:
+    client.force_login(getattr(world, who))
+    assert client.get(reverse("portfolio:dashboard", args=[world.fund.pk])).status_code == 403
+
+
+def test_index_goes_to_the_one_fund_or_lists_them(world: Any, granted: Any, client: Any) -> None:
+    client.force_login(world.auditor)
+    response = client.get(reverse("portfolio:index"))
+    assert response.status_code == 302
+    response = client.get(reverse("portfolio:index") + "?all")
+    assert response.status_code == 200
+    assert world.fund.name in response.content.decode()
+
+
+def test_anonymous_is_sent_to_log_in(client: Any, world: Any) -> None:
+    response = client.get(reverse("portfolio:dashboard", args=[world.fund.pk]))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_unknown_fund_is_404(client: Any, world: Any) -> None:
+    client.force_login(world.auditor)
+    assert client.get(reverse("portfolio:dashboard", args=[999999])).status_code == 404
+
+
+def test_english(world: Any, granted: Any, client: Any) -> None:
+    client.force_login(world.auditor)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("portfolio:dashboard", args=[world.fund.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
