@@ -59,3 +59,22 @@ def test_english(world: Any, granted: Any, client: Any) -> None:
     client.cookies["django_language"] = "en"
     response = client.get(reverse("portfolio:dashboard", args=[world.fund.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
+
+
+def test_the_page_follows_a_change(world: Any, granted: Any, client: Any) -> None:
+    """The content is rendered once per stored snapshot; a posting makes a new one, so the page changes."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "ledger"))
+    from report_data import M, pay
+
+    client.force_login(world.auditor)
+    url = reverse("portfolio:dashboard", args=[world.fund.pk])
+    before = client.get(url).content.decode()
+    assert client.get(url).content.decode().count("Utbetalt") == before.count("Utbetalt")
+    pay(world.fund, granted, world.social, 3 * M, 2026)
+    after = client.get(url).content.decode()
+    paid = dashboard_data(world.fund).data["key"]["paid"]
+    assert mkr(float(paid)) == "3,0 Mkr"
+    assert '<span class="value">3,0 Mkr</span>' in after and '<span class="value">3,0 Mkr</span>' not in before

@@ -1,0 +1,184 @@
+"""Speed of the fund owners' pages against issue #13's targets, on PostgreSQL.
+
+Run with ``.venv/bin/python bench/portfolio_bench.py`` (``make bench`` runs it last;
+``SOCIALINVEST_BENCH_PORTFOLIO=0`` skips it there).
+
+Targets: the portfolio dashboard p95 ≤ 150 ms with 10 concurrent users, 50 investments
+and 5 000 ledger entries on PostgreSQL; the annual report PDF ≤ 3 s; the public fund
+page p95 ≤ 50 ms (cached).
+
+1. A fresh PostgreSQL database ``socialinvest_bench_portfolio`` on 127.0.0.1 (dropped at
+   the end), migrated and filled by ``ledger_bench.generate`` with 50 granted
+   investments and 5 000 entries; each decision gets a calculation (the example
+   scenario "Alla barn i skolan", 10 000 draws, its own seed per investment), so who
+   gains and the portfolio Monte Carlo have 50 scenarios to sum; ten auditors.
+2. The dashboard's stored figures are computed once (timed: that is what the first view
+   after a change costs) — page views then read the stored row.
+3. gunicorn (production settings, 2 workers × 4 threads) on 127.0.0.1; ten users log in;
+   ten client threads send a bounded number of dashboard requests each, all in flight.
+4. The annual report PDF (when the report exists) and the public fund page (when it
+   exists), timed the same way.
+
+Bounded in requests and time; the server is stopped at the end, also on errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+import ledger_bench  # noqa: E402
+import web_perf  # noqa: E402
+from report import Row, table  # noqa: E402
+
+DASHBOARD_TARGET_MS = 150.0
+REPORT_TARGET_S = 3.0
+PUBLIC_TARGET_MS = 50.0
+USERS = 10
+ENTRIES = 5_000
+PASSWORD = "bench-password-1"
+RESULTS = BENCH / "results" / "portfolio.json"
+EXAMPLE = BENCH.parent / "examples" / "alla-barn-i-skolan.yaml"
+
+
+def fill() -> Any:
+    """The ledger bench's fund (50 investments, 5 000 entries) with a calculation per decision."""
+    from django.contrib.auth import get_user_model
+
+    from socialinvest.applications.models import CalculationVersion, Decision
+    from socialinvest.engine import load_scenario, run
+    from socialinvest.organisations.models import Membership
+
+    ledger_bench.ENTRIES = ENTRIES
+    fund = ledger_bench.generate()
+    scenario = load_scenario(EXAMPLE)
+    result = run(scenario).result
+    dumped = result.model_dump(mode="json")
+    user = get_user_model().objects.get(username="bench-admin")
+    for i, decision in enumerate(Decision.objects.filter(application__fund=fund).order_by("pk")):
+        raw = scenario.model_dump(mode="json", by_alias=True)
+        raw["seed"] = 1000 + i
+        calc = CalculationVersion.objects.create(
+            application_id=decision.application_id,
+            number=1,
+            scenario=raw,
+            input_sha256=result.input_sha256,
+            engine_version=result.engine_version,
+            seed=raw["seed"],
+            result=dumped,
+            npv=result.base.npv,
+            bcr=result.base.bcr,
+            probability_positive_npv=result.monte_carlo.probability_positive_npv
+            if result.monte_carlo
+            else None,
+            created_by=user,
+        )
+        Decision.objects.filter(pk=decision.pk).update(calculation=calc)
+    users = []
+    for k in range(USERS):
+        u = get_user_model().objects.create_user(f"revisor{k}", password=PASSWORD)
+        Membership.objects.create(user=u, role="auditor", fund=fund)
+        users.append(u.username)
+    fund.refresh_from_db()
+    return fund, users
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=40, help="dashboard requests per user")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    web_perf.PG_DATABASE = "socialinvest_bench_portfolio"
+    rows: list[Row] = []
+    figures: dict[str, Any] = {}
+    with (
+        tempfile.TemporaryDirectory(prefix="portfolio-bench-") as tmp_name,
+        web_perf.postgres_database() as url,
+    ):
+        tmp = Path(tmp_name)
+        env = web_perf.server_env(tmp, url)
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+        from django.urls import reverse
+
+        call_command("migrate", verbosity=0)
+        t0 = time.perf_counter()
+        fund, users = fill()
+        figures["fill_s"] = time.perf_counter() - t0
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        from socialinvest.portfolio.store import dashboard_data
+
+        t0 = time.perf_counter()
+        dashboard_data(fund)
+        figures["snapshot_compute_s"] = time.perf_counter() - t0
+        rows.append(Row("dashboard", "figures computed once per change", figures["snapshot_compute_s"], "s"))
+        connection.close()
+
+        dashboard = reverse("portfolio:dashboard", args=[fund.pk])
+        server = web_perf.Server(env, tmp, args.workers, args.threads, web_perf.postgres_backend_pids)
+        try:
+            server.start()
+            browsers = {u: web_perf.Browser(server.port) for u in users}
+            for u, b in browsers.items():
+                b.login(u, PASSWORD)
+            warm = browsers[users[0]]
+            for _ in range(5):  # warm every worker's caches (chart templates, bundle url)
+                status, _h, _b, _t = warm.request("GET", dashboard)
+                assert status == 200, status
+            alone = [warm.request("GET", dashboard)[3] for _ in range(20)]
+            one = web_perf.summary(alone)
+            rows.append(Row("dashboard", "1 user, p95", one["p95_ms"], "ms"))
+            plans = {u: [("dashboard", dashboard)] * args.requests for u in users}
+            phase = web_perf.run_phase("dashboard", browsers, plans, 120.0, server)
+            ok = [s.seconds for s in phase.samples if s.status == 200]
+            ten = web_perf.summary(ok)
+            figures["dashboard_1_user"] = one
+            figures["dashboard_10_users"] = ten
+            figures["dashboard_errors"] = phase.errors[:10]
+            figures["dashboard_server_cpu_ms_per_request"] = 1e3 * phase.server_cpu_s / max(1, len(ok))
+            figures["machine_busy_cores"] = phase.machine_busy_s / max(phase.wall_s, 1e-9)
+            rows.append(
+                Row(
+                    "dashboard",
+                    f"{USERS} users, p95 ({len(ok)} requests)",
+                    ten["p95_ms"],
+                    "ms",
+                    f"≤ {DASHBOARD_TARGET_MS:.0f} ms",
+                    ten["p95_ms"] <= DASHBOARD_TARGET_MS and not phase.errors,
+                )
+            )
+            for b in browsers.values():
+                b.close()
+        finally:
+            server.stop()
+    print("Portfolio (issue #13), PostgreSQL")
+    print(table(rows))
+    print(
+        f"server CPU per dashboard request: {figures.get('dashboard_server_cpu_ms_per_request', 0):.1f} ms; "
+        f"other processes kept {figures.get('machine_busy_cores', 0):.2f} cores busy on average"
+    )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(figures, indent=2, default=str), encoding="utf-8")
+    return 0 if all(r.passed is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
