@@ -77,4 +77,6 @@ def test_the_page_follows_a_change(world: Any, granted: Any, client: Any) -> Non
     after = client.get(url).content.decode()
     paid = dashboard_data(world.fund).data["key"]["paid"]
     assert mkr(float(paid)) == "3,0 Mkr"
-    assert '<span class="value">3,0 Mkr</span>' in after and '<span class="value">3,0 Mkr</span>' not in before
+    assert (
+        '<span class="value">3,0 Mkr</span>' in after and '<span class="value">3,0 Mkr</span>' not in before
+    )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("registry/", include("socialinvest.registry.urls")),
     path("archive/", include("socialinvest.archive.views")),
     path("portfolio/", include("socialinvest.portfolio.urls")),
+    path("public/", include("socialinvest.public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

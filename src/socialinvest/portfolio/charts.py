@@ -322,3 +322,43 @@ def svg(spec: dict[str, Any], *, width: int = 640) -> str:
     return vl_convert.vegalite_to_svg(  # type: ignore[no-any-return]
         printable, vl_version=vega_lite_version(), format_locale=locale
     )
+
+
+# ----------------------------------------------------------------------------- benefits per actor (totals)
+
+
+@_cached
+def _benefits_template() -> Any:
+    import altair as alt
+
+    return (
+        alt.Chart(alt.NamedData(DATA))
+        .mark_bar(color=BLUE)
+        .encode(
+            y=alt.Y("actor:N", title=None, sort=alt.EncodingSortField("order")),
+            x=alt.X("mkr:Q", title=_("Nyttor, nuvärde (Mkr)"), axis=alt.Axis(format=",.1f")),
+            tooltip=[
+                alt.Tooltip("actor:N", title=_("Aktör")),
+                alt.Tooltip("mkr:Q", title=_("Mkr"), format=",.1f"),
+            ],
+        )
+        .properties(width="container", title=_("Nyttor per aktör, nuvärde"))
+    )
+
+
+def benefits_chart(actors: list[tuple[str, float]], summary: str) -> Chart:
+    """Bars of the present value of benefits per actor (a public page's who-gains picture)."""
+    rows = [
+        {"actor": name, "order": i, "mkr": round(value / MKR, 3)} for i, (name, value) in enumerate(actors)
+    ]
+    spec = _with_data(_benefits_template(), rows)
+    spec["height"] = max(120, 28 * len(actors))
+    spec["description"] = summary
+    return Chart(
+        "benefits",
+        _("Nyttor per aktör, nuvärde"),
+        summary,
+        spec,
+        [_("Aktör"), _("Nyttor, nuvärde")],
+        [[name, mkr(value)] for name, value in actors],
+    )

@@ -17,6 +17,7 @@ from typing import Any
 from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
 from django.utils import timezone
 
 from . import figures, gains
@@ -37,6 +38,7 @@ WATCHED: tuple[tuple[str, str, str], ...] = (
     ("followup", "ClosingDecision", "application__fund_id"),
     ("followup", "EvidenceGradeUpdate", "application__fund_id"),
     ("funds", "Fund", "pk"),
+    ("funds", "Criterion", "fund_id"),
 )
 
 
@@ -51,9 +53,17 @@ def _fund_id(instance: Any, path: str) -> int | None:
     return getattr(obj, last, None)  # type: ignore[no-any-return]
 
 
+fund_changed = Signal()
+"""Sent with ``fund_id`` (None: every fund) when something the fund's owners' or the public's
+figures are made of changed; the public pages drop their stored figures on it too."""
+
+
 def invalidate(fund_id: int | None) -> None:
     if fund_id is not None:
         DashboardSnapshot.objects.filter(fund_id=fund_id).delete()
+    else:
+        DashboardSnapshot.objects.all().delete()
+    fund_changed.send(sender=DashboardSnapshot, fund_id=fund_id)
 
 
 def _receiver(path: str) -> Any:

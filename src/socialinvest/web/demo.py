@@ -38,6 +38,7 @@ from socialinvest.organisations.models import Membership, Organisation, Role, Un
 from . import demo_content as content
 from .demo_economy import OPENED_ON, load_economy
 from .demo_parties import load_parties_fund
+from .demo_public import publish_demo_fund
 
 FALLBACK_EXAMPLE = "worked-example.yaml"
 # The order of the statuses an application passes on the demo's standard path.
@@ -354,6 +355,7 @@ def load_demo(*, stdout: TextIO | None = None) -> DemoSummary:
             say=loader.say,
             org_admin=loader.admin,
         )
+        publish_demo_fund(fund=fund, users=loader.users, say=loader.say)
     for app in Application.objects.filter(fund=fund).order_by("reference"):
         summary.applications.append((app.reference, app.title, str(app.get_status_display())))
     if not summary.created_anything:

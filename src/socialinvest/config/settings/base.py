@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "socialinvest.registry",
     "socialinvest.archive",
     "socialinvest.portfolio",
+    "socialinvest.public",
     "socialinvest.web",
 ]
 

@@ -37,3 +37,9 @@ def pct(value: Any, decimals: int = 1) -> str:
 @register.filter
 def get(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def num(value: Any, decimals: int = 0) -> str:
+    """``88984`` → ``88 984``."""
+    return formatting.number(_float(value), int(decimals))

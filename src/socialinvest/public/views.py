@@ -1,0 +1,180 @@
+"""Public pages (no login): published funds, one investment, open data, calculators.
+
+Pages carry ETag and Last-Modified from the stored public figures and answer a
+conditional request with 304; the HTML of a page is rendered once per stored figures
+and language and then served from the cache.  They set no cookie (no session, no CSRF
+token: the calculators are GET forms) and need no JavaScript.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition, require_safe
+
+from socialinvest.reports.year_end import table_csv
+
+from . import calculators, opendata, published
+from .presentation import fund_page_context, investment_context
+
+MAX_AGE = 300  # seconds a browser or proxy may reuse a page without asking
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
+class NotPublished(Exception):
+    pass
+
+
+def _fund_or_404(slug: str) -> Any:
+    fund = published.published_fund(slug)
+    if fund is None:
+        raise NotPublished
+    return fund
+
+
+def _not_found(request: HttpRequest, message: str) -> HttpResponse:
+    """A clear page (404) for a fund that does not exist or is not published, or an unknown investment."""
+    return render(request, "public/not_found.html", {"message": message}, status=404)
+
+
+def _published_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotPublished:
+            return _not_found(request, _("Fonden finns inte eller är inte publicerad."))
+
+    return wrapped
+
+
+def _stored(slug: str) -> Any:
+    fund = published.published_fund(slug)
+    return None if fund is None else published.snapshot(fund)
+
+
+def _etag(kind: str) -> Callable[..., str | None]:
+    def etag(request: HttpRequest, slug: str, **kwargs: Any) -> str | None:
+        s = _stored(slug)
+        extra = "-".join(str(v) for v in kwargs.values())
+        return None if s is None else f"{kind}-{s.etag}-{get_language()}-{extra}"
+
+    return etag
+
+
+def _last_modified(request: HttpRequest, slug: str, **kwargs: Any) -> Any:
+    s = _stored(slug)
+    return None if s is None else s.computed_at
+
+
+def _cached_page(
+    request: HttpRequest, key: str, template: str, context: Callable[[], dict[str, Any]]
+) -> HttpResponse:
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(template, context(), request=request)
+        cache.set(key, html, 24 * 3600)
+    return _public(HttpResponse(html))
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    return _public(render(request, "public/index.html", {"funds": published.published_funds()}))
+
+
+@require_safe
+@_published_only
+@condition(etag_func=_etag("fund"), last_modified_func=_last_modified)
+def fund_page(request: HttpRequest, slug: str) -> HttpResponse:
+    fund = _fund_or_404(slug)
+    stored = published.snapshot(fund)
+    key = f"public:fund:{stored.etag}:{get_language()}"
+    return _cached_page(request, key, "public/fund.html", lambda: fund_page_context(fund, stored.data))
+
+
+@require_safe
+@_published_only
+@condition(etag_func=_etag("investment"), last_modified_func=_last_modified)
+def investment_page(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
+    fund = _fund_or_404(slug)
+    stored = published.snapshot(fund)
+    inv = next((i for i in stored.data["investments"] if i["reference"] == reference), None)
+    if inv is None:
+        return _not_found(request, _("Fonden har ingen beviljad investering med det ärendenumret."))
+    key = f"public:investment:{stored.etag}:{reference}:{get_language()}"
+    return _cached_page(
+        request, key, "public/investment.html", lambda: investment_context(fund, stored.data, inv)
+    )
+
+
+@require_safe
+@_published_only
+@condition(etag_func=_etag("json"), last_modified_func=_last_modified)
+def fund_json(request: HttpRequest, slug: str) -> HttpResponse:
+    fund = _fund_or_404(slug)
+    data = published.snapshot(fund).data
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Link"] = f'<{reverse("public:schema")}>; rel="describedby"'
+    return _public(response)
+
+
+@require_safe
+@_published_only
+@condition(etag_func=_etag("csv"), last_modified_func=_last_modified)
+def fund_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    fund = _fund_or_404(slug)
+    data = published.snapshot(fund).data
+    text = table_csv(opendata.CSV_COLUMNS, opendata.csv_rows(data), swedish_excel=False)
+    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{fund.slug}-investments.csv"'
+    response["Link"] = f'<{reverse("public:schema")}>; rel="describedby"'
+    return _public(response)
+
+
+@require_safe
+def schema(request: HttpRequest) -> HttpResponse:
+    body = json.dumps(opendata.json_schema(request.build_absolute_uri(reverse("public:schema"))), indent=1)
+    response = HttpResponse(body, content_type="application/schema+json")
+    response["ETag"] = f'"schema-{hashlib.sha256(body.encode()).hexdigest()[:16]}"'
+    return _public(response)
+
+
+@require_safe
+def cohort_calculator(request: HttpRequest) -> HttpResponse:
+    form = calculators.CohortForm(request.GET or None)
+    context: dict[str, Any] = {"form": form, "items": calculators.per_year_items()}
+    if form.is_bound and form.is_valid():
+        context.update(form.result())
+    response = render(
+        request, "public/cohort.html", context, status=400 if form.is_bound and form.errors else 200
+    )
+    return _public(response)
+
+
+@require_safe
+def equivalents_calculator(request: HttpRequest) -> HttpResponse:
+    form = calculators.EquivalentsForm(request.GET or None)
+    context: dict[str, Any] = {"form": form, "source": calculators.equivalents_source()}
+    if form.is_bound and form.is_valid():
+        context["equivalents"] = form.result()
+    response = render(
+        request, "public/equivalents.html", context, status=400 if form.is_bound and form.errors else 200
+    )
+    return _public(response)
