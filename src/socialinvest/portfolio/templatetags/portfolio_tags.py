@@ -43,3 +43,15 @@ def get(mapping: Any, key: Any) -> Any:
 def num(value: Any, decimals: int = 0) -> str:
     """``88984`` → ``88 984``."""
     return formatting.number(_float(value), int(decimals))
+
+
+@register.filter
+def cell(value: Any, kind: str) -> str:
+    from ..tables import cell as cell_text
+
+    return cell_text(value, kind)
+
+
+@register.filter
+def index(sequence: Any, i: int) -> Any:
+    return sequence[i]

@@ -1,0 +1,100 @@
+"""The decision pack for a board meeting: every application up for decision with its scores per
+criterion, the scientific council's opinion, the calculation with its uncertainty, and who gains."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from socialinvest.applications.models import Application, EvidenceGrade, Review
+from socialinvest.applications.selectors import council_opinion_of, lead_unit_names, review_summary
+from socialinvest.applications.states import Status
+from socialinvest.followup.forecast import actor_names
+
+from .tables import Column, Table
+
+UP_FOR_DECISION = (Status.RECOMMENDED, Status.NOT_RECOMMENDED)
+
+
+def _calculation_tables(app: Application) -> list[Table]:
+    calc = app.latest_calculation()
+    if calc is None:
+        return []
+    result = calc.result
+    mc = result.get("monte_carlo") or {}
+    npv = mc.get("npv") or {}
+    base = result["base"]
+    summary = Table(
+        f"calc-{app.pk}",
+        _("Kalkyl (version %(n)s): %(title)s") % {"n": calc.number, "title": app.title},
+        [Column(_("Mått")), Column(_("Värde"), "mkr")],
+        [
+            [_("Nuvärde av kostnader"), base["pv_costs"]],
+            [_("Nuvärde av nyttor"), base["pv_benefits"]],
+            [_("Nettonuvärde"), base["npv"]],
+            [_("Nettonuvärde, 5:e percentilen"), npv.get("p5")],
+            [_("Nettonuvärde, 95:e percentilen"), npv.get("p95")],
+        ],
+    )
+    probability = Table(
+        f"prob-{app.pk}",
+        _("Osäkerhet: %(title)s") % {"title": app.title},
+        [Column(_("Mått")), Column(_("Värde"), "pct")],
+        [[_("Sannolikhet för positivt nettonuvärde"), calc.probability_positive_npv]],
+    )
+    names = actor_names(app, calc.scenario, set(base["by_actor"]))
+    gains = Table(
+        f"gains-{app.pk}",
+        _("Vem får nyttan: %(title)s") % {"title": app.title},
+        [Column(_("Aktör")), Column(_("Nyttor, nuvärde"), "mkr"), Column(_("Nettonuvärde"), "mkr")],
+        [
+            [names.get(a, a), pv["pv_benefits"], pv["npv"]]
+            for a, pv in sorted(base["by_actor"].items(), key=lambda kv: -kv[1]["pv_benefits"])
+        ],
+    )
+    return [summary, probability, gains]
+
+
+def decision_pack(fund: Any) -> dict[str, Any]:
+    apps = list(
+        Application.objects.filter(fund=fund, status__in=UP_FOR_DECISION)
+        .select_related("fund")
+        .order_by("reference")
+    )
+    leads = lead_unit_names(a.pk for a in apps)
+    items = []
+    for app in apps:
+        scores = review_summary(app)
+        score_table = Table(
+            f"scores-{app.pk}",
+            _("Poäng per kriterium: %(title)s") % {"title": app.title},
+            [
+                Column(_("Kriterium")),
+                Column(_("Vikt"), "score"),
+                Column(_("Medel"), "score"),
+                Column(_("Spridning"), "score"),
+                Column(_("Antal bedömningar"), "int"),
+            ],
+            [[c.name, c.weight, c.mean, c.spread, c.n] for c in scores.criteria],
+            _("Inga bedömningar."),
+        )
+        opinion = council_opinion_of(app)
+        reviewers = [
+            r.reviewer.get_full_name() or r.reviewer.username
+            for r in Review.objects.filter(application=app, submitted_at__isnull=False).select_related(
+                "reviewer"
+            )
+        ]
+        items.append(
+            {
+                "application": app,
+                "lead_unit": leads.get(app.pk, ""),
+                "scores": scores,
+                "opinion": opinion,
+                "grade": str(EvidenceGrade(opinion.evidence_grade).label) if opinion else "",
+                "reviewers": reviewers,
+                "tables": [score_table, *_calculation_tables(app)],
+            }
+        )
+    return {"fund": fund, "items": items}
