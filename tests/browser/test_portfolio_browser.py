@@ -47,3 +47,29 @@ def test_dashboard_on_the_demo(demo: Any, new_context: Any) -> None:
     page.goto(reverse("portfolio:index") + "?all")
     assert_accessible(page, "portfolio index")
     shot(page, "portfolio-index")
+
+
+def test_reports_and_evaluation_charts_on_the_demo(demo: Any, new_context: Any) -> None:
+    from socialinvest.applications.models import Application
+
+    page = new_context().new_page()
+    login(page, get_user_model().objects.get(username="ekonom"), demo["password"])
+    fund = demo["fund"]
+    granted = Application.objects.get(fund=fund, status="granted")
+    for name, args, heading in [
+        ("portfolio:annual", [fund.pk], "Årlig samlad uppföljning"),
+        ("portfolio:pack", [fund.pk], "Beslutsunderlag"),
+        ("portfolio:summary", [fund.pk, granted.pk], granted.title),
+    ]:
+        page.goto(reverse(name, args=args))
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        assert_accessible(page, name)
+        shot(page, name.replace(":", "-"))
+    page.goto(reverse("followup:evaluation", args=[granted.pk]))
+    expect(page.locator("[id^=chart-did-] svg").first).to_be_visible()
+    assert_accessible(page, "evaluation with DiD charts")
+    shot(page, "followup-evaluation")
+    page.goto(reverse("followup:forecast", args=[granted.pk]))
+    expect(page.locator("#chart-waterfall svg")).to_have_count(1)
+    assert_accessible(page, "forecast with waterfall")
+    shot(page, "followup-forecast")

@@ -3,6 +3,8 @@ forecast against outcome (the decided calculation beside the ex-post one)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from socialinvest.core.charts import bundle_version, format_locale
 
-from .. import actions
+from .. import actions, charts
 from ..permissions import can_adopt_expost, can_run_expost
 from ..selectors import (
     decided_calculation,
@@ -29,11 +31,21 @@ from .common import followup_context, require, viewable_investment
 def evaluation(request: HttpRequest, pk: int, *, expost_error: str = "", status: int = 200) -> HttpResponse:
     application = viewable_investment(request, pk)
     latest = latest_expost(application)
+    rows = [presentation.evaluation_row(e) for e in evaluations(application)]
+    for r in rows:
+        est = r.evaluation.estimate
+        r.chart = (
+            charts.did_chart(str(r.indicator.pk), r.indicator.name, est, r.indicator.uses_proportions)
+            if est is not None
+            else None
+        )
     context = followup_context(
         request,
         application,
         "evaluation",
-        rows=[presentation.evaluation_row(e) for e in evaluations(application)],
+        rows=rows,
+        chart_locale=swedish_format_locale(),
+        bundle_url=reverse("applications:vega_bundle", args=[bundle_version()]),
         forecast=decided_calculation(application),
         latest=latest,
         adopted=latest_adopted_expost(application),
@@ -90,6 +102,8 @@ def forecast(request: HttpRequest, pk: int) -> HttpResponse:
             "bcr": presentation.bcr_pair(comparison),
             "chart_spec": presentation.flows_chart_spec(comparison),
             "chart_locale": format_locale(),
+            "waterfall": _waterfall(comparison),
+            "chart_locale": swedish_format_locale(),
             "bundle_url": reverse("applications:vega_bundle", args=[bundle_version()]),
         }
     context = followup_context(
@@ -101,6 +115,15 @@ def forecast(request: HttpRequest, pk: int) -> HttpResponse:
         **extra,
     )
     return render(request, "followup/forecast.html", context)
+
+
+def _waterfall(comparison: Any) -> dict[str, Any] | None:
+    rows = presentation.attribution_rows(comparison.attribution or {})
+    if not rows["parts"]:
+        return None
+    return charts.waterfall_chart(
+        comparison.forecast.npv, comparison.expost.npv, rows["parts"], rows["interaction"]
+    )
 
 
 urlpatterns = [

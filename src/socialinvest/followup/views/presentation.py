@@ -88,6 +88,7 @@ class EvaluationRow:
     relative_ci: str = ""
     effect: str = ""
     cells: list[CellRow] = field(default_factory=list)
+    chart: dict[str, Any] | None = None  # both groups before and after (followup.charts.did_chart)
 
     @property
     def indicator(self) -> Any:
