@@ -91,9 +91,7 @@ def did_chart(slug: str, indicator_name: str, estimate: Estimate, percent: bool)
                 "high": value + half,
             }
         )
-        shown = (
-            (lambda v: formatting.percent(v)) if percent else (lambda v: formatting.number(v, 2))
-        )
+        shown = (lambda v: formatting.percent(v)) if percent else (lambda v: formatting.number(v, 2))
         table.append(
             [
                 f"{groups[group]}, {whens[when].lower()}",
