@@ -48,7 +48,8 @@ def _did_template(language: str, percent: bool) -> dict[str, Any]:
 
     fmt = ".0%" if percent else ",.2f"
     base = alt.Chart(alt.NamedData(DATA)).encode(
-        x=alt.X("when:N", title=None, sort=[_("Före"), _("Efter")]),
+        x=alt.X("when:N", title=None, sort=[_("Före"), _("Efter")], axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("group:N"),  # the groups side by side, their intervals apart
         color=alt.Color(
             "group:N",
             title=_("Grupp"),
@@ -69,7 +70,7 @@ def _did_template(language: str, percent: bool) -> dict[str, Any]:
             alt.Tooltip("high:Q", title=_("95 %, till"), format=fmt),
         ],
     )
-    bars = base.mark_errorbar(ticks=True).encode(y=alt.Y("low:Q", title=_("Värde")), y2="high:Q")
+    bars = base.mark_rule(strokeWidth=2).encode(y=alt.Y("low:Q", title=_("Värde")), y2="high:Q")
     return (lines + bars).properties(width="container", height=220).to_dict(validate=False)  # type: ignore[no-any-return]
 
 
