@@ -64,6 +64,7 @@ def fill() -> Any:
     result = run(scenario).result
     dumped = result.model_dump(mode="json")
     user = get_user_model().objects.get(username="bench-admin")
+    Membership.objects.create(user=user, role="fund_admin", fund=fund)  # publishes the fund below
     for i, decision in enumerate(Decision.objects.filter(application__fund=fund).order_by("pk")):
         raw = scenario.model_dump(mode="json", by_alias=True)
         raw["seed"] = 1000 + i
@@ -90,6 +91,74 @@ def fill() -> Any:
         users.append(u.username)
     fund.refresh_from_db()
     return fund, users
+
+
+def bench_report_and_public(
+    fund: Any, username: str, browsers: dict[str, Any], figures: dict[str, Any], server: Any
+) -> list[Row]:
+    """The annual report PDF (over HTTP, after one warm-up that starts WeasyPrint and vl-convert),
+    and the public fund page cached: ten anonymous clients, conditional requests (If-None-Match)."""
+    from django.urls import reverse
+
+    from socialinvest.public.actions import do_set_publication
+
+    rows: list[Row] = []
+    user = browsers[username]
+    pdf_url = reverse("portfolio:annual_pdf", args=[fund.pk, 2026])
+    status, _h, body, first = user.request("GET", pdf_url)
+    assert status == 200 and body[:5] == b"%PDF-", status
+    times = [user.request("GET", pdf_url)[3] for _ in range(5)]
+    figures["annual_pdf_first_s"] = first
+    figures["annual_pdf_s"] = sorted(times)[len(times) // 2]
+    rows.append(Row("annual report", "PDF, first after start", first, "s"))
+    rows.append(
+        Row(
+            "annual report",
+            "PDF, median of 5",
+            figures["annual_pdf_s"],
+            "s",
+            f"≤ {REPORT_TARGET_S:.0f} s",
+            figures["annual_pdf_s"] <= REPORT_TARGET_S,
+        )
+    )
+    from django.contrib.auth import get_user_model
+
+    do_set_publication(
+        fund=fund, published=True, acting_user=get_user_model().objects.get(username="bench-admin")
+    )
+    public_url = reverse("public:fund", args=[fund.slug])
+    anon = {f"anon{k}": web_perf.Browser(server.port) for k in range(USERS)}
+    status, headers, _b, _t = anon["anon0"].request("GET", public_url)
+    assert status == 200, status
+    etag = headers["ETag"]
+    for b in anon.values():
+        b.request("GET", public_url)  # every worker renders and caches the page once
+    plans = {u: [("public", public_url)] * 40 for u in anon}
+    full = web_perf.run_phase("public", anon, plans, 60.0, server)
+    ok = [s.seconds for s in full.samples if s.status == 200]
+    figures["public_10_users"] = web_perf.summary(ok)
+    rows.append(
+        Row(
+            "public fund page",
+            f"{USERS} users, cached HTML, p95",
+            figures["public_10_users"]["p95_ms"],
+            "ms",
+            f"≤ {PUBLIC_TARGET_MS:.0f} ms",
+            figures["public_10_users"]["p95_ms"] <= PUBLIC_TARGET_MS and not full.errors,
+        )
+    )
+    conditional: list[float] = []
+    for _ in range(100):
+        status, _h, _b, seconds = anon["anon0"].request("GET", public_url, headers={"If-None-Match": etag})
+        if status == 304:
+            conditional.append(seconds)
+    figures["public_304"] = web_perf.summary(conditional)
+    rows.append(
+        Row("public fund page", "conditional GET (304), 1 client, p95", figures["public_304"]["p95_ms"], "ms")
+    )
+    for b in anon.values():
+        b.close()
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
                     ten["p95_ms"] <= DASHBOARD_TARGET_MS and not phase.errors,
                 )
             )
+            rows += bench_report_and_public(fund, users[0], browsers, figures, server)
             for b in browsers.values():
                 b.close()
         finally:
