@@ -65,14 +65,18 @@ def _published_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapped
 
 
-def _stored(slug: str) -> Any:
-    fund = published.published_fund(slug)
-    return None if fund is None else published.snapshot(fund)
+def _stored(request: HttpRequest, slug: str) -> Any:
+    """The published fund's stored figures, looked up once per request (ETag, Last-Modified, the view)."""
+    memo = request.__dict__.setdefault("_public_stored", {})
+    if slug not in memo:
+        fund = published.published_fund(slug)
+        memo[slug] = None if fund is None else published.snapshot(fund)
+    return memo[slug]
 
 
 def _etag(kind: str) -> Callable[..., str | None]:
     def etag(request: HttpRequest, slug: str, **kwargs: Any) -> str | None:
-        s = _stored(slug)
+        s = _stored(request, slug)
         extra = "-".join(str(v) for v in kwargs.values())
         return None if s is None else f"{kind}-{s.etag}-{get_language()}-{extra}"
 
@@ -80,7 +84,7 @@ def _etag(kind: str) -> Callable[..., str | None]:
 
 
 def _last_modified(request: HttpRequest, slug: str, **kwargs: Any) -> Any:
-    s = _stored(slug)
+    s = _stored(request, slug)
     return None if s is None else s.computed_at
 
 
@@ -104,7 +108,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @condition(etag_func=_etag("fund"), last_modified_func=_last_modified)
 def fund_page(request: HttpRequest, slug: str) -> HttpResponse:
     fund = _fund_or_404(slug)
-    stored = published.snapshot(fund)
+    stored = _stored(request, slug)
     key = f"public:fund:{stored.etag}:{get_language()}"
     return _cached_page(request, key, "public/fund.html", lambda: fund_page_context(fund, stored.data))
 
@@ -114,7 +118,7 @@ def fund_page(request: HttpRequest, slug: str) -> HttpResponse:
 @condition(etag_func=_etag("investment"), last_modified_func=_last_modified)
 def investment_page(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
     fund = _fund_or_404(slug)
-    stored = published.snapshot(fund)
+    stored = _stored(request, slug)
     inv = next((i for i in stored.data["investments"] if i["reference"] == reference), None)
     if inv is None:
         return _not_found(request, _("Fonden har ingen beviljad investering med det ärendenumret."))
@@ -128,8 +132,8 @@ def investment_page(request: HttpRequest, slug: str, reference: str) -> HttpResp
 @_published_only
 @condition(etag_func=_etag("json"), last_modified_func=_last_modified)
 def fund_json(request: HttpRequest, slug: str) -> HttpResponse:
-    fund = _fund_or_404(slug)
-    data = published.snapshot(fund).data
+    _fund_or_404(slug)
+    data = _stored(request, slug).data
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Link"] = f'<{reverse("public:schema")}>; rel="describedby"'
     return _public(response)
@@ -140,7 +144,7 @@ def fund_json(request: HttpRequest, slug: str) -> HttpResponse:
 @condition(etag_func=_etag("csv"), last_modified_func=_last_modified)
 def fund_csv(request: HttpRequest, slug: str) -> HttpResponse:
     fund = _fund_or_404(slug)
-    data = published.snapshot(fund).data
+    data = _stored(request, slug).data
     text = table_csv(opendata.CSV_COLUMNS, opendata.csv_rows(data), swedish_excel=False)
     response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{fund.slug}-investments.csv"'
