@@ -324,6 +324,11 @@ OTHER_BENCHMARKS = [
     ("daily_bench.py", "the daily work: the conversation page, queueing mail", "SOCIALINVEST_BENCH_DAILY"),
     ("needs_bench.py", "the needs analysis: the page and a fetch", "SOCIALINVEST_BENCH_NEEDS"),
     ("api_bench.py", "POST /api/calculate under load, the registry page", "SOCIALINVEST_BENCH_API"),
+    (
+        "portfolio_bench.py",
+        "the fund owners' pages on PostgreSQL: dashboard, annual report PDF, public fund page",
+        "SOCIALINVEST_BENCH_PORTFOLIO",
+    ),
 ]
 
 
@@ -341,22 +346,6 @@ def run_other_benchmarks() -> int:
     return status
 
 
-def run_portfolio_benchmarks() -> int:
-    """Hook: the fund owners' pages (bench/portfolio_bench.py: dashboard, annual report PDF, public
-    fund page, on PostgreSQL), in their own process.
-
-    Skipped with ``--only`` or ``SOCIALINVEST_BENCH_PORTFOLIO=0``.
-    """
-    only = any(a == "--only" or a.startswith("--only=") for a in sys.argv[1:])
-    if only or os.environ.get("SOCIALINVEST_BENCH_PORTFOLIO") == "0":
-        return 0
-    print("\n" + "=" * 78 + "\n", flush=True)
-    return subprocess.run([sys.executable, str(BENCH / "portfolio_bench.py")], check=False).returncode
-
-
 if __name__ == "__main__":
     status = main()
     sys.exit(run_other_benchmarks() or status)
-    web_status = run_web_benchmarks()
-    ledger_status = run_ledger_benchmarks()
-    sys.exit(run_portfolio_benchmarks() or ledger_status or web_status or status)
