@@ -133,3 +133,24 @@ def test_annual_report_command(world: Any, granted: Any, tmp_path: Path) -> None
         call_command("annual_report", "--fund", str(world.fund.pk), "--year", "1999", "--output", str(out))
     with pytest.raises(CommandError, match="no fund"):
         call_command("annual_report", "--fund", "999999", "--year", "2026")
+
+
+def test_decision_pack_says_who_reviewed_and_who_did_not(world: Any, client: Any) -> None:
+    import datetime as dt
+
+    from browser_builders import _council_review, _recommended, application_in
+
+    from socialinvest.applications.actions.assign import do_assign_reviewers, do_declare_conflict
+
+    app = application_in(world, "in_preparation")
+    do_assign_reviewers(
+        application=app, reviewers=[world.preparer, world.preparer2], lead=world.preparer,
+        due_on=dt.date(2030, 1, 1), acting_user=world.fund_admin,
+    )  # fmt: skip
+    for member in (world.preparer, world.preparer2):
+        do_declare_conflict(application=app, has_conflict=False, acting_user=member)
+    _recommended(world, _council_review(world, app))
+    client.force_login(world.decision_maker)
+    html = client.get(reverse("portfolio:pack", args=[world.fund.pk])).content.decode()
+    assert "Tilldelade bedömare" in html
+    assert html.count("har bedömt") == 2

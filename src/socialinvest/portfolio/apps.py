@@ -9,6 +9,7 @@ class PortfolioConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import store
+        from . import aims, store
 
         store.connect_invalidation()
+        aims.register()

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from socialinvest.applications.models import Application, EvidenceGrade, Review
+from socialinvest.applications.models import Application, EvidenceGrade, Review, ReviewAssignment
 from socialinvest.applications.selectors import council_opinion_of, lead_unit_names, review_summary
 from socialinvest.applications.states import Status
 from socialinvest.followup.forecast import actor_names
@@ -80,11 +80,22 @@ def decision_pack(fund: Any) -> dict[str, Any]:
             _("Inga bedömningar."),
         )
         opinion = council_opinion_of(app)
-        reviewers = [
-            r.reviewer.get_full_name() or r.reviewer.username
-            for r in Review.objects.filter(application=app, submitted_at__isnull=False).select_related(
-                "reviewer"
-            )
+        submitted = list(
+            Review.objects.filter(application=app, submitted_at__isnull=False).select_related("reviewer")
+        )
+        reviewers = [r.reviewer.get_full_name() or r.reviewer.username for r in submitted]
+        reviewed_ids = {r.reviewer_id for r in submitted}
+        # Who was assigned to review and who did: reviewed, declared a conflict, or not (yet).
+        assigned = [
+            {
+                "name": a.reviewer.get_full_name() or a.reviewer.username,
+                "lead": a.is_lead,
+                "state": _("jäv anmält")
+                if a.conflict
+                else (_("har bedömt") if a.reviewer_id in reviewed_ids else _("har inte bedömt")),
+                "due_on": a.due_on,
+            }
+            for a in ReviewAssignment.objects.filter(application=app).select_related("reviewer")
         ]
         items.append(
             {
@@ -94,6 +105,7 @@ def decision_pack(fund: Any) -> dict[str, Any]:
                 "opinion": opinion,
                 "grade": str(EvidenceGrade(opinion.evidence_grade).label) if opinion else "",
                 "reviewers": reviewers,
+                "assigned": assigned,
                 "tables": [score_table, *_calculation_tables(app)],
             }
         )

@@ -1,0 +1,20 @@
+"""The fund's long-term aims (the needs analysis) as a section of the dashboard and the annual report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from socialinvest.needs.aim_selectors import aim_progress
+
+from .hooks import register_aim_section
+
+
+def aim_section(fund: Any, year: int | None) -> dict[str, Any] | None:
+    views = aim_progress(fund)
+    if not views:
+        return None
+    return {"template": "portfolio/_aims.html", "context": {"aims": views, "year": year}}
+
+
+def register() -> None:
+    register_aim_section(aim_section)
