@@ -312,7 +312,7 @@ def svg(spec: dict[str, Any], *, width: int = 640) -> str:
     """The spec as SVG (vl-convert, offline), Swedish number format, a fixed width for print."""
     import vl_convert
 
-    from socialinvest.applications.calculation_charts import vega_lite_version
+    from socialinvest.core.charts import vega_lite_version
 
     printable = copy.deepcopy(spec)
     if printable.get("width") == "container":

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from socialinvest.applications.calculation_charts import bundle_version, swedish_format_locale
+from socialinvest.core.charts import bundle_version, format_locale
 from socialinvest.funds.models import Fund
 from socialinvest.funds.selectors import funds_visible_to
 
@@ -40,7 +40,7 @@ def fund_for(request: HttpRequest, fund_pk: int) -> Fund:
 
 def chart_context() -> dict[str, Any]:
     return {
-        "chart_locale": swedish_format_locale(),
+        "chart_locale": format_locale(),
         "bundle_url": reverse("applications:vega_bundle", args=[bundle_version()]),
     }
 

@@ -44,7 +44,7 @@ def evaluation(request: HttpRequest, pk: int, *, expost_error: str = "", status:
         application,
         "evaluation",
         rows=rows,
-        chart_locale=swedish_format_locale(),
+        chart_locale=format_locale(),
         bundle_url=reverse("applications:vega_bundle", args=[bundle_version()]),
         forecast=decided_calculation(application),
         latest=latest,
@@ -103,7 +103,6 @@ def forecast(request: HttpRequest, pk: int) -> HttpResponse:
             "chart_spec": presentation.flows_chart_spec(comparison),
             "chart_locale": format_locale(),
             "waterfall": _waterfall(comparison),
-            "chart_locale": swedish_format_locale(),
             "bundle_url": reverse("applications:vega_bundle", args=[bundle_version()]),
         }
     context = followup_context(
