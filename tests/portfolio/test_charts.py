@@ -74,7 +74,7 @@ def test_dashboard_charts_state_their_figures() -> None:
         }
     )
     assert sum(r["mkr"] for r in rows(gains)) == pytest.approx(3.0)
-    assert "100,0 %" in gains.summary
+    assert "100,0 %" in gains.summary.replace("\xa0", " ")
     hist = histogram_chart(
         {
             "draws": 4,
@@ -85,4 +85,4 @@ def test_dashboard_charts_state_their_figures() -> None:
         }
     )
     assert [r["count"] for r in rows(hist)] == [1, 3]
-    assert mkr(-1e6) in hist.summary and "75,0 %" in hist.summary
+    assert mkr(-1e6) in hist.summary and "75,0 %" in hist.summary.replace("\xa0", " ")

@@ -18,7 +18,7 @@ def test_owners_see_the_dashboard(world: Any, granted: Any, client: Any, who: st
     client.force_login(getattr(world, who))
     response = client.get(reverse("portfolio:dashboard", args=[world.fund.pk]))
     assert response.status_code == 200
-    html = response.content.decode()
+    html = response.content.decode().replace("\xa0", " ")
     data = dashboard_data(world.fund).data
     assert mkr(float(data["key"]["granted"])) in html  # 11,6 Mkr
     assert "11,6 Mkr" in html

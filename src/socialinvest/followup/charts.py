@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from socialinvest import formatting
+from socialinvest.core import formatting
 from socialinvest.evaluation.did import Z95, Estimate
 
 DATA = "rows"

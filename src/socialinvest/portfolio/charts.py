@@ -21,7 +21,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from socialinvest import formatting
+from socialinvest.core import formatting
 
 DATA = "rows"
 MKR = 1_000_000

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from socialinvest import formatting
+from socialinvest.core import formatting
 
 from .charts import mkr
 
@@ -46,7 +46,7 @@ def cell(value: Any, kind: str) -> str:
     if value is None or value == "":
         return "–"
     if kind == "kr":
-        return formatting.sek(float(value))
+        return formatting.kronor(float(value))
     if kind == "mkr":
         return mkr(float(value))
     if kind == "pct":

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from socialinvest import formatting
 from socialinvest.applications.calculation_results import LEVELS
 from socialinvest.applications.models import EvidenceGrade
+from socialinvest.core import formatting
 from socialinvest.portfolio import charts
 from socialinvest.portfolio.presentation import investment_status_label
 

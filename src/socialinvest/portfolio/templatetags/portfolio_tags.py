@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from socialinvest import formatting
+from socialinvest.core import formatting
 
 from ..charts import mkr as mkr_text
 
@@ -26,7 +26,7 @@ def mkr(value: Any, decimals: int = 1) -> str:
 @register.filter
 def kr(value: Any) -> str:
     """Whole kronor: ``1160000.00`` → ``1 160 000 kr``."""
-    return formatting.sek(_float(value))
+    return formatting.kronor(_float(value))
 
 
 @register.filter
