@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
-import io
 import re
-import zipfile
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,24 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
+from documents import docx, pdf, xlsx
 from socialinvest.applications import actions
 from socialinvest.applications.models import Attachment
 from socialinvest.core.models import AuditEvent
 
 PNR = "19811218-9876"
-
-
-def docx(*paragraphs: list[str]) -> bytes:
-    """A minimal .docx whose paragraphs are made of the given runs (Word often splits numbers across runs)."""
-    body = "".join(
-        "<w:p>" + "".join(f"<w:r><w:t>{run}</w:t></w:r>" for run in runs) + "</w:p>" for runs in paragraphs
-    )
-    xml = f'<?xml version="1.0"?><w:document xmlns:w="w"><w:body>{body}</w:body></w:document>'
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml", xml)
-    return buffer.getvalue()
 
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
@@ -58,15 +45,20 @@ def test_attachment_is_stored_with_size_and_sha256(world, idea_app):
         ("lista.csv", f"namn;pnr\nAnna;{PNR}\n".encode("latin-1")),
         ("latin.txt", f"Elev på skolan: {PNR}, åäö".encode("latin-1")),  # not UTF-8
         ("beskrivning.docx", docx(["Insatsen."], ["Kontakt: ", "19811218", "-", "9876"])),
-        ("kalkyl.xlsx", None),
+        ("kalkyl.xlsx", xlsx(shared=PNR)),
+        # Where the check once did not look (issue #10):
+        ("utf16.txt", codecs.BOM_UTF16_LE + f"Elev {PNR}".encode("utf-16-le")),
+        ("utf16be.csv", f"Elev;{PNR}".encode("utf-16-be")),  # no byte-order mark
+        ("inline.xlsx", xlsx(inline=PNR)),
+        ("numeric.xlsx", xlsx(number="198112189876")),
+        ("sidhuvud.docx", docx(["Insatsen."], header=f"Elev {PNR}")),
+        ("kommentar.docx", docx(["Insatsen."], comment=f"Ring {PNR}")),
+        ("entity.docx", docx(["Insatsen."], header="Elev 19811218&#45;9876")),
+        ("rapport.pdf", pdf(f"Deltagare {PNR}")),
+        ("endash.txt", "Elev 811218–9876".encode()),
     ],
 )
 def test_attachment_with_a_personnummer_is_refused(world, idea_app, name, content):
-    if content is None:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as z:
-            z.writestr("xl/sharedStrings.xml", f"<sst><si><t>{PNR}</t></si></sst>")
-        content = buffer.getvalue()
     with pytest.raises(ValidationError) as exc:
         actions.do_add_attachment(
             application=idea_app, upload=upload(name, content), acting_user=world.applicant
@@ -91,13 +83,41 @@ def test_clean_docx_and_pdf_are_accepted(world, idea_app):
     actions.do_add_attachment(
         application=idea_app, upload=upload("plan.docx", clean), acting_user=world.applicant
     )
-    # PDF content is not checked (only the name).
     actions.do_add_attachment(
         application=idea_app,
-        upload=upload("studie.pdf", f"%PDF-1.4 {PNR}".encode()),
+        upload=upload("studie.pdf", pdf("Belopp 1 200 000 kr, dnr KS 2024/0123")),
         acting_user=world.applicant,
     )
-    assert Attachment.objects.count() == 2
+    actions.do_add_attachment(
+        application=idea_app,
+        upload=upload("kalkyl.xlsx", xlsx(number="1200000")),
+        acting_user=world.applicant,
+    )
+    assert Attachment.objects.count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name", ["gammal.doc", "gammal.xls", "arkiv.gz", "bild.png", "paket.zip", "text.rtf"]
+)
+def test_a_type_whose_text_cannot_be_checked_is_refused_naming_the_accepted_types(world, idea_app, name):
+    with pytest.raises(ValidationError) as exc:
+        actions.do_add_attachment(
+            application=idea_app, upload=upload(name, f"Elev {PNR}".encode()), acting_user=world.applicant
+        )
+    message = exc.value.message_dict["file"][0]
+    assert "Tillåtna filtyper" in message and ".pdf" in message and ".docx" in message
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_broken_pdf_is_refused(world, idea_app):
+    with pytest.raises(ValidationError, match="kunde inte läsas"):
+        actions.do_add_attachment(
+            application=idea_app,
+            upload=upload("trasig.pdf", b"%PDF-1.4 nothing"),
+            acting_user=world.applicant,
+        )
 
 
 @pytest.mark.django_db
@@ -116,7 +136,7 @@ def test_too_large_attachment_is_refused(world, idea_app):
             application=idea_app, upload=upload("stor.pdf", b"x" * 101), acting_user=world.applicant
         )
     actions.do_add_attachment(
-        application=idea_app, upload=upload("lagom.pdf", b"x" * 100), acting_user=world.applicant
+        application=idea_app, upload=upload("lagom.txt", b"x" * 100), acting_user=world.applicant
     )
     assert Attachment.objects.count() == 1
 

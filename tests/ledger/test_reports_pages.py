@@ -189,3 +189,20 @@ def test_downloads_in_english(client: Any, world: Any, granted: Any) -> None:
     # Swedish stays the default.
     text = client.get(reverse("ledger:year_end_csv", args=[world.fund.pk, 2026])).content.decode("utf-8-sig")
     assert text.startswith("År;Nivå;Namn")
+
+
+def test_a_party_named_like_a_formula_is_text_in_the_year_end_csv(
+    client: Any, world: Any, granted: Any
+) -> None:
+    """CSV injection (issue #10, item 4): a spreadsheet must show the name, not run it."""
+    evil = "=cmd|' /C calc'!A0"
+    FundParty.objects.create(
+        fund=world.fund, name=evil, capital_contribution=30 * M, cost_key=1, repayment_key=1
+    )
+    client.force_login(world.fund_admin)
+    for dialect, delimiter in (("", ";"), ("plain", ",")):
+        url = reverse("ledger:year_end_csv", args=[world.fund.pk, 2024])
+        text = client.get(url, {"dialect": dialect} if dialect else {}).content.decode("utf-8-sig")
+        cells = [cell for row in csv.reader(io.StringIO(text), delimiter=delimiter) for cell in row]
+        assert "'" + evil in cells
+        assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells)

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
 from socialinvest.core.formatting import kronor_exact
-from socialinvest.core.personnummer import reject_personnummer
+from socialinvest.core.personnummer import bulk_create, reject_personnummer
 from socialinvest.finance.money import ZERO, to_ore
 
 from .models import Account, EntryKind, LedgerEntry, LedgerLine
@@ -189,19 +189,22 @@ def post_entry(
     try:
         with transaction.atomic():  # a savepoint: a lost race rolls back only this
             entry.save()
-            LedgerLine.objects.bulk_create(
-                LedgerLine(
-                    entry=entry,
-                    fund=fund,
-                    budget_year=budget_year,
-                    account=x.account,
-                    debit=x.debit,
-                    credit=x.credit,
-                    application=x.application if x.application is not None else application,
-                    unit=x.unit if x.unit is not None else unit,
-                    party=x.party if x.party is not None else party,
-                )
-                for x in clean
+            bulk_create(
+                LedgerLine,
+                [
+                    LedgerLine(
+                        entry=entry,
+                        fund=fund,
+                        budget_year=budget_year,
+                        account=x.account,
+                        debit=x.debit,
+                        credit=x.credit,
+                        application=x.application if x.application is not None else application,
+                        unit=x.unit if x.unit is not None else unit,
+                        party=x.party if x.party is not None else party,
+                    )
+                    for x in clean
+                ],
             )
     except IntegrityError:
         winner = LedgerEntry.objects.filter(fund=fund, idempotency_key=key).first()

@@ -29,7 +29,6 @@ gives plain CSV instead: ``,`` between fields, decimal point, no BOM.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
@@ -41,6 +40,7 @@ from django.utils.translation import gettext as _
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from socialinvest.core.csv_export import write_csv
 from socialinvest.finance.statement import UNALLOCATED, Block, YearEndStatement
 
 __all__ = [
@@ -126,25 +126,8 @@ def _unit_figures(b: Block) -> list[Decimal | str]:
 
 
 def table_csv(headers: Sequence[str], rows: Iterable[Sequence[object]], *, swedish_excel: bool = True) -> str:
-    """Any table as CSV in one of the two dialects (see the module docstring).
-
-    ``Decimal`` cells are written with two decimals (decimal comma for Swedish
-    Excel); other cells as text.  Returns text: encode it as UTF-8.  With
-    ``swedish_excel`` it starts with a byte-order mark.
-    """
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if swedish_excel else ",", lineterminator="\r\n")
-    writer.writerow(headers)
-
-    def cell(v: object) -> object:
-        if isinstance(v, Decimal):
-            text = f"{v:.2f}"
-            return text.replace(".", ",") if swedish_excel else text
-        return v
-
-    for row in rows:
-        writer.writerow([cell(v) for v in row])
-    return ("\ufeff" if swedish_excel else "") + out.getvalue()
+    """Any table as CSV in one of the two dialects: :func:`socialinvest.core.csv_export.write_csv`."""
+    return write_csv(headers, rows, swedish_excel=swedish_excel)
 
 
 def statement_csv(statement: YearEndStatement, *, swedish_excel: bool = True) -> str:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
 from socialinvest.core.formatting import kronor
-from socialinvest.core.personnummer import reject_personnummer
+from socialinvest.core.personnummer import bulk_create, reject_personnummer
 from socialinvest.organisations.models import Unit
 
 from ..locking import lock_application
@@ -70,9 +70,12 @@ def do_replace_budget_lines(
     with transaction.atomic():
         locked = _locked_editable(application, acting_user)
         locked.budget_lines.all().delete()
-        BudgetLine.objects.bulk_create(
-            BudgetLine(application=locked, year=y, payer=p, amount=a, from_fund=f, description=d)
-            for y, p, a, f, d in clean
+        bulk_create(
+            BudgetLine,
+            [
+                BudgetLine(application=locked, year=y, payer=p, amount=a, from_fund=f, description=d)
+                for y, p, a, f, d in clean
+            ],
         )
         total = sum((a for _y, _p, a, _f, _d in clean), Decimal(0))
         _audit(
@@ -108,8 +111,9 @@ def do_replace_partners(
     with transaction.atomic():
         locked = _locked_editable(application, acting_user)
         locked.partners.all().delete()
-        Partner.objects.bulk_create(
-            Partner(application=locked, name=p["name"].strip(), role=p.get("role", "")) for p in partners
+        bulk_create(
+            Partner,
+            [Partner(application=locked, name=p["name"].strip(), role=p.get("role", "")) for p in partners],
         )
         _audit(
             locked,
@@ -127,15 +131,18 @@ def do_replace_indicators(
     with transaction.atomic():
         locked = _locked_editable(application, acting_user)
         locked.planned_indicators.all().delete()
-        PlannedIndicator.objects.bulk_create(
-            PlannedIndicator(
-                application=locked,
-                name=ind["name"].strip(),
-                definition=ind.get("definition", ""),
-                measured_when=ind.get("measured_when", ""),
-                outcome_name=ind.get("outcome_name", ""),
-            )
-            for ind in indicators
+        bulk_create(
+            PlannedIndicator,
+            [
+                PlannedIndicator(
+                    application=locked,
+                    name=ind["name"].strip(),
+                    definition=ind.get("definition", ""),
+                    measured_when=ind.get("measured_when", ""),
+                    outcome_name=ind.get("outcome_name", ""),
+                )
+                for ind in indicators
+            ],
         )
         _audit(
             locked,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
-from socialinvest.core.personnummer import reject_personnummer
+from socialinvest.core.personnummer import bulk_create, reject_personnummer
 
 from ..locking import lock_application
 from ..models import Application, CouncilOpinion, CriterionScore, EvidenceGrade, Review
@@ -66,10 +66,13 @@ def do_save_review(
             review.submitted_at = timezone.now()
         review.save()
         review.scores.all().delete()
-        CriterionScore.objects.bulk_create(
-            CriterionScore(review=review, criterion_id=cid, score=score, comment=text)
-            for cid, (score, text) in scores.items()
-            if score is not None
+        bulk_create(
+            CriterionScore,
+            [
+                CriterionScore(review=review, criterion_id=cid, score=score, comment=text)
+                for cid, (score, text) in scores.items()
+                if score is not None
+            ],
         )
         record_event(
             actor=acting_user,

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socialinvest.applications.locking import lock_application
+from socialinvest.core.personnummer import bulk_create
 from socialinvest.engine import Result
 from socialinvest.finance.savings import forecast_savings
 from socialinvest.ledger.models import RepaymentAgreement
@@ -117,7 +118,7 @@ def do_adopt_expost_calculation(*, expost: ExPostCalculation, acting_user: Any) 
                 )
                 for y in years
             ]
-        MeasuredSaving.objects.bulk_create(rows)
+        bulk_create(MeasuredSaving, rows)
         locked.adopted_by = acting_user
         locked.adopted_at = timezone.now()
         locked.save(update_fields=["adopted_by", "adopted_at"])

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from socialinvest.applications.actions.attachments import check_upload, file_sha256
 from socialinvest.applications.locking import lock_application
+from socialinvest.core.uploads import check_upload, file_sha256
 
 from ..models import Measurement, MeasurementAttachment
 from ..permissions import can_report

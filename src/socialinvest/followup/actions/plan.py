@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 from socialinvest.applications.locking import lock_application
 from socialinvest.applications.models import Application
 from socialinvest.applications.states import Status
+from socialinvest.core.personnummer import bulk_create
 
 from ..models import FollowUpPlan, Indicator, ScheduledMeasurement
 from ..permissions import can_complete_plan, can_edit_plan
@@ -91,7 +92,7 @@ def ensure_followup_plan(*, application: Application, acting_user: Any = None) -
             )
             for i, (name, planned) in enumerate(_drafts(locked))
         ]
-        Indicator.objects.bulk_create(rows)
+        bulk_create(Indicator, rows)
         audit(
             locked,
             acting_user,
@@ -203,8 +204,9 @@ def do_save_followup_plan(
         plan.indicators.exclude(name__in=kept).delete()
         for row, schedule in clean:
             indicator = Indicator.objects.create(plan=plan, **row, from_application=row["name"] in carried)
-            ScheduledMeasurement.objects.bulk_create(
-                ScheduledMeasurement(indicator=indicator, **s) for s in schedule
+            bulk_create(
+                ScheduledMeasurement,
+                [ScheduledMeasurement(indicator=indicator, **s) for s in schedule],
             )
         for k, indicator in enumerate(plan.indicators.filter(name__in=kept).order_by("order", "id")):
             indicator.order = len(clean) + k

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
 from socialinvest.core.formatting import kronor_exact
-from socialinvest.core.personnummer import reject_personnummer
+from socialinvest.core.personnummer import bulk_create, reject_personnummer
 
 from ..models import Disbursement
 from ..permissions import can_manage_investment
@@ -84,17 +84,20 @@ def do_plan_disbursements(
                 }
             )
         Disbursement.objects.filter(application=application, status=Disbursement.Status.PLANNED).delete()
-        created = Disbursement.objects.bulk_create(
-            Disbursement(
-                application=application,
-                fund=fund,
-                year=y,
-                quarter=q,
-                amount=a,
-                note=n,
-                created_by=acting_user,
-            )
-            for y, q, a, n in sorted(clean, key=lambda r: (r[0], r[1] or 0))
+        created = bulk_create(
+            Disbursement,
+            [
+                Disbursement(
+                    application=application,
+                    fund=fund,
+                    year=y,
+                    quarter=q,
+                    amount=a,
+                    note=n,
+                    created_by=acting_user,
+                )
+                for y, q, a, n in sorted(clean, key=lambda r: (r[0], r[1] or 0))
+            ],
         )
         record_event(
             actor=acting_user,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from socialinvest.core.personnummer import bulk_create
 from socialinvest.followup.models import ReminderSent
 from socialinvest.followup.selectors import REMIND_DAYS, DueMeasurement, reminders_due
 
@@ -90,8 +91,12 @@ class Command(BaseCommand):
             ) % {"n": len(rows)}
             try:
                 with transaction.atomic():
-                    ReminderSent.objects.bulk_create(
-                        ReminderSent(scheduled=r.scheduled, sent_on=today, recipient=recipient) for r in rows
+                    bulk_create(
+                        ReminderSent,
+                        [
+                            ReminderSent(scheduled=r.scheduled, sent_on=today, recipient=recipient)
+                            for r in rows
+                        ],
                     )
                     send_mail(subject, _body(rows, today), settings.DEFAULT_FROM_EMAIL, [recipient.email])
             except IntegrityError:
