@@ -66,8 +66,50 @@ def test_serve_refuses_to_start_without_secret_key(tmp_path):
 
 
 def test_manage_passes_through_to_django(tmp_path):
-    result = _cli(["manage", "check"], _env(tmp_path), tmp_path)
+    dev = "--settings=socialinvest.config.settings.dev"
+    result = _cli(["manage", "check", dev], _env(tmp_path), tmp_path)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
-    result = _cli(["manage", "help", "load_demo"], _env(tmp_path), tmp_path)
+    result = _cli(["manage", "help", "load_demo", dev], _env(tmp_path), tmp_path)
     assert result.returncode == 0 and "--force" in result.stdout
+
+
+def _production(tmp_path, **extra: str) -> dict[str, str]:
+    """What a real installation has in its environment (README: Running it for real)."""
+    db = tmp_path / "prod.sqlite3"
+    return _env(
+        tmp_path,
+        SECRET_KEY="k" * 50,
+        ALLOWED_HOSTS="fond.example.se",
+        DATABASE_URL=f"sqlite:///{db}",
+        **extra,
+    )
+
+
+def test_manage_uses_the_settings_of_serve_unless_told_otherwise(tmp_path):
+    """Issue #10, item 2: `manage` defaulted to the development settings."""
+    show = [
+        "manage",
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.SETTINGS_MODULE, s.DEBUG)",
+    ]
+    result = _cli(show, _production(tmp_path), tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["socialinvest.config.settings.prod", "False"]
+    told = _cli([*show, "--settings=socialinvest.config.settings.dev"], _production(tmp_path), tmp_path)
+    assert told.stdout.splitlines()[-1].split()[0] == "socialinvest.config.settings.dev"
+    # Without the production environment it says what is missing and how to reach the demo database.
+    bare = _cli(["manage", "check"], _env(tmp_path), tmp_path)
+    assert bare.returncode == 2 and "SECRET_KEY" in bare.stderr and "--settings" in bare.stderr
+    assert "Traceback" not in bare.stderr
+
+
+def test_load_demo_refuses_a_production_database(tmp_path):
+    """The demo's users (published password) never reach a database but the demo's own."""
+    result = _cli(["manage", "load_demo"], _production(tmp_path), tmp_path)
+    assert result.returncode != 0 and "DEBUG is off" in result.stderr
+    # Even with DEBUG on: the database is not the demo's SQLite file under var/.
+    result = _cli(["manage", "load_demo"], _production(tmp_path, DEBUG="1"), tmp_path)
+    assert result.returncode != 0 and "not the demo's own" in result.stderr
+    assert not (tmp_path / "prod.sqlite3").exists() or (tmp_path / "prod.sqlite3").stat().st_size == 0

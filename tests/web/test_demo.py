@@ -198,8 +198,11 @@ def test_applications_span_the_workflow():
 
 def test_management_command_prints_the_logins(settings):
     settings.DEBUG = True
+    with pytest.raises(CommandError, match="not the demo's own"):  # the test database
+        call_command("load_demo", stdout=StringIO())
+    assert not Fund.objects.exists()
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--force", stdout=out)
     text = out.getvalue()
     assert "ekonom" in text and DEMO_PASSWORD in text
     assert "SIF-" in text

@@ -174,10 +174,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_manage(argv: Sequence[str]) -> int:
-    """Pass the arguments straight to Django's command line (dev settings unless set)."""
+    """Django's command line, with ``serve``'s settings unless told otherwise."""
     # Here: manage configures Django, which the calculation commands never need.
     from socialinvest.manage import main as manage_main
 
+    told = "DJANGO_SETTINGS_MODULE" in os.environ or any(a.startswith("--settings") for a in argv)
+    if not told and not os.environ.get("SECRET_KEY"):
+        print(
+            "socialinvest manage: uses the same settings as `socialinvest serve` (production), "
+            "which need SECRET_KEY (and DATABASE_URL, ALLOWED_HOSTS) in the environment. For the "
+            "local demo database add --settings=socialinvest.config.settings.dev",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
     manage_main(list(argv))
     return EXIT_OK
 
@@ -207,7 +216,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "manage",
         help="Django's command line, e.g. `socialinvest manage createsuperuser`.",
-        description="Everything after `manage` goes to Django's manage.py.",
+        description="Everything after `manage` goes to Django's manage.py, with the settings of `serve` "
+        "(production) unless DJANGO_SETTINGS_MODULE or --settings says otherwise.",
     )
     p.add_argument("args", nargs=argparse.REMAINDER)
     p.set_defaults(func=lambda a: cmd_manage(a.args))
