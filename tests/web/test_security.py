@@ -131,3 +131,99 @@ def test_production_settings_refuse_to_start_without_secret_key(tmp_path):
     result = _import_settings({"SECRET_KEY": "x" * 50}, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True", "False"]
+
+
+@pytest.mark.django_db
+def test_content_security_policy_and_no_store(client, user):
+    """Issue #10, item 5: a CSP without inline script on every page; nothing a logged-in user sees
+    is kept by the browser or a proxy."""
+    anonymous = client.get(LOGIN)
+    policy = anonymous["Content-Security-Policy"]
+    script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src")).split()
+    assert script_src == ["script-src", "'self'"]
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    client.force_login(user)
+    for path in ("/", "/accounts/password_change/"):
+        response = client.get(path)
+        assert "no-store" in response["Cache-Control"], path
+        assert "'unsafe-inline'" not in response["Content-Security-Policy"].split("style-src")[0]
+    # A refusal and a missing page are also not cached, and carry the policy.
+    missing = client.get("/finns-inte/")
+    assert missing.status_code == 404 and "no-store" in missing["Cache-Control"]
+    assert "Content-Security-Policy" in missing
+
+
+def test_templates_have_no_inline_script():
+    """Scripts come from files served by the application: the policy allows no inline script."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "src" / "socialinvest"
+    inline = []
+    for template in root.rglob("templates/**/*.html"):
+        text = template.read_text(encoding="utf-8")
+        for m in re.finditer(r"<script\b([^>]*)>", text):
+            attrs = m.group(1)
+            if "src=" not in attrs and "application/json" not in attrs:
+                inline.append(f"{template.relative_to(root)}: {m.group(0)}")
+        inline += [f"{template.relative_to(root)}: on…=" for _ in re.finditer(r"\son[a-z]+=\"", text)]
+    assert inline == []
+
+
+def test_production_settings_send_hsts_with_subdomains(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="socialinvest.config.settings.prod",
+        SOCIALINVEST_VAR_DIR=str(tmp_path),
+        SECRET_KEY="k3Jw9-Zq8Lm2Vx7Rt5Pn4Bc6Hd1Fg0Ys3Ua8We7Qi2Oj5Ke9Tl4Mr6Nb1Cv8Dx0Ez",
+        ALLOWED_HOSTS="fond.example.se",
+    )
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout.split() == ["31536000", "True"], result.stderr
+    check = subprocess.run(
+        [sys.executable, "-m", "socialinvest.cli.main", "manage", "check", "--deploy"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    # The one warning left is the one the README explains (HSTS preload is the municipality's call).
+    assert re.findall(r"\(security\.\w+\)", check.stdout + check.stderr) == ["(security.W021)"]
+    readme = os.path.join(os.path.dirname(__file__), "..", "..", "README.md")
+    with open(readme, encoding="utf-8") as f:
+        assert "security.W021" in f.read()
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_a_refusal_is_logged_once_in_one_line(client, world, capsys):
+    """Issue #10, item 18: every 403 logged a full traceback, and each 403/404 line twice."""
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)  # handlers bound to the captured stderr
+    from socialinvest.applications import actions
+
+    app = actions.do_create_application(
+        fund=world.fund, title="Insats", lead_unit=world.school, co_units=[], acting_user=world.applicant
+    )
+    try:
+        client.force_login(world.outsider)
+        capsys.readouterr()
+        assert client.get("/finns-inte/").status_code == 404
+        assert client.get(f"/applications/{app.pk}/").status_code == 403
+        err = capsys.readouterr().err
+    finally:
+        logging.config.dictConfig(settings.LOGGING)
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert "Traceback" not in err
+    assert sum("Not Found: /finns-inte/" in line for line in lines) == 1
+    assert sum("Forbidden" in line for line in lines) == 1
+    assert len(lines) == 2, lines

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from socialinvest.core.charts import bundle_version, format_locale
+from socialinvest.core.middleware import allow_chart_scripts
 from socialinvest.finance.accounting import property_versus_social_investment
 from socialinvest.finance.projection import Projection
 from socialinvest.finance.statement import UNALLOCATED, YearEndStatement
@@ -101,7 +102,7 @@ def projection_chart_spec(projection: Projection) -> dict[str, Any]:
 def economy(request: HttpRequest, fund_pk: int) -> HttpResponse:
     fund = _fund_for(request, fund_pk)
     projection = report_forecast.fund_projection(fund)
-    return render(
+    page = render(
         request,
         "ledger/report_economy.html",
         {
@@ -114,6 +115,7 @@ def economy(request: HttpRequest, fund_pk: int) -> HttpResponse:
             "current": "economy",
         },
     )
+    return allow_chart_scripts(page)
 
 
 def accounting(request: HttpRequest, fund_pk: int) -> HttpResponse:

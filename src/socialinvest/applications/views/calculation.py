@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from socialinvest.core.charts import bundle_version, format_locale
+from socialinvest.core.middleware import allow_chart_scripts
 from socialinvest.engine import Scenario, default_catalogue
 from socialinvest.organisations.models import Unit
 
@@ -110,7 +111,7 @@ def render_editor(
         **_results_context(result, draws, saved, application.fund.headline_perspective),
         **extra,
     }
-    return render(request, template, context, status=status)
+    return allow_chart_scripts(render(request, template, context, status=status))
 
 
 def _fields_of(application: Application, number: str | None) -> tuple[sf.Fields, CalculationVersion | None]:

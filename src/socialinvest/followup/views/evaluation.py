@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from socialinvest.core.charts import bundle_version, format_locale
+from socialinvest.core.middleware import allow_chart_scripts
 
 from .. import actions, charts
 from ..permissions import can_adopt_expost, can_run_expost
@@ -113,7 +114,7 @@ def forecast(request: HttpRequest, pk: int) -> HttpResponse:
         run_verdict=can_run_expost(request.user, application),
         **extra,
     )
-    return render(request, "followup/forecast.html", context)
+    return allow_chart_scripts(render(request, "followup/forecast.html", context))
 
 
 def _waterfall(comparison: Any) -> dict[str, Any] | None:
