@@ -97,6 +97,18 @@ DATABASES = {
         default=f"sqlite:///{VAR_DIR / 'socialinvest.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (the demo and trials) under parallel requests: write-ahead logging so readers never
+    # block the writer, a busy timeout so a writer waits its turn, and transactions that take the
+    # write lock when they begin (IMMEDIATE) — a deferred transaction that reads, then writes,
+    # fails at once with "database is locked" when another writer came first, whatever the timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
