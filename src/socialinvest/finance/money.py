@@ -12,6 +12,7 @@ result does not depend on the caller's thread-local decimal context.
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 from typing import Literal
 
@@ -131,3 +132,33 @@ def split_evenly(total: Decimal, n: int) -> list[Decimal]:
     part = to_ore(_CTX.divide(total, Decimal(n)), field="total", rounding=ROUND_DOWN)
     last = _CTX.subtract(total, _CTX.multiply(part, Decimal(n - 1)))
     return [part] * (n - 1) + [last]
+
+
+_AMOUNT_TEXT = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
+_GROUP_SPACES = str.maketrans("", "", " \u00a0\u2009\u202f")
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount in kronor as people type it: digits, spaces between groups, one decimal comma or point.
+
+    Strict on purpose (``Decimal`` alone takes ``1_000``, ``1e5`` and Arabic-Indic digits,
+    none of which a civil servant means as kronor).  A trailing ``kr`` is allowed.
+
+    Raises
+    ------
+    ValueError
+        Anything else: a sign, an exponent, underscores, two decimal separators, other digits.
+
+    Examples
+    --------
+    >>> parse_amount("11 600 000,50")
+    Decimal('11600000.50')
+    >>> parse_amount("1e5")
+    Traceback (most recent call last):
+    ...
+    ValueError: not an amount: '1e5'
+    """
+    plain = text.strip().removesuffix("kr").strip().translate(_GROUP_SPACES)
+    if not plain.isascii() or not _AMOUNT_TEXT.fullmatch(plain):
+        raise ValueError(f"not an amount: {text!r}")
+    return _decimal(plain.replace(",", "."), "amount")

@@ -26,6 +26,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -145,7 +146,7 @@ def post_entry(
         )
     existing = LedgerEntry.objects.filter(fund=fund, idempotency_key=key).first()
     if existing is not None:
-        return _same(existing, kind)
+        return same_entry(existing, kind, amount=sum((x.debit for x in lines), Decimal(0)))
     if kind not in EntryKind.values:
         raise ValidationError({"kind": _("Okänd typ av verifikation.")})
     if (kind == EntryKind.REVERSAL) != (reverses is not None):
@@ -209,7 +210,7 @@ def post_entry(
     except IntegrityError:
         winner = LedgerEntry.objects.filter(fund=fund, idempotency_key=key).first()
         if winner is not None:
-            return _same(winner, kind)
+            return same_entry(winner, kind)
         if reverses is not None and LedgerEntry.objects.filter(reverses=reverses).exists():
             raise ValidationError({"entry": _("Verifikationen är redan rättad.")}) from None
         raise
@@ -238,6 +239,20 @@ def check_entry_date(fund: Any, entry_date: dt.date) -> None:
     """Refuse a booking date in the future or in a year the fund has closed."""
     if entry_date > timezone.localdate():
         raise ValidationError({"entry_date": _("Bokföringsdagen kan inte ligga i framtiden.")})
+    # The fund's first year is the year of its opening capital: nothing is booked before it
+    # (a date such as 1900-01-01 once made closing the books ask for 1900 next).
+    opening = (
+        LedgerEntry.objects.filter(fund=fund, idempotency_key=OPENING_KEY)
+        .values_list("entry_date", flat=True)
+        .first()
+    )
+    if opening is not None and entry_date.year < opening.year:
+        raise ValidationError(
+            {
+                "entry_date": _("Bokföringsdagen ligger före fondens första år (%(year)s).")
+                % {"year": opening.year}
+            }
+        )
     closed = getattr(fund, "books_closed_through", None)
     if closed is not None and entry_date.year <= closed:
         raise ValidationError(
@@ -248,13 +263,33 @@ def check_entry_date(fund: Any, entry_date: dt.date) -> None:
         )
 
 
-def _same(entry: LedgerEntry, kind: str) -> LedgerEntry:
+def entry_amount(entry: LedgerEntry) -> Decimal:
+    """The entry's amount: the sum of its debits (an entry balances, so of its credits too)."""
+    return entry.lines.aggregate(total=Sum("debit"))["total"] or Decimal(0)
+
+
+def same_entry(entry: LedgerEntry, kind: str, *, amount: Decimal | None = None) -> LedgerEntry:
+    """The entry already posted under a reused key — if the request is the same one again.
+
+    A reused key with another kind or another amount is not a double submit but a second,
+    different entry sent with an old form: nothing is posted, and the user is told.
+    """
     if entry.kind != kind:
         raise ValidationError(
             {
                 "idempotency_key": _(
                     "Engångsnyckeln är redan använd för en annan verifikation. Ladda om sidan."
                 )
+            }
+        )
+    if amount is not None and amount != entry_amount(entry):
+        raise ValidationError(
+            {
+                "amount": _(
+                    "Formuläret är redan skickat en gång, med beloppet %(was)s kr; inget bokfördes nu. "
+                    "Ladda om sidan för att bokföra ett nytt belopp."
+                )
+                % {"was": f"{entry_amount(entry):,.2f}".replace(",", " ").replace(".", ",")}
             }
         )
     entry.is_new = False  # type: ignore[attr-defined]

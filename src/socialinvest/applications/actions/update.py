@@ -4,9 +4,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
+from socialinvest.core.personnummer import bulk_create
 
 from ..locking import lock_application
 from ..models import Application, SectionRevision
@@ -78,7 +80,33 @@ def keep_revisions(application: Application, before: dict[str, Any], acting_user
                 created_by=acting_user,
             )
         )
-    SectionRevision.objects.bulk_create(rows)
+    bulk_create(SectionRevision, rows)
+
+
+# An investment's period: from a few years before the fund was set up (an application may
+# describe work already begun) to at most this many years on.
+PERIOD_YEARS_BEFORE_FUND = 5
+PERIOD_MAX_YEARS = 30
+
+
+def check_period(application: Application) -> None:
+    """Refuse a period outside the fund's time (0001-01-01 to 9999-12-31 was once accepted)."""
+    created = application.fund.created_at
+    first = (created.year if created else timezone.now().year) - PERIOD_YEARS_BEFORE_FUND
+    for name in ("period_start", "period_end"):
+        day = getattr(application, name)
+        if day is not None and not first <= day.year <= first + PERIOD_YEARS_BEFORE_FUND + PERIOD_MAX_YEARS:
+            raise ValidationError(
+                {
+                    name: _("Ange ett datum mellan %(first)s och %(last)s.")
+                    % {"first": first, "last": first + PERIOD_YEARS_BEFORE_FUND + PERIOD_MAX_YEARS}
+                }
+            )
+    start, end = application.period_start, application.period_end
+    if start and end and end.year - start.year > PERIOD_MAX_YEARS:
+        raise ValidationError(
+            {"period_end": _("Perioden får vara högst %(years)s år.") % {"years": PERIOD_MAX_YEARS}}
+        )
 
 
 def do_update_application(
@@ -97,6 +125,7 @@ def do_update_application(
         locked.full_clean(exclude=[f.name for f in Application._meta.fields if f.name not in changes])
         if locked.period_start and locked.period_end and locked.period_end < locked.period_start:
             raise ValidationError({"period_end": _("Perioden kan inte sluta före den börjar.")})
+        check_period(locked)
         changed = {f: [_shown(before[f]), _shown(v)] for f, v in changes.items() if before[f] != v}
         if not changed:
             return locked

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from socialinvest.core import formatting
+from socialinvest.finance.money import parse_amount
 from socialinvest.funds.models import Criterion
 from socialinvest.organisations.models import Unit
 
@@ -40,8 +41,14 @@ class SekField(forms.DecimalField):
         return {"inputmode": "decimal", "autocomplete": "off"}
 
     def to_python(self, value: Any) -> Decimal | None:
-        if isinstance(value, str):
-            value = value.replace("\xa0", "").replace(" ", "").removesuffix("kr").replace(",", ".")
+        if isinstance(value, str) and value.strip():
+            try:
+                value = parse_amount(value)
+            except ValueError:
+                raise ValidationError(
+                    _("Ange ett belopp i kronor: siffror, mellanslag och högst ett decimaltecken."),
+                    code="invalid",
+                ) from None
         return super().to_python(value)
 
     def prepare_value(self, value: Any) -> Any:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from socialinvest.applications.models import Decision
 from socialinvest.core.personnummer import reject_personnummer
-from socialinvest.finance.money import to_ore
+from socialinvest.finance.money import parse_amount, to_ore
 from socialinvest.funds.models import Fund
 
 from ..posting import post_opening_capital
@@ -31,17 +31,16 @@ def lock_fund(fund: Any, acting_user: Any) -> Fund:
 def parse_money(value: Any, *, allow_zero: bool = False) -> tuple[Decimal | None, str]:
     """``(amount, "")`` in whole öre, or ``(None, Swedish message)``.
 
-    Accepts ``Decimal``/``int`` and text with a decimal comma and spaces between thousands.
+    Accepts ``Decimal``/``int`` and text as :func:`socialinvest.finance.money.parse_amount`
+    reads it (digits, spaces between groups, one decimal comma or point; nothing else).
     """
     if isinstance(value, bool) or value is None or value == "":
         return None, _("Ange ett belopp i kronor.")
     try:
-        if isinstance(value, str):
-            value = value.replace("\u00a0", "").replace(" ", "").replace("\u2009", "").replace(",", ".")
-        amount = Decimal(value)
+        amount = parse_amount(value) if isinstance(value, str) else Decimal(value)
         rounded = to_ore(amount)
     except (InvalidOperation, ValueError, TypeError, ArithmeticError):
-        return None, _("Ange ett belopp i kronor.")
+        return None, _("Ange ett belopp i kronor: siffror, mellanslag och högst ett decimaltecken.")
     if rounded != amount:
         return None, _("Ange beloppet i hela ören (högst två decimaler).")
     if rounded < 0 or (rounded == 0 and not allow_zero):

@@ -18,7 +18,7 @@ from socialinvest.finance.money import ZERO
 
 from ..models import Account, EntryKind, FundParty, LedgerEntry, RepaymentAgreement
 from ..permissions import can_manage_ledger
-from ..posting import credit, debit, post_entry
+from ..posting import credit, debit, post_entry, same_entry
 from ..selectors import agreement_schedule, approved_version, outstanding_investment, repaid_by_year
 from .common import lock_fund, parse_money, parse_year, reject_pnr
 
@@ -76,8 +76,7 @@ def do_record_repayment(
         locked = lock_fund(fund, acting_user)
         retried = LedgerEntry.objects.filter(fund=locked, idempotency_key=idempotency_key).first()
         if retried is not None and retried.kind == EntryKind.REPAYMENT:
-            retried.is_new = False  # type: ignore[attr-defined]
-            return retried
+            return same_entry(retried, EntryKind.REPAYMENT, amount=value)
         version = approved_version(agreement)
         if version is None:
             raise ValidationError({"amount": _("Avtalet är inte godkänt ännu; inget kan återföras.")})
