@@ -26,7 +26,11 @@ def field_error(response, field_id: str) -> str:
 
 def action(response, name: str) -> str:
     """The actions panel's entry for one transition."""
-    m = re.search(rf'<li class="action-item" id="action-{name}">(.*?)</li>', text(response), re.S)
+    m = re.search(
+        rf'<li class="action-item" id="action-{name}">(.*?)(?=<li class="action-item"|</section>)',
+        text(response),
+        re.S,
+    )
     assert m, f"no action {name}"
     return m.group(1)
 
@@ -71,7 +75,31 @@ def test_incomplete_idea_shows_what_is_missing(world, client):
         fund=world.fund, title="Ny", lead_unit=world.school, acting_user=world.applicant
     )
     submit = action(as_user(client, world.applicant).get(detail(app)), "submit_idea")
-    assert "disabled" in submit and "Fyll i: sammanfattning, målgrupp." in submit
+    assert "disabled" in submit
+    # Everything missing at once (issue #10, item 8), each with a link to where it is completed.
+    links = dict((what, href) for href, what in re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', submit))
+    assert f"{len(links)} saker saknas" in submit
+    assert links["Sammanfattning"].endswith("/idea/") and links["Målgrupp"].endswith("/need/")
+
+
+def test_a_full_application_lists_everything_missing_before_submitting(world, client):
+    """Once: empty fields, no budget, no saved calculation, no indicators, not signed off."""
+    from socialinvest.applications import actions
+
+    world.fund.requires_idea_test = False
+    world.fund.save()
+    app = actions.do_create_application(
+        fund=world.fund,
+        title="Ny",
+        lead_unit=world.school,
+        co_units=[world.social],
+        acting_user=world.applicant,
+    )
+    submit = action(as_user(client, world.applicant).get(detail(app)), "submit")
+    items = re.findall(r'<li><a href="[^"]+">([^<]+)</a></li>', submit)
+    for expected in ("Sammanfattning", "Budget per år", "Ingen sparad kalkyl", "saknar indikatorer"):
+        assert any(expected in item for item in items), (expected, items)
+    assert len(items) >= 10
 
 
 @pytest.mark.django_db

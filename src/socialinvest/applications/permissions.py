@@ -140,6 +140,29 @@ def can_transition(user: Any, application: Application, transition: Transition |
     return allow()
 
 
+def missing_for(user: Any, application: Application, transition: Transition | str) -> list[tuple[str, str]]:
+    """Everything still missing before ``user`` can take ``transition``, all at once.
+
+    ``(what is missing, where)`` — where is the field's name or the condition's name, so a
+    page can link to the tab that fixes it.  Empty when the status or the role rules the
+    transition out anyway (nothing the user can complete), or when nothing is missing.
+    Why one list: submitting once revealed the gaps one round at a time.
+    """
+    t = BY_NAME[transition] if isinstance(transition, str) else transition
+    if application.status not in t.sources or not Access.of(user).roles_for(application) & t.roles:
+        return []
+    items = [
+        (str(Application._meta.get_field(f).verbose_name).capitalize(), f)
+        for f in t.required_fields
+        if _empty(application, f)
+    ]
+    for name in t.conditions:
+        verdict = conditions.CHECKS[name](application)
+        if not verdict:
+            items.append((verdict.reason, name))
+    return items
+
+
 def _empty(application: Application, field_name: str) -> bool:
     value = getattr(application, field_name)
     return value is None or (isinstance(value, str) and not value.strip())

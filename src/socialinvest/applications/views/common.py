@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,7 +17,14 @@ from socialinvest.core.permissions import Verdict, allow
 from socialinvest.funds.permissions import can_view_fund
 
 from ..models import Application
-from ..permissions import can_assign_reviewers, can_edit, can_give_council_opinion, can_review, can_view
+from ..permissions import (
+    can_assign_reviewers,
+    can_edit,
+    can_give_council_opinion,
+    can_review,
+    can_view,
+    missing_for,
+)
 from ..selectors import application_for_page, available_actions
 from ..states import Status
 from .forms import TransitionForm
@@ -61,6 +68,15 @@ TABS: tuple[Tab, ...] = (
     Tab("timeline", _("Tidslinje"), "timeline"),
 )
 TAB_BY_SLUG = {t.slug: t for t in TABS}
+# Where each field and each condition of the transition table is put right.
+FIELD_TAB = {f: t.slug for t in TABS for f in t.fields}
+CONDITION_TAB = {
+    "enough_applicant_units": "partners",
+    "has_budget": "budget",
+    "has_calculation": "calculation",
+    "has_indicators": "follow-up",
+    "signed_off": "sign-off",
+}
 
 
 _PK = 987654321  # a placeholder id: reversed once, then replaced by each row's id
@@ -92,6 +108,22 @@ class ActionItem:
     verdict: Verdict
     url: str = ""  # a link to the action's own page, instead of a form
     form: Form | None = None
+    missing: list[tuple[str, str]] = field(default_factory=list)  # (what, link) still to complete
+
+
+def checklist(user: Any, application: Application, transition: str) -> list[tuple[str, str]]:
+    """What is still missing before the transition, each with a link to the tab that completes it."""
+    pk = application.pk
+    out = []
+    for what, where in missing_for(user, application, transition):
+        slug = FIELD_TAB.get(where) or CONDITION_TAB.get(where) or "overview"
+        url = (
+            reverse("applications:detail", args=[pk])
+            if slug == "overview"
+            else reverse("applications:section", args=[pk, slug])
+        )
+        out.append((what, url))
+    return out
 
 
 def action_items(
@@ -103,6 +135,8 @@ def action_items(
     for option in available_actions(user, application):
         t = option.transition
         item = ActionItem(t.name, str(t.label), t.style, option.verdict)
+        if not option.verdict and (t.required_fields or t.conditions):
+            item.missing = checklist(user, application, t.name)
         if t.form == "decision":
             item.url = reverse("applications:decide", args=[pk]) + f"?outcome={DECISION_OUTCOMES[t.name]}"
         elif failed and failed[0] == t.name:
