@@ -28,7 +28,11 @@ def test_whole_path_from_idea_to_grant(world, django_capture_on_commit_callbacks
         application=app, name="return_for_completion", comment="Komplettera budgeten", acting_user=w.preparer
     )
     assert app.status == Status.RETURNED
-    app = actions.do_transition(application=app, name="resubmit", acting_user=w.applicant)
+    with pytest.raises(ValidationError):  # resubmitting unchanged, without a word, is refused
+        actions.do_transition(application=app, name="resubmit", acting_user=w.applicant)
+    app = actions.do_transition(
+        application=app, name="resubmit", comment="Budgeten kompletterad per år.", acting_user=w.applicant
+    )
     app = actions.do_transition(application=app, name="start_preparation", acting_user=w.fund_admin)
     c1, c2 = w.criteria
     actions.do_save_review(

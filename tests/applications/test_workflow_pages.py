@@ -350,3 +350,33 @@ def test_decision_transitions_posted_to_the_panel_go_to_the_decision_form(world,
     assert response.status_code == 302 and "/decide/?outcome=granted" in response["Location"]
     recommended_app.refresh_from_db()
     assert recommended_app.status == Status.RECOMMENDED
+
+
+def test_a_returned_application_shows_the_return_comment_until_resubmitted(world, client, submitted_app):
+    """Issue #10, item 10: the reason on the overview, and a reply required to resubmit."""
+    from socialinvest.applications import actions
+
+    actions.do_transition(
+        application=submitted_app,
+        name="return_for_completion",
+        comment="Komplettera budgeten med regionens andel.",
+        acting_user=world.preparer,
+    )
+    for page in (detail(submitted_app), reverse("applications:section", args=[submitted_app.pk, "budget"])):
+        html = text(as_user(client, world.applicant).get(page))
+        notice = re.search(r'<section class="notice warning returned-notice".*?</section>', html, re.S)
+        assert notice and "Komplettera budgeten med regionens andel." in notice.group(0)
+    resubmit = action(client.get(detail(submitted_app)), "resubmit")
+    assert 'name="comment"' in resubmit and "required" in resubmit
+    response = client.post(
+        reverse("applications:transition", args=[submitted_app.pk, "resubmit"]), {"comment": ""}
+    )
+    assert response.status_code == 200
+    assert StatusChange.objects.filter(transition="resubmit").count() == 0
+    client.post(
+        reverse("applications:transition", args=[submitted_app.pk, "resubmit"]),
+        {"comment": "Regionens andel tillagd i budgeten."},
+    )
+    submitted_app.refresh_from_db()
+    assert submitted_app.status == Status.RESUBMITTED
+    assert "returned-notice" not in text(client.get(detail(submitted_app)))

@@ -134,6 +134,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         {APPLICANT},
         required_fields=FULL_FIELDS,
         conditions=COMPLETE_APPLICATION,
+        needs_comment=True,  # the reply to the return comment: what was completed
     ),
     _t(
         "start_preparation",

@@ -191,6 +191,18 @@ def action_items(
     return items
 
 
+def return_comment(application: Application) -> Any:
+    """The status change that returned the application, while it waits for the applicant's completion."""
+    if application.status != Status.RETURNED:
+        return None
+    return (
+        application.status_changes.filter(to_status=Status.RETURNED)
+        .select_related("by")
+        .order_by("-id")
+        .first()
+    )
+
+
 def page_context(
     request: HttpRequest, application: Application, tab: str = "overview", *, panel: bool = True, **extra: Any
 ) -> dict[str, Any]:
@@ -215,6 +227,7 @@ def page_context(
         "tab_template": f"applications/_tab_{TAB_BY_SLUG[tab].kind}.html",
         "edit": can_edit(request.user, application),
         "actions": action_items(request, application, extra.pop("failed", None)) if panel else [],
+        "returned": return_comment(application),
     }
     context.update(extra)
     return context
