@@ -206,3 +206,33 @@ def test_a_later_adopted_expost_supersedes_the_earlier(world: Any, planned: Any)
     assert (
         MeasuredSaving.objects.filter(expost=first).count() == 2
     )  # the first adoption's rows stay as history
+
+
+def test_an_effect_whose_interval_includes_zero_is_said_so_with_the_npv_at_zero(
+    world: Any, measured: Any, client: Any
+) -> None:
+    """Issue #10, item 11: an effect not distinguishable from zero is not fed silently as a finding."""
+    from django.urls import reverse
+
+    from socialinvest.formatting import sek
+
+    expost = actions.do_run_expost_calculation(application=measured, acting_user=world.fund_admin)
+    rows = {row["outcome"]: row for row in expost.inputs["effects"] if "ci_low" in row}
+    for row in rows.values():
+        assert row["includes_zero"] == (row["ci_low"] <= 0 <= row["ci_high"])
+    uncertain = sorted(name for name, row in rows.items() if row["includes_zero"])
+    assert uncertain, "the fixture's welfare DiD (−7.8 pp, se 6.4 pp) has an interval including zero"
+    assert expost.inputs["effects_including_zero"] == uncertain
+    at_zero = expost.inputs["npv_with_those_effects_at_zero"]
+    assert at_zero < expost.npv  # the measured (positive) effects removed: less saved
+    client.force_login(world.fund_admin)
+    for name in ("followup:evaluation", "followup:forecast"):
+        html = client.get(reverse(name, args=[measured.pk])).content.decode()
+        assert "Effekten går inte att skilja statistiskt från noll." in html, name
+        assert 'id="npv-at-zero"' in html and sek(at_zero).replace(" ", "\xa0")[:3] in html.replace(
+            " ", "\xa0"
+        )
+    evaluation = client.get(reverse("followup:evaluation", args=[measured.pk])).content.decode()
+    assert evaluation.count('class="warning includes-zero"') == len(
+        [r for r in selectors.evaluations(measured) if r.estimate and r.estimate.includes_zero]
+    )

@@ -101,6 +101,12 @@ class Estimate:
         """Plain JSON-serialisable data (cells as dicts)."""
         return asdict(self)
 
+    @property
+    def includes_zero(self) -> bool:
+        """Whether the 95 % interval includes zero: the effect is not statistically
+        distinguishable from none, and must not be read as a finding."""
+        return self.ci_low <= 0.0 <= self.ci_high
+
 
 # ---------------------------------------------------------------- formulas
 

@@ -61,6 +61,9 @@ def _effects(application: Application) -> tuple[dict[str, tuple[float, float]], 
                 relative_change=e.estimate.relative_change,
                 effect_mean=e.effect[0],
                 effect_sd=e.effect[1],
+                ci_low=e.estimate.ci_low,
+                ci_high=e.estimate.ci_high,
+                includes_zero=e.estimate.includes_zero,
             )
         used.append(row)
     return effects, used
@@ -94,6 +97,16 @@ def do_run_expost_calculation(*, application: Application, acting_user: Any) -> 
         ) from None
     draws = scenario.draws or DEFAULT_DRAWS
     result = run(scenario, draws=draws).result  # outside the transaction: the engine touches no database
+    uncertain = sorted(row["outcome"] for row in used if row.get("includes_zero"))
+    at_zero = None
+    if uncertain:
+        # Beside the result: the NPV with every effect whose 95 % interval includes zero set to
+        # zero, so no one reads an effect indistinguishable from none as a finding.
+        zeroed = {name: ((0.0, 0.0) if name in uncertain else effect) for name, effect in effects.items()}
+        zero_scenario = expost_scenario(
+            decided, effects=zeroed, actual_costs={y: float(a) for y, a in costs.costs.items()}
+        )
+        at_zero = run(zero_scenario, draws=draws, with_sensitivity=False).result.base.npv
     attribution = explain_difference(decided, scenario).model_dump(mode="json")
     through = selectors.measured_through(application)
     inputs = {
@@ -102,6 +115,8 @@ def do_run_expost_calculation(*, application: Application, acting_user: Any) -> 
         **costs.record(),
         "draws": draws,
         "measured_through": through.isoformat() if through else None,
+        "effects_including_zero": uncertain,
+        "npv_with_those_effects_at_zero": at_zero,
     }
     with transaction.atomic():
         locked = lock_application(application)

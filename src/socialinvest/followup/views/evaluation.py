@@ -53,6 +53,7 @@ def evaluation(request: HttpRequest, pk: int, *, expost_error: str = "", status:
         run_verdict=can_run_expost(request.user, application),
         adopt_verdict=can_adopt_expost(request.user, application),
         effects=presentation.expost_effects(latest) if latest else [],
+        uncertain=presentation.effects_at_zero(latest),
         expost_error=expost_error,
     )
     return render(request, "followup/evaluation.html", context, status=status)
@@ -111,6 +112,7 @@ def forecast(request: HttpRequest, pk: int) -> HttpResponse:
         application,
         "forecast",
         comparison=comparison,
+        uncertain=presentation.effects_at_zero(latest_expost(application)),
         run_verdict=can_run_expost(request.user, application),
         **extra,
     )

@@ -87,6 +87,7 @@ class EvaluationRow:
     relative: str = ""
     relative_ci: str = ""
     effect: str = ""
+    includes_zero: bool = False  # the 95 % interval includes zero: no finding
     cells: list[CellRow] = field(default_factory=list)
     chart: dict[str, Any] | None = None  # both groups before and after (followup.charts.did_chart)
 
@@ -118,6 +119,7 @@ def evaluation_row(e: IndicatorEvaluation) -> EvaluationRow:
     row.estimate = _fmt(ind, est.estimate)
     row.se = _fmt(ind, est.se)
     row.ci = _("%(low)s till %(high)s") % {"low": _fmt(ind, est.ci_low), "high": _fmt(ind, est.ci_high)}
+    row.includes_zero = est.includes_zero
     if est.relative_change is not None:
         row.relative = formatting.percent(est.relative_change)
         if est.relative_se is not None:
@@ -145,6 +147,24 @@ def evaluation_row(e: IndicatorEvaluation) -> EvaluationRow:
     return row
 
 
+def effects_at_zero(expost: ExPostCalculation | None) -> dict[str, Any] | None:
+    """The outcomes whose measured effect's 95 % interval includes zero, and the NPV with them at zero."""
+    if expost is None:
+        return None
+    inputs = expost.inputs or {}
+    outcomes = inputs.get("effects_including_zero") or [
+        row["outcome"] for row in inputs.get("effects", []) if row.get("includes_zero")
+    ]
+    if not outcomes:
+        return None
+    return {
+        "outcomes": outcomes,
+        "names": ", ".join(f"”{name}”" for name in outcomes),
+        "npv": expost.npv,
+        "npv_at_zero": inputs.get("npv_with_those_effects_at_zero"),
+    }
+
+
 def expost_effects(expost: ExPostCalculation) -> list[dict[str, Any]]:
     """The effects the ex-post calculation used (or why an indicator was skipped), from its inputs."""
     out = []
@@ -154,6 +174,7 @@ def expost_effects(expost: ExPostCalculation) -> list[dict[str, Any]]:
             "outcome": row.get("outcome", ""),
             "skipped": row.get("skipped", ""),
         }
+        item["includes_zero"] = bool(row.get("includes_zero"))
         if "effect_mean" in row:
             item["effect"] = _("%(mean)s (standardavvikelse %(sd)s)") % {
                 "mean": formatting.percent(row["effect_mean"]),
