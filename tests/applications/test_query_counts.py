@@ -28,10 +28,15 @@ from socialinvest.applications.models import (
     PlannedIndicator,
     Review,
 )
-from socialinvest.applications.permissions import can_review, can_transition, can_view
+from socialinvest.applications.permissions import (
+    can_give_council_opinion,
+    can_review,
+    can_transition,
+    can_view,
+    missing_for,
+)
 from socialinvest.applications.selectors import pending_actions
 from socialinvest.applications.states import FINAL, Status, transitions_from
-from socialinvest.organisations.access import Access
 from socialinvest.organisations.models import Role
 
 OPEN = [s for s in Status if s not in FINAL]
@@ -154,15 +159,23 @@ def _reference_pending(user) -> list[tuple[int, str, str | None]]:
             and not Review.objects.filter(application=app, reviewer=user, submitted_at__isnull=False).exists()
         ):
             out.append((pk, "Bedöm ansökan", None))
+        if (
+            can_give_council_opinion(user, app)
+            and not CouncilOpinion.objects.filter(application=app).exists()
+        ):
+            out.append((pk, "Ge vetenskapliga rådets yttrande", None))
         for t in transitions_from(app.status):
             if t.name == "withdraw":
                 continue
-            if Role.APPLICANT in t.roles and app.status == Status.FULL_APPLICATION:
-                if Role.APPLICANT in Access.of(user).roles_for(app):
-                    out.append((pk, "Fyll i och skicka in ansökan", t.name))
-                break
             if can_transition(user, app, t):
                 out.append((pk, str(t.label), t.name))
+            elif Role.APPLICANT in t.roles and missing_for(user, app, t):
+                label = (
+                    "Komplettera och skicka in ansökan"
+                    if app.status == Status.RETURNED
+                    else "Fyll i och skicka in ansökan"
+                )
+                out.append((pk, label, t.name))
     return out
 
 

@@ -213,7 +213,6 @@ def test_an_effect_whose_interval_includes_zero_is_said_so_with_the_npv_at_zero(
 ) -> None:
     """Issue #10, item 11: an effect not distinguishable from zero is not fed silently as a finding."""
     from django.urls import reverse
-
     from socialinvest.formatting import sek
 
     expost = actions.do_run_expost_calculation(application=measured, acting_user=world.fund_admin)

@@ -33,7 +33,7 @@ from .models import (
     Review,
     ReviewAssignment,
 )
-from .permissions import READ_ROLES, can_review, can_transition
+from .permissions import READ_ROLES, can_give_council_opinion, can_review, can_transition, missing_for
 from .states import FINAL, Status, Transition, transitions_from
 
 
@@ -127,16 +127,24 @@ def pending_actions(user: Any, limit: int = 200) -> list[PendingAction]:
             out.append(
                 PendingAction(app, gettext("Bedöm ansökan"), due_on=app.flag_own_due_on, late=_late(app))
             )
+        # The council's opinion is a step of its own (not a transition): it waits for the council
+        # until given.  Once left out, the council's list said "nothing waits" while two did.
+        if can_give_council_opinion(user, app) and not app.flag_has_council_opinion:
+            out.append(PendingAction(app, gettext("Ge vetenskapliga rådets yttrande")))
         for t in transitions_from(app.status):
             if t.name == "withdraw":
                 continue
-            if Role.APPLICANT in t.roles and app.status == Status.FULL_APPLICATION:
-                # A draft is pending for its applicants even before it is complete.
-                if Role.APPLICANT in Access.of(user).roles_for(app):
-                    out.append(PendingAction(app, gettext("Fyll i och skicka in ansökan"), t))
-                break
             if can_transition(user, app, t):
                 out.append(PendingAction(app, str(t.label), t))
+            elif Role.APPLICANT in t.roles and missing_for(user, app, t):
+                # An applicant's draft (an idea, a full application, a returned one) waits for its
+                # applicants even before it is complete: the step is theirs once it is.
+                label = (
+                    gettext("Komplettera och skicka in ansökan")
+                    if app.status == Status.RETURNED
+                    else (gettext("Fyll i och skicka in ansökan"))
+                )
+                out.append(PendingAction(app, label, t))
     return out
 
 
