@@ -72,7 +72,7 @@ def test_frame_cuts_page_and_csv(client: Any, world: Any, granted: Any) -> None:
     assert response["Content-Type"].startswith("text/csv")
     text = response.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert rows[0][:4] == ["Budgetår", "Nämnd", "Investering", "Belopp (kr)"]
+    assert rows[0][:4] == ["Budgetår", "Nämnd eller extern part", "Investering", "Belopp (kr)"]
     assert rows[1][:2] == ["2026", "Socialnämnden"] and rows[1][3] == "2000000,00"
     assert len(rows) == 6
     plain = client.get(url, {"format": "csv", "dialect": "plain", "year": 2027}).content.decode()
@@ -181,7 +181,7 @@ def test_downloads_in_english(client: Any, world: Any, granted: Any) -> None:
     frame = client.get(reverse("ledger:frame_cuts", args=[world.fund.pk]), {"format": "csv"}, **en)
     assert next(csv.reader(io.StringIO(frame.content.decode("utf-8-sig")), delimiter=";"))[:5] == [
         "Budget year",
-        "Committee",
+        "Committee or external party",
         "Investment",
         "Amount (SEK)",
         "Of which estimated (SEK)",

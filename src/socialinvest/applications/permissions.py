@@ -156,10 +156,10 @@ def missing_for(user: Any, application: Application, transition: Transition | st
         for f in t.required_fields
         if _empty(application, f)
     ]
-    for name in t.conditions:
-        verdict = conditions.CHECKS[name](application)
+    for check in t.conditions:
+        verdict = check(application)
         if not verdict:
-            items.append((verdict.reason, name))
+            items.append((verdict.reason, check.__name__))
     return items
 
 

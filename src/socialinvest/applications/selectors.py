@@ -357,8 +357,17 @@ def co_unit_choices(user: Any) -> QuerySet[Unit]:
 
 
 def payer_choices(application: Application) -> QuerySet[Unit]:
-    """Budget payers: the units of the fund's organisation."""
-    return Unit.objects.filter(organisation_id=application.fund.owner_id)
+    """Budget payers: the units of the fund's organisation, one per actor (a committee, not also its
+    administration: the payer list once showed each twice)."""
+    from socialinvest.organisations.names import one_unit_per_actor
+
+    keep = one_unit_per_actor(application.fund.owner_id)
+    current = application.budget_lines.values_list(
+        "payer_id", flat=True
+    )  # a line already saved keeps its payer
+    return Unit.objects.filter(organisation_id=application.fund.owner_id).filter(
+        Q(pk__in=keep) | Q(pk__in=current)
+    )
 
 
 @dataclass(frozen=True)

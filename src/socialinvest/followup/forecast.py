@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from socialinvest.applications.calculation_results import PERSPECTIVES
 from socialinvest.applications.models import Application, CalculationVersion
 from socialinvest.engine.catalogue import default_catalogue
-from socialinvest.organisations.models import Unit
 
 from .models import ExPostCalculation
 
@@ -72,16 +71,16 @@ def actor_names(application: Application, scenario: dict[str, Any], ids: set[str
     """A name for each calculation actor: the scenario's own actors, else the organisation's
     unit with that ``actor_id`` (a committee or external unit before an administration),
     else the default catalogue; the id only when none has it."""
+    from socialinvest.organisations.names import actor_unit_names
+
     names = {a: a for a in ids}
     catalogue = {a.id: a.name for a in default_catalogue().actors}
     names.update({a: catalogue[a] for a in ids if a in catalogue})
-    units = Unit.objects.filter(organisation_id=application.fund.owner_id, actor_id__in=sorted(ids))
-    # The last written wins: a committee or external unit (the lowest id) over an administration.
-    for unit in sorted(units, key=lambda u: (u.kind != Unit.Kind.ADMINISTRATION, -u.pk)):
-        names[unit.actor_id] = unit.name
     names.update(
         {a["id"]: a["name"] for a in scenario.get("actors", []) if a.get("id") in ids and a.get("name")}
     )
+    # The organisation's unit names last: one name per actor on every page (organisations.names).
+    names.update({a: n for a, n in actor_unit_names(application.fund.owner_id).items() if a in ids})
     return names
 
 

@@ -151,7 +151,7 @@ def frame_cut_headers() -> list[str]:
     """The frame-cut CSV's headers, in the request's language."""
     return [
         _("Budgetår"),
-        _("Nämnd"),
+        _("Nämnd eller extern part"),
         _("Investering"),
         _("Belopp (kr)"),
         _("Varav uppskattat (kr)"),

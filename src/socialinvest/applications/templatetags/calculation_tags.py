@@ -12,6 +12,8 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from socialinvest.organisations.names import named_by_units
+
 from ..calculation_editor import Input, Uncertain
 from ..calculation_results import ResultView, view
 
@@ -34,7 +36,10 @@ def calculation_summary(application: Any) -> dict[str, Any] | None:
     version = application.latest_calculation()
     if version is None:
         return None
-    result: ResultView = view(version.result, headline=application.fund.headline_perspective)
+    result: ResultView = view(
+        named_by_units(version.result, application.fund.owner_id),
+        headline=application.fund.headline_perspective,
+    )
     return {"version": version, "result": result, "count": application.calculations.count()}
 
 

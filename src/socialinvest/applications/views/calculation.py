@@ -23,6 +23,7 @@ from socialinvest.core.charts import bundle_version, format_locale
 from socialinvest.core.middleware import allow_chart_scripts
 from socialinvest.engine import Scenario, default_catalogue
 from socialinvest.organisations.models import Unit
+from socialinvest.organisations.names import named_by_units
 
 from .. import actions
 from .. import scenario_form as sf
@@ -64,10 +65,15 @@ def preview_result(scenario: Scenario) -> tuple[dict[str, Any], int]:
 
 
 def _results_context(
-    result: dict[str, Any] | None, draws: int | None, saved: CalculationVersion | None, headline: str
+    result: dict[str, Any] | None,
+    draws: int | None,
+    saved: CalculationVersion | None,
+    headline: str,
+    organisation_id: int,
 ) -> dict:
     if result is None:
         return {"result": None}
+    result = named_by_units(result, organisation_id)  # one name per actor: the organisation's
     spec = flows_chart_spec(result)
     return {
         "result": view(result, headline=headline),
@@ -108,7 +114,9 @@ def render_editor(
         "preview_capped": isinstance(scenario_draws, int) and scenario_draws > PREVIEW_MAX_DRAWS,
         "preview_max_draws": PREVIEW_MAX_DRAWS,
         "scenario_draws": scenario_draws,
-        **_results_context(result, draws, saved, application.fund.headline_perspective),
+        **_results_context(
+            result, draws, saved, application.fund.headline_perspective, application.fund.owner_id
+        ),
         **extra,
     }
     return allow_chart_scripts(render(request, template, context, status=status))
@@ -170,7 +178,9 @@ def calculation_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "error_slots": sorted(checked.errors.items()),
         "info_panels": info_panels(checked.fields, catalogue),
         "preview_max_draws": PREVIEW_MAX_DRAWS,
-        **_results_context(result, draws, None, application.fund.headline_perspective),
+        **_results_context(
+            result, draws, None, application.fund.headline_perspective, application.fund.owner_id
+        ),
     }
     return render(request, "applications/calculation/_preview.html", context)
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from socialinvest.core.charts import bundle_version, vega_bundle
 from socialinvest.engine import ScenarioError, dump_scenario, parse_scenario, run
+from socialinvest.organisations.names import named_by_units
 from socialinvest.reports.xlsx import write_audit_workbook
 
 from ..calculation_results import by_actor_npv, view
@@ -65,7 +66,9 @@ def calculation_compare(request: HttpRequest, pk: int) -> HttpResponse:
         url = reverse("applications:calculation_compare", args=[pk])
         return redirect(f"{url}?a={numbers[1]}&b={numbers[0]}")
     a, b = _version(application, a_number), _version(application, b_number)
-    actors_a, actors_b = by_actor_npv(a.result), by_actor_npv(b.result)
+    org = application.fund.owner_id
+    result_a, result_b = named_by_units(a.result, org), named_by_units(b.result, org)
+    actors_a, actors_b = by_actor_npv(result_a), by_actor_npv(result_b)
     actor_rows = [
         (
             (actors_b.get(actor) or actors_a[actor])[0],
@@ -81,8 +84,8 @@ def calculation_compare(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "a": a,
             "b": b,
-            "ra": view(a.result),
-            "rb": view(b.result),
+            "ra": view(result_a),
+            "rb": view(result_b),
             "actor_rows": actor_rows,
             "changes": changes(a.scenario, b.scenario),
             "numbers": list(application.calculations.order_by("-number").values_list("number", flat=True)),
