@@ -64,8 +64,11 @@ def new_context(
     contexts: list[BrowserContext] = []
 
     def make() -> BrowserContext:
+        # bypass_csp: axe (assert_accessible) is injected as an inline script, which the
+        # application's Content-Security-Policy forbids; test_csp_browser.py checks the pages
+        # under the policy itself.
         context = browser.new_context(
-            base_url=live_server.url, locale="sv-SE", timezone_id="Europe/Stockholm"
+            base_url=live_server.url, locale="sv-SE", timezone_id="Europe/Stockholm", bypass_csp=True
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)

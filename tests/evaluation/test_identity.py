@@ -29,7 +29,9 @@ def test_find_personnummer(text, found):
 
 def test_parts():
     assert luhn_ok("8112189876") and not luhn_ok("8112189875")
-    assert plausible_date("12", "31") and plausible_date("02", "91") and not plausible_date("00", "10")
+    assert plausible_date("12", "31") and plausible_date("02", "89") and not plausible_date("00", "10")
+    assert not plausible_date("02", "91")  # 31 February as a samordningsnummer: no such date
+    assert plausible_date("02", "29", "00") and not plausible_date("02", "29", "01")  # leap years
 
 
 def test_the_django_validator_uses_the_same_detection():
