@@ -19,7 +19,7 @@ def test_parallel_posts_on_sqlite_all_succeed(tmp_path):
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1800,  # a loaded shared machine; alone it takes about a minute
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr[-3000:]
