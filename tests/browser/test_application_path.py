@@ -143,7 +143,7 @@ def test_idea_to_decision(world, page_as):
     budget = applicant.get_by_role("table", name="Budget per år och betalare")
     expect(budget).to_contain_text("7\xa0800\xa0000\xa0kr")
     go_to(applicant, pk)
-    take_action(applicant, "Skicka in kompletterad ansökan")
+    take_action(applicant, "Skicka in kompletterad ansökan", comment="Budgeten kompletterad för 2026.")
     expect(status(applicant)).to_have_text("Kompletterad")
 
     # The fund administrator starts the preparation.
