@@ -87,7 +87,9 @@ def written(draw: st.DrawFn, ascii_only: bool = False) -> str:
     return text
 
 
-@settings(deadline=None)  # the shared machine is slow at times; speed is measured by benchmarks
+@settings(
+    deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)  # the shared machine is slow at times; speed is measured by benchmarks
 @given(
     written(),
     st.sampled_from(["", "Elev ", "pnr:", "(", "Kontakt: "]),
@@ -189,7 +191,11 @@ def test_a_status_change_comment_is_refused_and_nothing_is_written(world, idea_a
 
 
 @pytest.mark.django_db
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(number=written())
 def test_any_writing_is_refused_in_a_comment(world, idea_app, number):
     with pytest.raises(ValidationError):
@@ -213,7 +219,7 @@ def _files(number: str, ascii_number: str) -> dict[str, bytes]:
     }
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(number=written(), ascii_number=written(ascii_only=True))
 def test_any_writing_is_refused_in_every_accepted_attachment_type(number, ascii_number):
     for name, content in _files(number, ascii_number).items():

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socialinvest.applications import actions as app_actions
@@ -59,7 +59,7 @@ def test_the_amount_parser_takes_what_people_type(text, value):
     assert SekField().clean(text) == Decimal(value)
 
 
-@settings(deadline=None)
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.integers(0, 10**12),
     st.integers(0, 99),
