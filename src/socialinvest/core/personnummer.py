@@ -32,6 +32,7 @@ from socialinvest.identity import find_personnummer
 
 __all__ = [
     "bulk_create",
+    "bulk_update",
     "check_instance",
     "find_personnummer",
     "guard_model_text",
@@ -103,3 +104,11 @@ def bulk_create(model: type[M], rows: Iterable[M], **kwargs: Any) -> list[M]:
     for row in rows:
         check_instance(row)
     return model._default_manager.bulk_create(rows, **kwargs)
+
+
+def bulk_update(model: type[M], rows: Iterable[M], fields: list[str], **kwargs: Any) -> int:
+    """``model.objects.bulk_update(rows, fields)`` with every row checked first (no ``pre_save`` either)."""
+    rows = list(rows)
+    for row in rows:
+        check_instance(row)
+    return model._default_manager.bulk_update(rows, fields, **kwargs)

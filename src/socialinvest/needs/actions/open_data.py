@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
+from socialinvest.core.personnummer import bulk_create, bulk_update
 from socialinvest.opendata import KOLADA_LICENCE, Observation, OpenDataError
 from socialinvest.opendata.csvfile import parse_csv
 from socialinvest.opendata.kolada import KoladaClient
@@ -132,9 +133,9 @@ def _store(
                 user,
             )
             changed.append(old)
-    OpenDataValue.objects.bulk_create(new, batch_size=500)
-    OpenDataValue.objects.bulk_update(
-        changed, ["value", "source", "licence", "fetched_at", "fetched_by"], batch_size=500
+    bulk_create(OpenDataValue, new, batch_size=500)
+    bulk_update(
+        OpenDataValue, changed, ["value", "source", "licence", "fetched_at", "fetched_by"], batch_size=500
     )
     return len(new), len(changed)
 
