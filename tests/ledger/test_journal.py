@@ -92,8 +92,12 @@ def test_same_key_returns_the_entry_already_posted(world):
     lines = [debit("cash", D(100)), credit("fund_capital", D(100))]
     first = post(world.fund, lines, "same")
     before = written()
-    again = post(world.fund, [debit("cash", D(999)), credit("fund_capital", D(999))], "same")
+    again = post(world.fund, lines, "same")
     assert again == first and not again.is_new and first.is_new
+    assert written() == before
+    # The same key with another amount is not a double submit: nothing is posted, and it says so.
+    with pytest.raises(ValidationError, match="redan skickat"):
+        post(world.fund, [debit("cash", D(999)), credit("fund_capital", D(999))], "same")
     assert written() == before
     with pytest.raises(ValidationError):  # the key is this fund's: another kind is refused
         post(world.fund, lines, "same", kind="write_off")
