@@ -43,11 +43,12 @@ __all__ = [
 MESSAGE = _("Texten innehåller ett personnummer. Fonden får inte innehålla personuppgifter – ta bort det.")
 # Values that are not text a person wrote: password hashes and SHA-256 digests (a run of hex
 # digits can by chance look like a number with a valid check digit), as fields or JSON keys.
-EXEMPT_FIELDS = frozenset({"password"})
+# An API token's stored hash and its recognisable prefix are random characters too.
+EXEMPT_FIELDS = frozenset({"password", "prefix"})
 
 
 def _exempt(name: str) -> bool:
-    return name in EXEMPT_FIELDS or name.endswith("sha256")
+    return name in EXEMPT_FIELDS or name.endswith(("sha256", "_hash"))
 
 
 _TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
