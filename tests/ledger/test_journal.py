@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 from ledger_helpers import D, agreement, key, pay_out, repay, written
 
 from factories import FundFactory, OrganisationFactory, UserFactory
@@ -96,7 +97,7 @@ def test_same_key_returns_the_entry_already_posted(world):
     assert again == first and not again.is_new and first.is_new
     assert written() == before
     # The same key with another amount is not a double submit: nothing is posted, and it says so.
-    with pytest.raises(ValidationError, match="redan skickat"):
+    with translation.override("sv"), pytest.raises(ValidationError, match="redan skickat"):
         post(world.fund, [debit("cash", D(999)), credit("fund_capital", D(999))], "same")
     assert written() == before
     with pytest.raises(ValidationError):  # the key is this fund's: another kind is refused

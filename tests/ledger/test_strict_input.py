@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -98,7 +99,7 @@ def test_a_reused_token_with_another_amount_posts_nothing_and_says_so(world: Any
     first = do_add_capital(amount="1 000", **common)
     again = do_add_capital(amount="1000", **common)  # the same form sent twice: one entry
     assert again.pk == first.pk and again.is_new is False
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("sv"), pytest.raises(ValidationError) as exc:
         do_add_capital(amount="2 000", **common)
     assert "redan skickat" in exc.value.message_dict["amount"][0]
     assert LedgerEntry.objects.filter(idempotency_key="k2").count() == 1
