@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from socialinvest.core.csv_export import FORMULA_STARTS, write_csv
+from socialinvest.reports.csv_export import FORMULA_STARTS, write_csv
 
 
 def _read(text: str, delimiter: str) -> list[list[str]]:

@@ -40,8 +40,8 @@ from django.utils.translation import gettext as _
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from socialinvest.core.csv_export import write_csv
 from socialinvest.finance.statement import UNALLOCATED, Block, YearEndStatement
+from socialinvest.reports.csv_export import write_csv
 
 __all__ = [
     "EntryRow",
@@ -126,7 +126,7 @@ def _unit_figures(b: Block) -> list[Decimal | str]:
 
 
 def table_csv(headers: Sequence[str], rows: Iterable[Sequence[object]], *, swedish_excel: bool = True) -> str:
-    """Any table as CSV in one of the two dialects: :func:`socialinvest.core.csv_export.write_csv`."""
+    """Any table as CSV in one of the two dialects: :func:`socialinvest.reports.csv_export.write_csv`."""
     return write_csv(headers, rows, swedish_excel=swedish_excel)
 
 
