@@ -26,13 +26,13 @@ def shot(page: Any, name: str) -> None:
 
 @pytest.fixture
 def demo(transactional_db: None) -> Any:
-    from socialinvest.applications.calculation_charts import vega_bundle
+    from socialinvest.core.charts import vega_bundle
     from socialinvest.funds.models import Fund
-    from socialinvest.web.demo import DEMO_PASSWORD, load_demo
+    from socialinvest.web.demo import load_demo
 
     load_demo()
     vega_bundle()  # built once (seconds) and kept on disk: not inside the page's timeout
-    return {"fund": Fund.objects.get(slug="sif"), "password": DEMO_PASSWORD}
+    return {"fund": Fund.objects.get(slug="sif"), "password": "socialinvest-demo"}  # the README's
 
 
 def test_dashboard_on_the_demo(demo: Any, new_context: Any) -> None:

@@ -6,6 +6,8 @@ work; when it lands it registers a provider here::
     from socialinvest.portfolio.hooks import register_aim_section
     register_aim_section(lambda fund, year: {"template": "aims/_fund_aim.html", "context": {...}})
 
+The template reads the context as ``section_context``.
+
 A provider returns ``None`` when it has nothing for the fund.  The dashboard and the
 annual report render every section returned, in registration order, under "Long-term aim".
 """
