@@ -18,7 +18,9 @@ def test_public_pages_without_javascript(browser: Any, live_server: Any, transac
     from socialinvest.web.demo import load_demo
 
     load_demo()
-    context = browser.new_context(base_url=live_server.url, locale="sv-SE", java_script_enabled=False)
+    context = browser.new_context(
+        base_url=live_server.url, locale="sv-SE", java_script_enabled=False, bypass_csp=True
+    )
     try:
         page = context.new_page()
         page.goto(reverse("public:index"))
@@ -53,7 +55,7 @@ def test_public_pages_without_javascript(browser: Any, live_server: Any, transac
 def assert_accessible_without_js(page: Any, where: str) -> None:
     """axe needs script: run it in a second, script-enabled page on the same HTML."""
     html = page.content()
-    other = page.context.browser.new_context(base_url=page.url)
+    other = page.context.browser.new_context(base_url=page.url, bypass_csp=True)  # axe is injected inline
     try:
         p = other.new_page()
         p.route("**/*", lambda route: route.continue_())
