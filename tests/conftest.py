@@ -79,3 +79,18 @@ def world(db: Any) -> World:
     )
     MembershipFactory(user=w.conflicted_preparer, role="applicant", unit=school)
     return w
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Every test starts in the default language (Swedish) and leaves none active behind it.
+
+    A test that switches Django to English (a page asked for in English, a command
+    overriding its language) would otherwise leak English into the tests after it
+    in the same thread.
+    """
+    from django.utils import translation
+
+    translation.activate("sv")
+    yield
+    translation.deactivate()

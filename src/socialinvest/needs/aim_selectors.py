@@ -49,6 +49,14 @@ class AimView:
             if y >= a.baseline_year
         ]
 
+    def history(self, until: int | None = None) -> list[dict[str, object]]:
+        """The years from the baseline with a value (up to ``until``): outcome, benchmark, path."""
+        return [
+            r
+            for r in self.rows()
+            if r["local"] is not None and (until is None or int(str(r["year"])) <= until)
+        ]
+
     def remaining_by_actor(self) -> list[tuple[str, float]]:
         if not self.remaining:
             return []

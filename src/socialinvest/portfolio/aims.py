@@ -13,7 +13,9 @@ def aim_section(fund: Any, year: int | None) -> dict[str, Any] | None:
     views = aim_progress(fund)
     if not views:
         return None
-    return {"template": "portfolio/_aims.html", "context": {"aims": views, "year": year}}
+    # Year by year, as far as the report's year: each aim's values since its baseline.
+    rows = [{"view": v, "history": v.history(year)} for v in views]
+    return {"template": "portfolio/_aims.html", "context": {"aims": views, "rows": rows, "year": year}}
 
 
 def register() -> None:
