@@ -200,17 +200,12 @@ def test_action_buttons_reachable_and_operable_by_keyboard(world, page_as):
     preparer.keyboard.press("Space")
     expect(preparer.locator(".application-header .status")).to_have_text("Återremitterad för komplettering")
 
-    # The applicant resubmits with Enter, opening the optional comment with Enter on its summary.
+    # The applicant resubmits with Enter, after the reply comment a resubmission requires.
     applicant = page_as(world.applicant)
     applicant.goto(detail(app))
     _every_action_reachable_by_tab(applicant)
     applicant.goto(detail(app))
-    resubmit = applicant.locator("#action-resubmit")
-    _tab_to(applicant, "Lägg till en kommentar")
-    assert resubmit.evaluate("(el) => el.contains(document.activeElement)")
-    applicant.keyboard.press("Enter")
-    expect(resubmit.locator("details")).to_have_attribute("open", "")
-    applicant.keyboard.press("Tab")
+    tab_until(applicant, lambda f: f["tag"] == "textarea" and f["id"] == "id_resubmit_comment")
     applicant.keyboard.type("Budgeten är kompletterad.")
     applicant.keyboard.press("Tab")
     assert focused(applicant)["name"] == "Skicka in kompletterad ansökan"

@@ -151,6 +151,8 @@ def missing_for(user: Any, application: Application, transition: Transition | st
     t = BY_NAME[transition] if isinstance(transition, str) else transition
     if application.status not in t.sources or not Access.of(user).roles_for(application) & t.roles:
         return []
+    if Role.APPLICANT not in t.roles and conflict_of_interest(user, application):
+        return []  # a conflicted assessor can complete nothing: the reason is the conflict itself
     items = [
         (str(Application._meta.get_field(f).verbose_name).capitalize(), f)
         for f in t.required_fields
