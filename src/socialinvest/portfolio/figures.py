@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Max
+from django.utils import timezone
 
 from socialinvest.applications.models import Application
 from socialinvest.applications.states import Status
@@ -112,7 +113,12 @@ def balance_series(fund: Any, today: dt.date) -> list[dict[str, Any]]:
 
 
 def _days(since: dt.datetime | None, today: dt.date) -> int | None:
-    return None if since is None else max((today - since.date()).days, 0)
+    # ``today`` is the local date: take the change's local date too, or a change made after
+    # midnight in Sweden (before midnight UTC) counts as a day old.
+    if since is None:
+        return None
+    local = timezone.localtime(since).date() if timezone.is_aware(since) else since.date()
+    return max((today - local).days, 0)
 
 
 def application_pipeline(fund: Any, today: dt.date) -> list[dict[str, Any]]:
