@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 import schemathesis
 from api_helpers import token_for
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -28,12 +30,25 @@ ROLES = ["fund_admin", "applicant", "preparer", "council", "decision_maker", "au
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "6"))
 
 
+@pytest.fixture
+def connection_kept_across_requests() -> Any:
+    """Keep the test's connection open through the WSGI requests, as Django's test client does.
+
+    Django's WSGIHandler calls ``close_old_connections`` when a request starts and finishes; it
+    closes a connection whose autocommit differs from the settings' - which the test's
+    transaction always does.  On PostgreSQL that closed the connection mid-test ("the
+    connection is closed" after the first request); SQLite's in-memory test database ignores a
+    close, so only PostgreSQL showed it.  ``django.test.Client`` disconnects the same receiver.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
-@pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="on PostgreSQL the WSGI app run inside the test's transaction finds its connection closed "
-    "after a request (/api/calculate, 'the connection is closed'); to be fixed - runs on SQLite",
-)
+@pytest.mark.usefixtures("connection_kept_across_requests")
 def test_api_conforms_for_anonymous_and_every_role(world: Any, granted: Any, settings: Any) -> None:
     settings.API_RATE_LIMIT = (0, 60)  # the fuzzer sends hundreds of requests
     clients: list[dict[str, str]] = [{}]
