@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import web
+from . import exchange, web
 from .i18n import LANGUAGES, choose_language, english, speaking
 from .i18n import gettext as _
 
@@ -303,6 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("catalogue", cmd_catalogue, "List the default catalogue.", ("table", "json"))
     web.register(sub)  # demo, serve, manage
+    exchange.register(sub)  # export, import
     return parser
 
 
@@ -317,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
 
 
-WEB_COMMANDS = ("demo", "serve", "manage")
+WEB_COMMANDS = ("demo", "serve", "manage", "export", "import")
 
 
 def _run(args: argparse.Namespace) -> int:
