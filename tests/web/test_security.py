@@ -18,6 +18,9 @@ PUBLIC = (
     "/accounts/invitation/",
     "/accounts/password-reset/",
     "/accounts/reset/",
+    # Answers only a half-done password log-in; otherwise back to the log-in page
+    # (tests/organisations/test_second_factor.py).
+    "/accounts/second-factor/",
     "/static/",
     "/i18n/",
     "/healthz",

@@ -18,6 +18,8 @@ PUBLIC_PREFIXES = (
     "/accounts/invitation/",
     "/accounts/password-reset/",
     "/accounts/reset/",
+    # The second step of a password log-in (the view itself asks for a half-done log-in).
+    "/accounts/second-factor/",
     "/static/",
     "/i18n/",
     "/public/",

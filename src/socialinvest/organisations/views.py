@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import actions
 from .forms import CreateOrganisationForm, EndUnitForm, InviteForm, OrganisationForm, RoleForm, UnitForm
@@ -221,7 +222,7 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
         if _submit(role_form, grant):
             messages.success(request, _("Rollen är given."))
             return redirect("organisations:people", slug=org.slug)
-    elif action in ("end_role", "deactivate", "activate"):
+    elif action in ("end_role", "deactivate", "activate", "reset_2fa"):
         try:
             if action == "end_role":
                 membership = get_object_or_404(
@@ -230,6 +231,14 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 actions.do_end_role(membership=membership, acting_user=request.user)
                 messages.success(request, _("Rollen är avslutad."))
+            elif action == "reset_2fa":
+                person = get_object_or_404(get_user_model(), pk=request.POST.get("user"))
+                actions.do_reset_second_factor(user=person, organisation=org, acting_user=request.user)
+                messages.success(
+                    request,
+                    _("Tvåstegsverifieringen är nollställd; %(name)s kopplar en ny app vid nästa inloggning.")
+                    % {"name": person.get_username()},
+                )
             else:
                 person = get_object_or_404(get_user_model(), pk=request.POST.get("user"))
                 actions.do_set_user_active(
@@ -247,7 +256,17 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "organisations/people.html",
-        {"org": org, "rows": rows, "invite_form": invite_form, "role_form": role_form},
+        {
+            "org": org,
+            "rows": rows,
+            "invite_form": invite_form,
+            "role_form": role_form,
+            "with_app": set(
+                TOTPDevice.objects.filter(user__in=people_list, confirmed=True).values_list(
+                    "user_id", flat=True
+                )
+            ),
+        },
     )
 
 

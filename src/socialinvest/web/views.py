@@ -16,14 +16,24 @@ from socialinvest.funds.selectors import funds_visible_to
 from socialinvest.ledger.permissions import may_approve_agreements
 from socialinvest.ledger.selectors import administers_a_fund
 from socialinvest.notifications.permissions import administered_fund_ids
+from socialinvest.organisations import second_factor_views
 from socialinvest.organisations.access import Access
+from socialinvest.organisations.second_factor import second_factor_required
 
 LOCKED_OUT = gettext_lazy("För många misslyckade inloggningar. Vänta en stund och försök igen.")
 
 
 class LoginView(auth_views.LoginView):
+    """Username and password; an administrator then gives a second factor before being logged in."""
+
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        if second_factor_required(user):
+            return second_factor_views.begin(self.request, user, self.get_success_url())
+        return super().form_valid(form)
 
 
 def locked_out(

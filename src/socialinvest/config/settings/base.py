@@ -33,6 +33,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "axes",
+    # The second factor (TOTP and single-use recovery codes): django-otp's devices.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "socialinvest.core",
     "socialinvest.organisations",
     "socialinvest.notifications",
@@ -57,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified when the session carries a confirmed second factor.
+    "django_otp.middleware.OTPMiddleware",
     "socialinvest.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -66,12 +72,37 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value.lower() in ("1", "true", "yes", "on")
+
+
+# Password log-in (username and password, with a second factor for administrators).  An
+# installation whose staff all sign in through the identity provider switches it off with
+# PASSWORD_LOGIN=0: the log-in page then offers only the provider, password reset is closed
+# and no backend checks passwords (the Django admin included).
+PASSWORD_LOGIN_ENABLED = _env_flag("PASSWORD_LOGIN", True)
+
 AUTHENTICATION_BACKENDS = [
     # First: refuses every backend's log-in while the username and address are locked out.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
 ]
+if PASSWORD_LOGIN_ENABLED:
+    AUTHENTICATION_BACKENDS.append("django.contrib.auth.backends.ModelBackend")
+
+# The second factor: organisation and fund administrators (and superusers) who log in with a
+# password must give a one-time code from an authenticator app (TOTP) or a single-use recovery
+# code.  On by default; REQUIRE_SECOND_FACTOR=0 turns it off (the demo does, see dev.py).
+# Someone signed in by the identity provider is never asked: the provider has its own.
+REQUIRE_SECOND_FACTOR = _env_flag("REQUIRE_SECOND_FACTOR", True)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Socialinvest")
+# Wrong codes are counted per account in the shared cache (organisations.second_factor_views),
+# and the verification is rolled back with its refusal, so django-otp's own per-device
+# counters would never be kept: they are off.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 ROOT_URLCONF = "socialinvest.config.urls"
 WSGI_APPLICATION = "socialinvest.config.wsgi.application"

@@ -12,3 +12,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-do-not-use-i
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The demo's administrators log in without a second factor unless REQUIRE_SECOND_FACTOR=1
+# (production and a server started with prod.py ask for it): its logins are printed for anyone
+# to try.  An administrator may still enrol on /accounts/second-factor/setup/.
+REQUIRE_SECOND_FACTOR = os.environ.get("REQUIRE_SECOND_FACTOR", "0").lower() in ("1", "true", "yes", "on")

@@ -16,3 +16,6 @@ if not os.environ.get("DATABASE_URL"):
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 # Queued mail runs at once (after the commit) unless a test selects the database backend.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+# Tests log administrators in through the form (browser tests too); the second-factor tests
+# turn the production default back on with override_settings.
+REQUIRE_SECOND_FACTOR = False

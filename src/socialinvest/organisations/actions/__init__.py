@@ -14,6 +14,7 @@ from .people import (
     invitation_path,
 )
 from .roles import do_change_role, do_end_role, do_grant_role
+from .second_factor import do_enrol_totp, do_reset_second_factor, do_verify_second_factor
 from .units import do_create_unit, do_end_unit, do_update_unit, known_actors
 
 __all__ = [
@@ -24,11 +25,14 @@ __all__ = [
     "do_create_unit",
     "do_end_role",
     "do_end_unit",
+    "do_enrol_totp",
     "do_grant_role",
     "do_invite_user",
+    "do_reset_second_factor",
     "do_set_user_active",
     "do_update_organisation",
     "do_update_unit",
+    "do_verify_second_factor",
     "invitation_path",
     "known_actors",
 ]
