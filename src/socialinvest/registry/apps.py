@@ -7,3 +7,10 @@ class RegistryConfig(AppConfig):
     label = "registry"
     verbose_name = _("Evidensregister")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from socialinvest.followup import hooks
+
+        from .selectors import chosen_effect
+
+        hooks.chosen_effect.register(chosen_effect)

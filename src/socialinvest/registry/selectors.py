@@ -15,7 +15,7 @@ from socialinvest.evaluation.meta import (
     meta_analysis,
 )
 
-from .models import Publication, PublicationVersion
+from .models import EffectChoice, Publication, PublicationVersion
 
 
 def _active(intervention_type: str) -> QuerySet[PublicationVersion]:
@@ -99,3 +99,21 @@ def pooled_out(p: Pooled) -> dict[str, Any]:
         "dersimonian_laird_pooled": d.pooled if d else None,
         "dersimonian_laird_tau2": d.tau2 if d else None,
     }
+
+
+def chosen_effect(
+    *, application: Any, outcome: str, local: tuple[float, float]
+) -> tuple[str, float, float] | None:
+    """The estimate the fund chose for the ex-post calculation: ``(choice, mean, sd)`` of the latest
+    choice made on this very local estimate (same mean and standard error), else ``None``.
+
+    The choice is matched by the local estimate, not by name: ``EffectChoice.outcome`` is the
+    registry's name for the outcome, which need not be the calculation's (``outcome``).  A choice
+    made on an earlier evaluation does not carry over to a new one: the shrunken estimate depends
+    on the local one, and the fund should look again.
+    """
+    for c in EffectChoice.objects.filter(application=application).order_by("-chosen_at", "-id"):
+        if abs(c.local_effect - local[0]) <= 1e-12 and abs(c.local_se - local[1]) <= 1e-12:
+            mean, sd = c.chosen
+            return str(c.choice), mean, sd
+    return None

@@ -1,7 +1,9 @@
 """The ex-post calculation (efterkalkyl): the decided scenario with measured effects and actual costs.
 
 Effects come from the evaluations of the indicators that name a calculation outcome
-(``evaluation.did.effect_for_outcome``: ``normal(estimate, se)`` of the relative change);
+(``evaluation.did.effect_for_outcome``: ``normal(estimate, se)`` of the relative change), or,
+where the fund chose it for that evaluation (``hooks.chosen_effect``), the evidence registry's
+pooled or empirical-Bayes shrunken estimate;
 actual costs from the ledger (``followup.costs.actual_costs``: paid and still planned
 disbursements by year, capped at the grant).  The scenario is built with
 ``evaluation.expost.expost_scenario``, calculated with the engine (Monte Carlo included)
@@ -27,7 +29,7 @@ from socialinvest.engine.scenario import DEFAULT_DRAWS
 from socialinvest.evaluation.did import EvaluationError
 from socialinvest.evaluation.expost import explain_difference, expost_scenario
 
-from .. import selectors
+from .. import hooks, selectors
 from ..costs import actual_costs
 from ..models import ExPostCalculation
 from ..permissions import can_run_expost
@@ -49,6 +51,16 @@ def _effects(application: Application) -> tuple[dict[str, tuple[float, float]], 
         else:
             assert e.baseline is not None and e.followup is not None
             effects[e.indicator.outcome_name] = e.effect
+            # The fund may have chosen the registry's pooled or the shrunken estimate instead of
+            # its own (the registry's comparison page records the choice): then that one is used,
+            # and the record says which and what the local one was.
+            chosen = hooks.chosen_effect(
+                application=application, outcome=e.indicator.outcome_name, local=e.effect
+            )
+            if chosen is not None:
+                choice, mean, sd = chosen
+                effects[e.indicator.outcome_name] = (mean, sd)
+                row.update(effect_choice=choice, effect_chosen_mean=mean, effect_chosen_sd=sd)
             row.update(
                 baseline_measurement=e.baseline.pk,
                 baseline_period=e.baseline.scheduled.label,

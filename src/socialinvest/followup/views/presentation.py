@@ -165,6 +165,12 @@ def effects_at_zero(expost: ExPostCalculation | None) -> dict[str, Any] | None:
     }
 
 
+CHOICE_LABELS = {
+    "pooled": gettext_lazy("evidensregistrets poolade skattning"),
+    "shrunken": gettext_lazy("krympt mot registrets skattning (empirisk Bayes)"),
+}
+
+
 def expost_effects(expost: ExPostCalculation) -> list[dict[str, Any]]:
     """The effects the ex-post calculation used (or why an indicator was skipped), from its inputs."""
     out = []
@@ -181,6 +187,15 @@ def expost_effects(expost: ExPostCalculation) -> list[dict[str, Any]]:
                 "sd": formatting.percent(row["effect_sd"]),
             }
             item["weaker"] = bool(row.get("weaker_evidence"))
+            if row.get("effect_choice") in CHOICE_LABELS:  # the fund chose the registry's or the shrunken
+                item["effect"] = _(
+                    "%(mean)s (standardavvikelse %(sd)s), %(choice)s; egen skattning %(local)s"
+                ) % {
+                    "mean": formatting.percent(row["effect_chosen_mean"]),
+                    "sd": formatting.percent(row["effect_chosen_sd"]),
+                    "choice": CHOICE_LABELS[row["effect_choice"]],
+                    "local": item["effect"],
+                }
         out.append(item)
     return out
 

@@ -1,0 +1,80 @@
+"""The ex-post calculation reads the fund's recorded choice of estimate (local, the registry's pooled
+or the empirical-Bayes shrunken one) for the evaluation the choice was made on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from followup_builders import PLACEMENTS, WELFARE
+from test_expost_followup import measured  # noqa: F401 - the fixture
+
+from socialinvest.evaluation.meta import meta_analysis
+from socialinvest.followup import actions, selectors
+from socialinvest.registry.fund_actions import do_choose_effect
+
+pytestmark = pytest.mark.django_db
+
+
+def pooled() -> dict[str, Any]:
+    r = meta_analysis([0.1, 0.3, 0.2, 0.5], [0.1, 0.1, 0.05, 0.2])
+    return {
+        "k": r.k,
+        "pooled": r.pooled,
+        "standard_error": r.standard_error,
+        "tau2": r.tau2,
+        "i2": r.i2,
+        "ci_low": r.ci_low,
+        "ci_high": r.ci_high,
+        "prediction_low": r.prediction_low,
+        "prediction_high": r.prediction_high,
+        "prediction_standard_error": r.prediction_standard_error,
+    }
+
+
+def test_expost_uses_the_chosen_estimate_of_that_evaluation(world: Any, measured: Any) -> None:  # noqa: F811
+    local = next(e for e in selectors.evaluations(measured) if e.indicator.outcome_name == WELFARE)
+    assert local.effect is not None
+    first = actions.do_run_expost_calculation(application=measured, acting_user=world.fund_admin)
+    welfare = {o["name"]: o for o in first.scenario["outcomes"]}[WELFARE]["effect"]
+    assert welfare["mean"] == pytest.approx(local.effect[0])
+    assert all("effect_choice" not in row for row in first.inputs["effects"])
+
+    # A choice made on another (earlier) local estimate does not carry over.
+    do_choose_effect(
+        application=measured,
+        outcome="Försörjningsstöd",
+        choice="pooled",
+        local_effect=0.6,
+        local_se=0.3,
+        pooled=pooled(),
+        acting_user=world.fund_admin,
+    )
+    second = actions.do_run_expost_calculation(application=measured, acting_user=world.fund_admin)
+    assert {o["name"]: o for o in second.scenario["outcomes"]}[WELFARE]["effect"]["mean"] == pytest.approx(
+        local.effect[0]
+    )
+
+    chosen = do_choose_effect(
+        application=measured,
+        outcome="Försörjningsstöd",
+        choice="shrunken",
+        local_effect=local.effect[0],
+        local_se=local.effect[1],
+        pooled=pooled(),
+        acting_user=world.fund_admin,
+    )
+    third = actions.do_run_expost_calculation(application=measured, acting_user=world.fund_admin)
+    outcomes = {o["name"]: o for o in third.scenario["outcomes"]}
+    assert outcomes[WELFARE]["effect"]["mean"] == pytest.approx(chosen.shrunken_effect)
+    assert outcomes[WELFARE]["effect"]["sd"] == pytest.approx(chosen.shrunken_se)
+    assert chosen.shrunken_effect != pytest.approx(local.effect[0])
+    rows = {row["outcome"]: row for row in third.inputs["effects"]}
+    assert rows[WELFARE]["effect_choice"] == "shrunken"
+    assert rows[WELFARE]["effect_mean"] == pytest.approx(local.effect[0])  # the local one, recorded beside
+    assert "effect_choice" not in rows[PLACEMENTS]  # no choice made for that evaluation
+
+    from socialinvest.followup.views.presentation import expost_effects
+
+    shown = {item["outcome"]: item["effect"] for item in expost_effects(third)}
+    assert "krympt mot registrets skattning" in shown[WELFARE] and "egen skattning" in shown[WELFARE]
