@@ -22,7 +22,7 @@ from ..views.common import TAB_BY_SLUG, Tab, page_context, require, viewable_app
 from .actions import do_edit_comment, do_post_comment
 from .models import Comment, CommentAttachment, Visibility
 from .permissions import readable_levels, writable_levels
-from .selectors import comments_for
+from .selectors import thread
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -81,26 +81,26 @@ def comment_rows(user: Any, application: Application) -> list[dict[str, Any]]:
     in a fraction of what per-row ``{% url %}``, ``|date`` and ``|linebreaks`` would cost)."""
     edit_url = pk_url("applications:comment_edit", application.pk)
     file_url = pk_url("applications:comment_attachment", application.pk)
-    labels = dict(Visibility.choices)
-    rows = []
-    for c in comments_for(user, application):
-        created = timezone.localtime(c.created_at)
-        url = edit_url(c.pk)
-        rows.append(
-            {
-                "pk": c.pk,
-                "author": c.author.get_full_name() or c.author.username,
-                "created_iso": created.isoformat(),
-                "created": created.strftime("%Y-%m-%d %H:%M"),
-                "visibility": c.visibility,
-                "visibility_label": labels[c.visibility],
-                "body": linebreaks(c.body, autoescape=True),
-                "edited": c.edited_at is not None,
-                "revision_count": c.revision_count,
-                "files": [(f.name, file_url(c.pk, f.pk)) for f in c.attachments.all()],
-                "edit_url": url if (c.author_id == user.pk or c.edited_at) else "",
-                "own": c.author_id == user.pk,
-            }
+    labels = {value: str(label) for value, label in Visibility.choices}
+    localtime = timezone.localtime
+    me = user.pk
+    rows = thread(user, application)
+    for row in rows:
+        pk = row["pk"]
+        created = localtime(row["created_at"])
+        own = row["author_id"] == me
+        edited = row["edited_at"] is not None
+        name = f"{row['author__first_name']} {row['author__last_name']}".strip()
+        row.update(
+            author=name or row["author__username"],
+            created_iso=created.isoformat(),
+            created=created.strftime("%Y-%m-%d %H:%M"),
+            visibility_label=labels[row["visibility"]],
+            body=linebreaks(row["body"], autoescape=True),
+            edited=edited,
+            files=[(file_name, file_url(pk, file_pk)) for file_pk, file_name in row["files"]],
+            edit_url=edit_url(pk) if (own or edited) else "",
+            own=own,
         )
     return rows
 

@@ -252,7 +252,7 @@ def timeline_tab(request: HttpRequest, application: Application, tab: Tab) -> Ht
 
     events = list(visible_events(request.user, application_timeline(application), application))
     if any(e.verb == "comment.posted" for e in events):
-        comments = {c.pk: c for c in comments_for(request.user, application)}
+        comments = {c["pk"]: c for c in comments_for(request.user, application).values("pk", "body")}
         for e in events:
             e.comment = comments.get(e.data.get("comment")) if e.verb == "comment.posted" else None
     return _render(request, application, tab, events=events)
