@@ -1,9 +1,12 @@
-"""``manage send_followup_reminders``: e-mail reporters about measurements due soon or overdue.
+"""``manage send_followup_reminders``: remind reporters about measurements due soon or overdue.
 
-Run daily (cron).  Each reporter gets one e-mail listing their measurements due within
-seven days and those overdue; a measurement is reminded about at most once a day
-(:class:`~socialinvest.followup.models.ReminderSent`), so running the command again the
-same day sends nothing new.
+Run daily (cron).  Each reporter gets one notice per fund listing their measurements due
+within seven days and those overdue, through the same queue as every other notification
+(:func:`socialinvest.notifications.queue.notify`): mailed at once or in the reporter's daily
+digest as they chose, retried when the mail server fails, and a mail that finally fails is
+shown to the fund administrator in the fund's outbox.  A measurement is reminded about at most
+once a day (:class:`~socialinvest.followup.models.ReminderSent`, written in the same
+transaction as the notice), so running the command again the same day queues nothing new.
 """
 
 from __future__ import annotations
@@ -12,10 +15,9 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,6 +25,7 @@ from django.utils.translation import ngettext
 from socialinvest.core.personnummer import bulk_create
 from socialinvest.followup.models import ReminderSent
 from socialinvest.followup.selectors import REMIND_DAYS, DueMeasurement, reminders_due
+from socialinvest.notifications.queue import notify
 
 
 def _date(value: str) -> dt.date:
@@ -50,14 +53,14 @@ def _body(rows: list[DueMeasurement], today: dt.date) -> str:
             lines.append(
                 _("– %(reference)s %(indicator)s, %(period)s: ska rapporteras senast %(date)s") % values
             )
-    lines += ["", _("Logga in i Socialinvest för att rapportera."), ""]
+    lines += ["", _("Logga in i Socialinvest för att rapportera.")]
     return "\n".join(lines)
 
 
 class Command(BaseCommand):
     help = (
-        f"E-mail each reporter about measurements due within {REMIND_DAYS} days or overdue "
-        "(at most once a day per measurement)."
+        f"Remind each reporter about measurements due within {REMIND_DAYS} days or overdue "
+        "(at most once a day per measurement), through the notification queue."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -67,22 +70,23 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         today: dt.date = options["today"] or timezone.localdate()
         dry_run: bool = options["dry_run"]
-        by_recipient: dict[Any, list[DueMeasurement]] = defaultdict(list)
+        # One notice per reporter and fund: the fund's administrator sees a failed mail in its outbox.
+        grouped: dict[tuple[Any, Any], list[DueMeasurement]] = defaultdict(list)
         no_address = 0
         for row in reminders_due(today=today):
             recipient = row.scheduled.reporter or row.application.project_lead
             if recipient is None or not recipient.email or not recipient.is_active:
                 no_address += 1
                 continue
-            by_recipient[recipient].append(row)
-        sent = measurements = overdue = failed = 0
-        for recipient, rows in sorted(by_recipient.items(), key=lambda kv: kv[0].pk):
+            grouped[(recipient, row.application.fund)].append(row)
+        queued = measurements = overdue = 0
+        for (recipient, fund), rows in sorted(grouped.items(), key=lambda kv: (kv[0][0].pk, kv[0][1].pk)):
             late = sum(r.overdue for r in rows)
             if dry_run:
                 self.stdout.write(
-                    f"would e-mail {recipient.email}: {len(rows)} measurement(s), {late} overdue"
+                    f"would remind {recipient.email}: {len(rows)} measurement(s), {late} overdue"
                 )
-                sent, measurements, overdue = sent + 1, measurements + len(rows), overdue + late
+                queued, measurements, overdue = queued + 1, measurements + len(rows), overdue + late
                 continue
             subject = ngettext(
                 "Socialinvest: %(n)d mätning att rapportera",
@@ -98,16 +102,19 @@ class Command(BaseCommand):
                             for r in rows
                         ],
                     )
-                    send_mail(subject, _body(rows, today), settings.DEFAULT_FROM_EMAIL, [recipient.email])
+                    notify(
+                        recipients=[recipient],
+                        kind="followup.due",
+                        subject=subject,
+                        body=_body(rows, today),
+                        url=reverse("followup:measurements", args=[rows[0].application.pk]),
+                        fund=fund,
+                    )
             except IntegrityError:
                 continue  # another run reminded about these today
-            except OSError as exc:
-                failed += 1
-                self.stderr.write(f"could not e-mail {recipient.email}: {exc}")
-                continue
-            sent, measurements, overdue = sent + 1, measurements + len(rows), overdue + late
-        verb = "would send" if dry_run else "sent"
+            queued, measurements, overdue = queued + 1, measurements + len(rows), overdue + late
+        verb = "would queue" if dry_run else "queued"
         self.stdout.write(
-            f"{today.isoformat()}: {verb} {sent} e-mail(s) about {measurements} measurement(s) "
-            f"({overdue} overdue); {no_address} without a reporter e-mail address; {failed} failed"
+            f"{today.isoformat()}: {verb} {queued} reminder(s) about {measurements} measurement(s) "
+            f"({overdue} overdue); {no_address} without a reporter e-mail address"
         )
