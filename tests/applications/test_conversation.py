@@ -124,6 +124,46 @@ def test_personnummer_refused_in_text_and_attachments(world, submitted_app):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "written",
+    [
+        "１９１２１２１２－１２１２",  # full-width digits and dash
+        "191212\u200b12–1212",  # a zero-width space, an en dash from Word
+        "1912 12 12\u00a0-\u00a01212",  # no-break spaces
+    ],
+)
+def test_the_conversation_uses_the_normalising_detector_for_text_edits_and_files(
+    world, submitted_app, written
+):
+    """The same detector as every model text field (socialinvest.identity): the forms people and
+    word processors actually produce are refused in a comment, an edit and an attachment."""
+    w = world
+    with pytest.raises(ValidationError) as exc:
+        do_post_comment(
+            application=submitted_app, body=f"Gäller {written}", visibility="applicants", acting_user=w.applicant
+        )
+    assert "personnummer" in exc.value.message_dict["body"][0]
+    comment = do_post_comment(
+        application=submitted_app, body="Utan nummer", visibility="applicants", acting_user=w.applicant
+    )
+    with pytest.raises(ValidationError) as exc:
+        do_edit_comment(comment=comment, body=f"Ändrad: {written}", acting_user=w.applicant)
+    assert "personnummer" in exc.value.message_dict["body"][0]
+    upload = SimpleUploadedFile("lista.txt", f"Kontakt {written}".encode("utf-16"), content_type="text/plain")
+    with pytest.raises(ValidationError) as exc:
+        do_post_comment(
+            application=submitted_app,
+            body="Se bilagan",
+            visibility="applicants",
+            acting_user=w.applicant,
+            uploads=[upload],
+        )
+    assert "personnummer" in exc.value.message_dict["file"][0]
+    comment.refresh_from_db()
+    assert list(submitted_app.comments.all()) == [comment] and comment.body == "Utan nummer"
+
+
+@pytest.mark.django_db
 def test_mentions_notify_readers_and_refuse_those_who_could_not_read(
     world, submitted_app, django_capture_on_commit_callbacks, mailoutbox
 ):

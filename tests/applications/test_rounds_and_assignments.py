@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import lxml.html
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from socialinvest.applications import actions
@@ -162,6 +164,49 @@ def test_assignment_checks_membership_lead_and_conflict(world, preparing_app):
             due_on=TODAY,
             acting_user=w.preparer,
         )
+
+
+@pytest.mark.django_db
+def test_a_conflicted_member_is_shown_as_such_and_cannot_be_assigned(world, preparing_app, client):
+    w = world
+    app = preparing_app
+    _assign(w, app)
+    actions.do_declare_conflict(
+        application=app, has_conflict=True, note="Min syster leder projektet", acting_user=w.preparer2
+    )
+    client.force_login(w.fund_admin)
+    page = client.get(reverse("applications:assign", args=[app.pk])).content.decode()
+    html = lxml.html.fromstring(page)
+
+    def box(user):
+        (el,) = html.xpath(f'//input[@name="reviewers"][@value="{user.pk}"]')
+        label = html.xpath(f'//label[@for="{el.get("id")}"]')[0].text_content()
+        return el, label
+
+    declared, label = box(w.preparer2)
+    assert declared.get("disabled") is not None and declared.get("checked") is None
+    assert label == f"{w.preparer2.get_full_name() or w.preparer2.username} (jäv anmält)"
+    unit_member, label = box(w.conflicted_preparer)
+    assert unit_member.get("disabled") is not None and "(jäv: tillhör en sökande enhet)" in label
+    free, label = box(w.preparer)
+    assert free.get("disabled") is None and free.get("checked") is not None and "jäv" not in label
+    (lead_option,) = html.xpath(f'//select[@name="lead"]/option[@value="{w.preparer2.pk}"]')
+    assert lead_option.get("disabled") is not None
+    # The service refuses a declared conflict, whatever the form sent.
+    with pytest.raises(ValidationError) as exc:
+        _assign(w, app)
+    assert "har anmält jäv" in exc.value.message_dict["reviewers"][0]
+    response = client.post(
+        reverse("applications:assign", args=[app.pk]),
+        {"reviewers": [w.preparer.pk, w.preparer2.pk], "lead": w.preparer.pk, "due_on": TODAY.isoformat()},
+    )
+    assert response.status_code == 200 and "har anmält jäv" in response.content.decode()
+    # Assigning the others keeps the declaration on record.
+    actions.do_assign_reviewers(
+        application=app, reviewers=[w.preparer], lead=w.preparer, due_on=TODAY, acting_user=w.fund_admin
+    )
+    kept = ReviewAssignment.objects.get(application=app, reviewer=w.preparer2)
+    assert kept.conflict and kept.conflict_note == "Min syster leder projektet"
 
 
 @pytest.mark.django_db

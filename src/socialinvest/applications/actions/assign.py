@@ -32,6 +32,23 @@ def preparation_members(application: Application) -> Any:
     return get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("first_name", "username")
 
 
+def member_conflicts(application: Application, members: Any) -> dict[int, str]:
+    """The members of ``members`` who cannot be assigned, by user id, with why: they belong to an
+    applicant unit, or they have declared a conflict of interest on this application."""
+    declared = set(
+        ReviewAssignment.objects.filter(application=application, conflict=True).values_list(
+            "reviewer_id", flat=True
+        )
+    )
+    out = {}
+    for user in members:
+        if conflict_of_interest(user, application):
+            out[user.pk] = _("jäv: tillhör en sökande enhet")
+        elif user.pk in declared:
+            out[user.pk] = _("jäv anmält")
+    return out
+
+
 def do_assign_reviewers(
     *,
     application: Application,
@@ -42,14 +59,21 @@ def do_assign_reviewers(
 ) -> list[ReviewAssignment]:
     """Set who reviews the application (one of them as lead) and by when.
 
-    Members left out of ``reviewers`` are unassigned unless they have submitted a review.
-    Newly assigned members are notified.
+    Members left out of ``reviewers`` are unassigned unless they have submitted a review or
+    declared a conflict of interest (the declaration stays on record).  A member with a conflict
+    (an applicant unit's member, or one who declared it) cannot be assigned.  Newly assigned
+    members are notified.
     """
     errors: dict[str, str] = {}
     members = {u.pk: u for u in preparation_members(application)}
     chosen = [r for r in reviewers if r is not None]
     if not chosen:
         errors["reviewers"] = _("Välj minst en bedömare.")
+    declared = set(
+        ReviewAssignment.objects.filter(application=application, conflict=True).values_list(
+            "reviewer_id", flat=True
+        )
+    )
     for user in chosen:
         if user.pk not in members:
             errors["reviewers"] = _("%(name)s ingår inte i fondens beredningsgrupp.") % {
@@ -57,6 +81,10 @@ def do_assign_reviewers(
             }
         elif conflict_of_interest(user, application):
             errors["reviewers"] = _("Jäv: %(name)s tillhör en sökande enhet.") % {
+                "name": user.get_full_name() or user.username
+            }
+        elif user.pk in declared:
+            errors["reviewers"] = _("Jäv: %(name)s har anmält jäv i ärendet och kan inte tilldelas.") % {
                 "name": user.get_full_name() or user.username
             }
     if lead is None or lead.pk not in {u.pk for u in chosen}:
@@ -75,7 +103,11 @@ def do_assign_reviewers(
         submitted = set(
             locked.reviews.filter(submitted_at__isnull=False).values_list("reviewer_id", flat=True)
         )
-        removed = [a for uid, a in existing.items() if uid not in keep_ids and uid not in submitted]
+        removed = [
+            a
+            for uid, a in existing.items()
+            if uid not in keep_ids and uid not in submitted and not a.conflict
+        ]
         ReviewAssignment.objects.filter(pk__in=[a.pk for a in removed]).delete()
         new_users = []
         out = []

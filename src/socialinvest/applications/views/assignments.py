@@ -15,28 +15,59 @@ from django.utils.translation import gettext_lazy
 from socialinvest.core.forms import run_service
 
 from .. import actions
-from ..actions.assign import preparation_members
+from ..actions.assign import member_conflicts, preparation_members
 from ..models import Application, ReviewAssignment
 from ..permissions import can_assign_reviewers, can_declare_conflict
 from ..selectors import reviewer_statuses
 from .common import page_context, require, viewable_application
 
 
-class MemberChoice(forms.ModelMultipleChoiceField):
+class ConflictsMixin:
+    """A member with a conflict of interest is shown with it and cannot be chosen (disabled)."""
+
+    conflicts: dict[int, str]
+
     def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.username
+        name = obj.get_full_name() or obj.username
+        reason = self.conflicts.get(obj.pk)
+        return f"{name} ({reason})" if reason else name
 
 
-class LeadChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.username
+class DisablingMixin:
+    conflicts: dict[int, str]
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)  # type: ignore[misc]
+        if getattr(value, "value", value) in self.conflicts:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+class MemberChoice(ConflictsMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
+class LeadChoice(ConflictsMixin, forms.ModelChoiceField):
+    pass
+
+
+class MemberCheckboxes(DisablingMixin, forms.CheckboxSelectMultiple):
+    pass
+
+
+class LeadSelect(DisablingMixin, forms.Select):
+    pass
 
 
 class AssignForm(forms.Form):
     reviewers = MemberChoice(
-        label=gettext_lazy("Bedömare"), queryset=None, widget=forms.CheckboxSelectMultiple, required=False
+        label=gettext_lazy("Bedömare"),
+        queryset=None,
+        widget=MemberCheckboxes,
+        required=False,
+        help_text=gettext_lazy("Den som har jäv i ärendet kan inte väljas."),
     )
-    lead = LeadChoice(label=gettext_lazy("Huvudbedömare"), queryset=None, required=False)
+    lead = LeadChoice(label=gettext_lazy("Huvudbedömare"), queryset=None, required=False, widget=LeadSelect)
     due_on = forms.DateField(
         label=gettext_lazy("Klart senast"), widget=forms.DateInput(attrs={"type": "date"}), required=True
     )
@@ -44,8 +75,11 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         members = preparation_members(application)
-        self.fields["reviewers"].queryset = members
-        self.fields["lead"].queryset = members
+        conflicts = member_conflicts(application, members)
+        for name in ("reviewers", "lead"):
+            field = self.fields[name]
+            field.queryset = members
+            field.conflicts = field.widget.conflicts = conflicts
 
 
 class ConflictForm(forms.Form):
@@ -63,7 +97,7 @@ class ConflictForm(forms.Form):
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     application = viewable_application(request, pk)
     require(can_assign_reviewers(request.user, application))
-    current = list(ReviewAssignment.objects.filter(application=application))
+    current = list(ReviewAssignment.objects.filter(application=application).exclude(conflict=True))
     initial: dict[str, Any] = {}
     if current:
         initial = {
