@@ -140,7 +140,10 @@ def test_the_conversation_uses_the_normalising_detector_for_text_edits_and_files
     w = world
     with pytest.raises(ValidationError) as exc:
         do_post_comment(
-            application=submitted_app, body=f"Gäller {written}", visibility="applicants", acting_user=w.applicant
+            application=submitted_app,
+            body=f"Gäller {written}",
+            visibility="applicants",
+            acting_user=w.applicant,
         )
     assert "personnummer" in exc.value.message_dict["body"][0]
     comment = do_post_comment(

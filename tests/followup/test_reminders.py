@@ -24,8 +24,8 @@ from socialinvest.notifications.models import MailStatus, Notification, Outgoing
 from socialinvest.notifications.queue import MAX_ATTEMPTS
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "notifications"))
-from smtp import LocalSMTP  # noqa: E402
-from test_mail_queue import run_worker, smtp_settings, time_passes  # noqa: E402
+from smtp import LocalSMTP
+from test_mail_queue import run_worker, smtp_settings, time_passes
 
 # Due dates in the plan: 2024 periods 2025-02-28, 2025 periods 2026-02-28, 2026 period 2027-02-28.
 TODAY = dt.date(2025, 2, 25)
@@ -93,7 +93,9 @@ def test_what_needs_me(world: Any, planned: Any) -> None:
     assert selectors.followup_pending(world.outsider, today=TODAY) == []
 
 
-def test_reminders_are_queued_once_a_day(world: Any, with_email: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_reminders_are_queued_once_a_day(
+    world: Any, with_email: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         out = _run("--today", "2025-03-01")
     assert "queued 1 reminder(s) about 2 measurement(s) (2 overdue)" in out

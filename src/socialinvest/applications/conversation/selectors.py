@@ -65,7 +65,9 @@ def thread(user: Any, application: Application) -> list[dict[str, Any]]:
     )
     files: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for comment_id, pk, name in (
-        CommentAttachment.objects.filter(mine).order_by("comment_id", "id").values_list("comment_id", "pk", "name")
+        CommentAttachment.objects.filter(mine)
+        .order_by("comment_id", "id")
+        .values_list("comment_id", "pk", "name")
     ):
         files[comment_id].append((pk, name))
     for row in rows:
