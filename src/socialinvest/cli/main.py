@@ -65,8 +65,6 @@ def _emit(text: str, output: str | None) -> None:
 def cmd_calc(args: argparse.Namespace) -> int:
     from socialinvest.engine import load_scenario, run
 
-    from . import tables
-
     scenario = load_scenario(args.file)
     calc = run(scenario, draws=args.draws, seed=args.seed, with_sensitivity=not args.no_sensitivity)
     if args.format == "xlsx":
@@ -82,7 +80,12 @@ def cmd_calc(args: argparse.Namespace) -> int:
             raise InputError(_cannot_write(args.output, exc)) from None
         print(_("skrev %(path)s") % {"path": args.output}, file=sys.stderr)
         return EXIT_OK
-    text = _json(calc.result) if args.format == "json" else tables.calculation(calc.result)
+    if args.format == "json":
+        text = _json(calc.result)
+    else:
+        from . import tables
+
+        text = tables.calculation(calc.result)
     _emit(text, args.output)
     return EXIT_OK
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-
-from socialinvest.engine import Catalogue, CohortCost, Equivalents, PortfolioResult, Result
-from socialinvest.engine.results import Sensitivity
+from typing import TYPE_CHECKING
 
 from .fmt import number, percent, ratio, sek
 from .i18n import english, gettext_noop
 from .i18n import gettext as _
+
+if TYPE_CHECKING:  # annotations only: `calc` does not load the portfolio, cohort or equivalents
+    from socialinvest.engine import Catalogue, CohortCost, Equivalents, PortfolioResult, Result
+    from socialinvest.engine.results import Sensitivity
 
 LEVELS = {
     "kommun": gettext_noop("kommun"),

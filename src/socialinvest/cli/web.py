@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
-import subprocess
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+# socket and subprocess are imported by the commands that use them: this module is
+# loaded by every `socialinvest` command, `calc` included.
+if TYPE_CHECKING:
+    import subprocess
 
 DEMO_SETTINGS = "socialinvest.config.settings.dev"
 PROD_SETTINGS = "socialinvest.config.settings.prod"
@@ -36,6 +39,8 @@ def default_workers() -> int:
 
 
 def port_is_free(host: str, port: int) -> bool:
+    import socket
+
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -115,6 +120,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def start_task_worker() -> subprocess.Popen[bytes]:
     """The queue's worker (django-tasks' ``db_worker``) beside the demo server: it sends the mail."""
+    import subprocess
+
     argv = [sys.executable, "-m", "socialinvest.manage", "db_worker", "--interval", "2", "--no-startup-delay"]
     return subprocess.Popen(
         argv, env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}

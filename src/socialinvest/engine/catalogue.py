@@ -8,10 +8,9 @@ where each number comes from.
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Iterable
-from importlib import resources
+from pathlib import Path
 from typing import Annotated
 
 import yaml
@@ -19,8 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .scenario import Actor, CostItem
 
-_PACKAGE = "socialinvest.engine"
-_RESOURCE = "data/catalogue.yaml"
+# Beside this module in the installed package (read as a file: importlib.resources
+# would add its own imports to every calculation's start-up).
+_FILE = Path(__file__).with_name("data") / "catalogue.yaml"
+# libyaml's parser when PyYAML has it (the same data, a fraction of the time).
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def nearest(name: str, options: Iterable[str], n: int = 3) -> list[str]:
@@ -46,6 +48,8 @@ def nearest(name: str, options: Iterable[str], n: int = 3) -> list[str]:
     >>> nearest("kommun.socialtjänst", ["kommun.socialtjanst", "stat.polisen"])
     ['kommun.socialtjanst']
     """
+    import difflib  # only when there is a misspelling to suggest for
+
     return difflib.get_close_matches(name, list(options), n=n, cutoff=0.5)
 
 
@@ -127,7 +131,7 @@ class Catalogue(BaseModel):
 
 def load_catalogue_text(text: str) -> Catalogue:
     """Parse and validate a catalogue from YAML text."""
-    return Catalogue.model_validate(yaml.safe_load(text))
+    return Catalogue.model_validate(yaml.load(text, Loader=_LOADER))
 
 
 @functools.cache
@@ -147,5 +151,4 @@ def default_catalogue() -> Catalogue:
     >>> cat.cost_item("social_assistance_household_year").cost["kommun.socialtjanst"].mean()
     60225.0
     """
-    text = resources.files(_PACKAGE).joinpath(_RESOURCE).read_text(encoding="utf-8")
-    return load_catalogue_text(text)
+    return load_catalogue_text(_FILE.read_text(encoding="utf-8"))

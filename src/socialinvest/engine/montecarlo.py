@@ -16,14 +16,17 @@ import hashlib
 import math
 import os
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from .evaluate import PresentValues, Value, present_values
 from .resolve import Model, Parameter
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -55,6 +58,9 @@ def _draw_one(parameter: Parameter, rng: np.random.Generator, size: int) -> Floa
 
 @functools.cache
 def _sampling_pool() -> ThreadPoolExecutor:
+    # Imported here: most calculations draw on one thread and never need the pool.
+    from concurrent.futures import ThreadPoolExecutor
+
     return ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)), thread_name_prefix="draws")
 
 
