@@ -27,7 +27,7 @@ from .results import (
     Result,
     Summary,
     percentiles,
-    percentiles_of_rows,
+    percentiles_of_sorted,
     stable_mean,
 )
 from .scenario import Scenario
@@ -175,27 +175,62 @@ def perspective_monte_carlo(model: Model, draws: Draws) -> dict[str, Perspective
     return out
 
 
-# Per-actor quantiles of up to this many values (actors × draws) in one partition call.
+# Up to this many values (arrays × draws) are summarised together: every array copied
+# into one matrix and sorted by one call.  Above it, one array at a time (memory).
 ROWS_AT_ONCE = 2_000_000
+_QUANTILES = (5, 50, 95)
 
 
 def monte_carlo_summary(model: Model, draws: Draws) -> MonteCarlo:
-    """Summaries of the kept draws: NPV, benefit-cost ratio, and per actor.
+    """Summaries of the kept draws: NPV, benefit-cost ratio, per perspective and per actor.
 
     Computed from the whole arrays, so means and quantiles are exact and the
-    same bits for any chunk size.  Each array is summarised with at most one
-    temporary copy of it (one partition gives all its quantiles), so a
-    10-million-draw summary needs one array's worth of memory more than the draws.
+    same bits for any chunk size.  Small runs (at most :data:`ROWS_AT_ONCE` values
+    in all) take every quantile from one sorted matrix of all the arrays; larger
+    ones summarise one array at a time, each with at most one temporary copy of
+    it, so a 10-million-draw summary needs one array's worth of memory more than
+    the draws.  Both give the same bits.
     """
     bcr = draws.bcr
     finite = np.isfinite(bcr)
     if not finite.all():
         bcr = bcr[finite]
     by_actor = draws.npv_by_actor
-    if by_actor.size <= ROWS_AT_ONCE:  # one partition call for every actor
-        ends = percentiles_of_rows(by_actor, (5, 95))
-    else:  # one actor at a time: a copy of one row, not of them all
-        ends = [percentiles(row, (5, 95)) for row in by_actor]
+    levels = [a.level for a in model.actors]
+    factor = model.scenario.public_funds_factor
+    npv_summary: Summary
+    bcr_quantiles: list[float] | None
+    if (len(model.actors) + 8) * draws.n <= ROWS_AT_ONCE:
+        nets = list(net_by_perspective(levels, by_actor, draws.npv, factor))
+        # Society's NPV is the kept NPV itself: sorted and summarised once.
+        others = [npv for _, npv in nets if npv is not draws.npv]
+        arrays = [draws.npv, *others, *by_actor]
+        with_bcr = bcr.size == draws.n
+        if with_bcr:
+            arrays.append(bcr)
+        ordered = np.empty((len(arrays), draws.n))
+        for row, array in zip(ordered, arrays, strict=True):
+            row[:] = array
+        ordered.sort(axis=-1)
+        quantiles = percentiles_of_sorted(ordered, _QUANTILES)
+        npv_summary = Summary.of(draws.npv, quantiles[0])
+        summaries = iter([Summary.of(npv, q) for npv, q in zip(others, quantiles[1:], strict=False)])
+        by_perspective = {
+            name: PerspectiveMonteCarlo(
+                npv=npv_summary if npv is draws.npv else next(summaries),
+                probability_positive_npv=_probability_positive(npv),
+            )
+            for name, npv in nets
+        }
+        first = 1 + len(others)
+        ends = [(q[0], q[2]) for q in quantiles[first : first + len(model.actors)]]
+        bcr_quantiles = quantiles[-1] if with_bcr else None
+    else:
+        by_perspective = perspective_monte_carlo(model, draws)
+        npv_summary = Summary.of(draws.npv)
+        bcr_quantiles = None
+        # One actor at a time: a copy of one row, not of them all.
+        ends = [(p5, p95) for p5, p95 in (percentiles(row, (5, 95)) for row in by_actor)]
     actors = {}
     for j, actor in enumerate(model.actors):
         column = by_actor[j]
@@ -209,9 +244,9 @@ def monte_carlo_summary(model: Model, draws: Draws) -> MonteCarlo:
     return MonteCarlo(
         draws=draws.n,
         seed=draws.seed,
-        by_perspective=perspective_monte_carlo(model, draws),
-        npv=Summary.of(draws.npv),
-        bcr=Summary.of(bcr) if bcr.size else None,
+        by_perspective=by_perspective,
+        npv=npv_summary,
+        bcr=Summary.of(bcr, bcr_quantiles) if bcr.size else None,
         probability_positive_npv=_probability_positive(draws.npv),
         by_actor=actors,
     )

@@ -43,7 +43,11 @@ class PresentValues:
     avoided_cases: FloatArray
     transfers: FloatArray
 
-    # Derived arrays are computed once: summaries ask for each several times.
+    # Derived arrays are computed once: summaries ask for each several times.  What
+    # Monte Carlo keeps (npv, pv_benefits, npv_by_actor) is computed without the
+    # intermediate (actors, draws) arrays unless they exist already: each is a new
+    # array of the chunk's size, and allocating those costs more than the arithmetic.
+    # The operations, and so the bits, are the same either way.
     @cached_property
     def resource_benefits(self) -> FloatArray:
         return self.benefits_cashable + self.benefits_non_cashable
@@ -55,7 +59,15 @@ class PresentValues:
 
     @cached_property
     def npv_by_actor(self) -> FloatArray:
-        return self.benefits - self.costs
+        if "benefits" in self.__dict__:
+            return self.benefits - self.costs
+        # ((cash + non_cash) + transfers) − costs, in one new array.
+        out = self.resource_benefits.copy() if "resource_benefits" in self.__dict__ else None
+        if out is None:
+            out = np.add(self.benefits_cashable, self.benefits_non_cashable)
+        np.add(out, self.transfers, out=out)
+        np.subtract(out, self.costs, out=out)
+        return out
 
     @cached_property
     def pv_costs(self) -> FloatArray:
@@ -64,7 +76,15 @@ class PresentValues:
     @cached_property
     def pv_benefits(self) -> FloatArray:
         """Society's benefits: resources only; transfers net to zero and are left out."""
-        return _row_sum(self.resource_benefits)
+        if "resource_benefits" in self.__dict__:
+            return _row_sum(self.resource_benefits)
+        # The same sum, a row of (cash + non_cash) at a time.
+        out = np.zeros(self.costs.shape[1:])
+        row = np.empty_like(out)
+        for cash, non_cash in zip(self.benefits_cashable, self.benefits_non_cashable, strict=True):
+            np.add(cash, non_cash, out=row)
+            out += row
+        return out
 
     @cached_property
     def npv(self) -> FloatArray:

@@ -95,9 +95,11 @@ class Summary(_Out):
     p95: float
 
     @classmethod
-    def of(cls, x: FloatArray) -> Summary:
+    def of(cls, x: FloatArray, quantiles: Sequence[float] | None = None) -> Summary:
+        """Mean, sd and the 5th, 50th and 95th percentiles of ``x`` (``quantiles``:
+        those percentiles when already computed, e.g. with other arrays')."""
         mean, sd = mean_and_sd(x)
-        p5, p50, p95 = percentiles(x, (5, 50, 95))
+        p5, p50, p95 = percentiles(x, (5, 50, 95)) if quantiles is None else quantiles
         return cls(mean=mean, sd=sd, p5=p5, p50=p50, p95=p95)
 
 
@@ -110,9 +112,10 @@ def percentiles(x: FloatArray, percents: Sequence[float]) -> list[float]:
     ``v = (n − 1)·p/100`` of the sorted values: with ``a`` and ``b`` the values at
     ``⌊v⌋`` and ``⌊v⌋ + 1`` and ``t = v − ⌊v⌋`` it is ``a + (b − a)·t``, computed
     as ``b − (b − a)(1 − t)`` when ``t ≥ 0.5`` (numpy's rule, kept for the bits).
-    One ``np.partition`` places every ``⌊v⌋`` at once; each ``⌊v⌋ + 1`` is then the
-    smallest value between its ``⌊v⌋`` and the next one.  A property test holds
-    this to ``np.percentile``.
+    One ``np.sort`` of a copy gives every ``⌊v⌋`` and ``⌊v⌋ + 1`` at once (numpy's
+    vectorised sort is faster than ``np.partition`` with three ``kth`` from ten
+    thousand to ten million values, and the order statistics are the same values).
+    A property test holds this to ``np.percentile``.
 
     Examples
     --------
@@ -123,32 +126,32 @@ def percentiles(x: FloatArray, percents: Sequence[float]) -> list[float]:
 
 
 def percentiles_of_rows(rows: FloatArray, percents: Sequence[float]) -> list[list[float]]:
-    """:func:`percentiles` of each row of a 2-D array, with one partition call for all rows."""
-    n = rows.shape[1]
+    """:func:`percentiles` of each row of a 2-D array, with one sort call for all rows."""
+    return percentiles_of_sorted(np.sort(rows, axis=-1), percents)
+
+
+def percentiles_of_sorted(ordered: FloatArray, percents: Sequence[float]) -> list[list[float]]:
+    """:func:`percentiles` of each row of a 2-D array whose rows are sorted (NaN last, as
+    ``np.sort`` puts them)."""
+    n = ordered.shape[1]
     if n == 0:
         raise ValueError("percentiles of no values")
     virtual = ((n - 1) * np.true_divide(np.asarray(percents, dtype=np.float64), 100)).tolist()
     below = [min(math.floor(v), n - 1) for v in virtual]
-    kth = sorted(set(below))
-    part = np.partition(rows, kth, axis=-1)
-    # The value right after each kth: the least of those up to the next kth (or the end).
-    after: dict[int, FloatArray] = {}
-    for k, stop in zip(kth, [*kth[1:], n], strict=True):
-        if k + 1 < n:
-            after[k] = part[:, stop] if k + 1 == stop else part[:, k + 1 : stop].min(axis=-1)
-    has_nan = np.asarray(np.isnan(rows).any(axis=-1))  # np.percentile gives NaN for a row with one
+    has_nan = np.isnan(ordered[:, -1]).tolist()  # np.percentile gives NaN for a row with one
     out = []
-    for r in range(rows.shape[0]):
+    for r in range(ordered.shape[0]):
         if has_nan[r]:
             out.append([math.nan] * len(virtual))
             continue
+        row = ordered[r]
         values = []
         for v, k in zip(virtual, below, strict=True):
-            a = float(part[r, k])
+            a = float(row[k])
             if v >= n - 1:
                 values.append(a)
                 continue
-            b = float(after[k][r])
+            b = float(row[k + 1])
             t = v - k
             diff = b - a
             values.append(b - diff * (1 - t) if t >= 0.5 else a + diff * t)
