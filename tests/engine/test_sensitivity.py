@@ -255,3 +255,28 @@ def test_discount_rate_case_without_costs() -> None:
     result = calculate(parse_scenario(data))
     assert result.sensitivity is not None
     assert all(c.bcr is None for c in result.sensitivity.discount_rates)
+
+
+def test_cases_in_batches_give_the_same_bits(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The example's 4 uncertain parameters and 2 outcomes are 12 cases: in batches of 3
+    # a parameter's low and high fall into different batches.
+    from pathlib import Path
+
+    from socialinvest.engine import load_scenario, sensitivity
+    from socialinvest.engine.resolve import resolve
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "alla-barn-i-skolan.yaml"
+    model = resolve(load_scenario(example))
+    whole = sensitivity.sensitivity(model)
+    sizes: list[int] = []
+    evaluate = sensitivity.present_values
+
+    def counted(model: Any, values: Any, n: int) -> Any:
+        sizes.append(n)
+        return evaluate(model, values, n)
+
+    monkeypatch.setattr(sensitivity, "CASES_AT_ONCE", 3)
+    monkeypatch.setattr(sensitivity, "present_values", counted)
+    batched = sensitivity.sensitivity(model)
+    assert batched == whole
+    assert sizes[:4] == [3, 3, 3, 3]  # 12 cases, then the discount-rate cases one by one
