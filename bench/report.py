@@ -7,7 +7,7 @@ import platform
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -115,6 +115,14 @@ class Contention:
         return max(others, 0.0) / (end[2] - self.start[2])
 
 
+def load_average() -> float | None:
+    """The 1-minute load average, or ``None`` where the system has none."""
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return None
+
+
 def median(xs: list[float]) -> float:
     return statistics.median(xs)
 
@@ -134,6 +142,9 @@ class Row:
     passed: bool | None = None  # None: information only
     shown: str | None = None  # text instead of the formatted value
     note: str = ""
+    # The 1-minute load average when the figure was taken (the row is made right after
+    # measuring): on a shared machine every figure is read with it.
+    load: float | None = field(default_factory=lambda: load_average())
 
     def measured(self) -> str:
         if self.shown is not None:
@@ -177,8 +188,9 @@ def table(rows: list[Row]) -> str:
             lines.append("")
         previous = r.bench
         lines.append(fmt(c))
-        if r.note:
-            lines.append(" " * (widths[0] + 2) + "  ↳ " + r.note)
+        note = "; ".join(x for x in (r.note, f"load {r.load:.1f}" if r.load is not None else "") if x)
+        if note:
+            lines.append(" " * (widths[0] + 2) + "  ↳ " + note)
     return "\n".join(lines)
 
 

@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,7 @@ from loop import bench_loop
 from report import Contention, Row, machine_info, machine_lines, median, ms, table, time_runs
 from scenarios import DRAWS, make_scenarios, write_scenarios
 from socialinvest.engine import parse_scenario, parse_text, portfolio, run
+from socialinvest.engine.portfolio import DEFAULT_WORKERS
 from socialinvest.engine.resolve import resolve
 
 BENCH = Path(__file__).resolve().parent
@@ -107,6 +109,30 @@ def cli_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "socialinvest.cli.main"]
 
 
+def tree_cpu(cmd: list[str]) -> tuple[float, float]:
+    """Wall time and the CPU time of ``cmd`` and every process it starts.
+
+    The portfolio's workers are children of a fork server, which does not wait for
+    them, so ``RUSAGE_CHILDREN`` misses their CPU; ``perf stat``'s task clock follows
+    every fork.  Without perf, ``RUSAGE_CHILDREN`` (an undercount with workers).
+    """
+    if shutil.which("perf"):
+        t0 = time.perf_counter()
+        done = subprocess.run(
+            ["perf", "stat", "-x,", "-e", "task-clock", *cmd], capture_output=True, text=True
+        )
+        wall = time.perf_counter() - t0
+        lines = [x for x in done.stderr.splitlines() if "task-clock" in x]
+        if done.returncode == 0 and lines:
+            return wall, float(lines[-1].split(",")[0]) / 1e3
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
 def bench_b1(runs: int, workers: int, tmp: Path, raw: dict[str, Any]) -> list[Row]:
     scenarios = [parse_scenario(d) for d in make_scenarios(B1_SCENARIOS)]
     rows, means = [], {}
@@ -138,34 +164,58 @@ def bench_b1(runs: int, workers: int, tmp: Path, raw: dict[str, Any]) -> list[Ro
 
     folder = tmp / "b1"
     write_scenarios(folder, B1_SCENARIOS)
-    out = tmp / "b1.json"
-    cmd = [*cli_command(), "portfolio", str(folder), "--format", "json", "--workers", str(workers)]
-    cmd += ["-o", str(out)]
-    cli_cpu: list[float] = []
-
-    def cli() -> None:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    counts = sorted({1, workers, DEFAULT_WORKERS})
+    commands = {}
+    for w in counts:
+        out = tmp / f"b1-{w}.json"
+        cmd = [*cli_command(), "portfolio", str(folder), "--format", "json", "--workers", str(w)]
+        commands[w] = ([*cmd, "-o", str(out)], out)
+    cli: dict[int, dict[str, list[float]]] = {w: {"wall_s": [], "cpu_s": []} for w in counts}
+    for cmd, _out in commands.values():  # warm-up
         subprocess.run(cmd, check=True, capture_output=True)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cli_cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-
-    times = time_runs(cli, runs)
-    cli_cpu = cli_cpu[-runs:]  # not the warm-up
-    cli_mean = json.loads(out.read_text(encoding="utf-8"))["npv"]["mean"]
-    same = len(set(means.values())) == 1 and cli_mean == means[1]
-    raw["b1"].update(
-        cli_command=cmd, cli_wall_s=times, cli_cpu_s=cli_cpu, npv_means=[*means.values(), cli_mean]
-    )
-    rows.append(
-        Row(
-            "B1",
-            f"CLI `socialinvest portfolio DIR --format json --workers {workers}`, wall",
-            median(times),
-            "s",
-            note=f"CPU {median(cli_cpu):.3f} s; for information: interpreter start-up, imports, "
-            "reading 50 YAML files, JSON output",
+    for _ in range(runs):  # interleaved: every worker count sees the same machine load
+        for w, (cmd, _out) in commands.items():
+            wall, cpu = tree_cpu(cmd)
+            cli[w]["wall_s"].append(wall)
+            cli[w]["cpu_s"].append(cpu)
+    cli_means = [
+        json.loads(out.read_text(encoding="utf-8"))["npv"]["mean"] for _cmd, out in commands.values()
+    ]
+    same = len({*means.values(), *cli_means}) == 1
+    raw["b1"].update(cli={str(w): v for w, v in cli.items()}, npv_means=[*means.values(), *cli_means])
+    for w in counts:
+        wall, cpu = median(cli[w]["wall_s"]), median(cli[w]["cpu_s"])
+        rows.append(
+            Row(
+                "B1",
+                f"CLI `socialinvest portfolio DIR --format json --workers {w}`, wall",
+                wall,
+                "s",
+                note=f"CPU {cpu:.3f} s, workers and fork server included; start-up, imports, "
+                f"reading {B1_SCENARIOS} YAML files, JSON output"
+                + (" — the default (engine.portfolio.DEFAULT_WORKERS)" if w == DEFAULT_WORKERS else ""),
+            )
         )
-    )
+    # On w idle cores, w workers take at best their CPU time / w of wall time: more
+    # workers are worth their default only where that beats one worker's time.
+    one = median(cli[1]["cpu_s"])
+    for w in counts:
+        if w == 1:
+            continue
+        cpu_w = median(cli[w]["cpu_s"])
+        idle_estimate = cpu_w / w
+        rows.append(
+            Row(
+                "B1",
+                f"portfolio workers: {w} against 1, CLI, CPU (all processes)",
+                cpu_w / one,
+                "x",
+                f"default {DEFAULT_WORKERS}",
+                None,
+                note=f"one worker {one:.3f} s CPU; {w} workers {cpu_w:.3f} s CPU, at best "
+                f"{idle_estimate:.3f} s wall on {w} idle cores against {one:.3f} s",
+            )
+        )
     rows.append(
         Row(
             "B1",
@@ -287,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
                 busy = (
                     f"; other processes kept {others:.1f} of {cpus} CPUs busy" if others is not None else ""
                 )
-                print(f" {time.perf_counter() - t0:.1f} s{busy}", flush=True)
+                print(f" {time.perf_counter() - t0:.1f} s{busy}; load {os.getloadavg()[0]:.1f}", flush=True)
 
     elapsed = time.perf_counter() - started
     info["load_average_at_end"] = list(os.getloadavg())

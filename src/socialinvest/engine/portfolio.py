@@ -96,10 +96,15 @@ BLOCK = 4
 DEFAULT_WORKERS = 1
 """Worker processes for :func:`portfolio` and ``socialinvest portfolio``: one default for both.
 
-A worker pays off only with a free core: on the shared 2-core benchmark machine two
-workers were no faster than one (``make bench``, B1 rows, shows both), and a pool
-costs its start-up on every first call.  Ask for more with ``workers=`` /
-``--workers`` on a machine with idle cores; the numbers never change."""
+Chosen from the B1 rows of ``make bench`` (``socialinvest portfolio`` of 50 scenarios ×
+10 000 draws, CPU of every process counted by ``perf stat``): one worker took 1.8–2.2 s
+of CPU, two workers 2.9–3.2 s — the fork server and each worker import the engine
+(~0.5 s each) before they calculate anything.  On two idle cores two workers could
+at best spread 3.1 s over two cores (≈ 1.55 s) against one worker's ≈ 1.85 s: a
+gain of a sixth at best, a loss whenever the other core is busy (on the shared
+benchmark machine, two workers were slower every time).  A pool pays off for
+portfolios of hundreds of scenarios or a long-lived process that reuses its warm
+pool: ask for it with ``workers=`` / ``--workers``; the numbers never change."""
 
 # A portfolio needs each scenario's NPV draws, total and per actor (not its BCR).
 PORTFOLIO_COLUMNS = {k: STANDARD_COLUMNS[k] for k in ("npv", "npv_by_actor")}
