@@ -21,6 +21,8 @@ PUBLIC = (
     # Answers only a half-done password log-in; otherwise back to the log-in page
     # (tests/organisations/test_second_factor.py).
     "/accounts/second-factor/",
+    # Out to the identity provider and back (tests/organisations/test_oidc.py).
+    "/oidc/",
     "/static/",
     "/i18n/",
     "/healthz",

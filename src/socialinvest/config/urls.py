@@ -6,6 +6,7 @@ from .api import api
 urlpatterns = [
     path("", include("socialinvest.web.urls")),
     path("accounts/", include("socialinvest.organisations.account_urls")),
+    path("oidc/", include("socialinvest.organisations.oidc_urls")),
     path("applications/", include("socialinvest.applications.urls")),
     path("funds/", include("socialinvest.web.fund_urls")),
     path("organisation/", include("socialinvest.organisations.urls")),

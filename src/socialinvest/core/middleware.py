@@ -20,6 +20,8 @@ PUBLIC_PREFIXES = (
     "/accounts/reset/",
     # The second step of a password log-in (the view itself asks for a half-done log-in).
     "/accounts/second-factor/",
+    # Sign-in with the identity provider: out to it and back.
+    "/oidc/",
     "/static/",
     "/i18n/",
     "/public/",

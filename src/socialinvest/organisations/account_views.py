@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
@@ -47,6 +48,11 @@ class ChoosePasswordForm(forms.Form):
 
 def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     user, invitation, problem = invitation_user(uidb64, token)
+    if not problem and not settings.PASSWORD_LOGIN_ENABLED:
+        # Nothing to choose: the person signs in through the identity provider with this e-mail.
+        problem = _("Här loggar du in via identitetsleverantören med e-postadressen %(email)s.") % {
+            "email": getattr(user, "email", "")
+        }
     form = ChoosePasswordForm(request.POST or None)
     if request.method == "POST" and not problem and form.is_valid():
         try:
@@ -83,6 +89,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "organisations/accounts/password_reset_email.txt"
     subject_template_name = "organisations/accounts/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.PASSWORD_LOGIN_ENABLED:
+            messages.error(
+                request, _("Inloggning med lösenord är avstängd här; det finns inget lösenord att byta.")
+            )
+            return redirect("login")
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
         email = form.cleaned_data["email"].strip().lower()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
@@ -18,8 +19,10 @@ from socialinvest.ledger.selectors import administers_a_fund
 from socialinvest.notifications.permissions import administered_fund_ids
 from socialinvest.organisations import second_factor_views
 from socialinvest.organisations.access import Access
+from socialinvest.organisations.oidc import provider_name
 from socialinvest.organisations.second_factor import second_factor_required
 
+PASSWORD_OFF = gettext_lazy("Inloggning med lösenord är avstängd här. Logga in via identitetsleverantören.")
 LOCKED_OUT = gettext_lazy("För många misslyckade inloggningar. Vänta en stund och försök igen.")
 
 
@@ -28,6 +31,19 @@ class LoginView(auth_views.LoginView):
 
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["password_login"] = settings.PASSWORD_LOGIN_ENABLED
+        context["oidc_enabled"] = settings.OIDC_ENABLED
+        context["provider_name"] = provider_name()
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.PASSWORD_LOGIN_ENABLED:
+            context = self.get_context_data(form=AuthenticationForm(request), password_off=PASSWORD_OFF)
+            return self.render_to_response(context, status=403)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
@@ -44,7 +60,14 @@ def locked_out(
     """django-axes' lockout answer: the log-in page again, saying why, with 429 Too Many Requests."""
     # An unbound form: validating it would ask the authentication backends (axes) again.
     form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username", "")})
-    context = {"form": form, "next": request.POST.get("next", ""), "locked_out": LOCKED_OUT}
+    context = {
+        "form": form,
+        "next": request.POST.get("next", ""),
+        "locked_out": LOCKED_OUT,
+        "password_login": True,
+        "oidc_enabled": settings.OIDC_ENABLED,
+        "provider_name": provider_name(),
+    }
     return render(request, "web/login.html", context, status=429)
 
 

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Sign-in through the municipality's identity provider (OpenID Connect).
+    "mozilla_django_oidc",
     "socialinvest.core",
     "socialinvest.organisations",
     "socialinvest.notifications",
@@ -103,6 +105,32 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Socialinvest")
 # counters would never be kept: they are off.
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
+
+# OpenID Connect (mozilla-django-oidc): on when OIDC_ISSUER is set.  The provider's endpoints
+# are those of its discovery document unless given one by one; the e-mail comes from the claim
+# OIDC_EMAIL_CLAIM (Entra ID: "email", or "preferred_username"/"upn" where e-mail is not
+# released).  A signed-in person is matched to an invited account by that e-mail and never
+# gets an account or a role from the provider.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_ENABLED = bool(OIDC_ISSUER)
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_EMAIL_CLAIM = os.environ.get("OIDC_EMAIL_CLAIM", "email")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_JWKS_ENDPOINT", "")
+OIDC_CREATE_USER = False
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?oidc=failed"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("socialinvest.organisations.oidc.MunicipalOIDCBackend")
 
 ROOT_URLCONF = "socialinvest.config.urls"
 WSGI_APPLICATION = "socialinvest.config.wsgi.application"
