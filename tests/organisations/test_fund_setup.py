@@ -11,7 +11,8 @@ from factories import FundFactory, MembershipFactory, OrganisationFactory, UserF
 from socialinvest.core.models import AuditEvent
 from socialinvest.funds.actions import do_update_fund_rules
 from socialinvest.funds.criteria import do_set_criteria
-from socialinvest.funds.models import Fund
+from socialinvest.funds.models import Fund, FundRulesVersion
+from socialinvest.funds.rounds import do_set_ideas_all_year
 from socialinvest.organisations.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,43 @@ def test_an_organisation_administrator_sets_up_a_fund_with_rules_and_criteria(cl
     assert fund.ledger_entries.count() == 1  # the opening capital, through the ledger's service
     verbs = set(AuditEvent.objects.filter(fund=fund).values_list("verb", flat=True))
     assert {"fund.created", "fund.criteria_changed"} <= verbs
+    assert not fund.ideas_all_year  # unticked: ideas only in application periods
+    # Version 1 as established, version 2 with its criteria.
+    v1, v2 = FundRulesVersion.objects.filter(fund=fund).order_by("number")
+    assert (v1.rules["criteria"], v1.created_by, v1.changed) == ([], admin, [])
+    assert v2.changed == ["criteria"] and [c["weight"] for c in v2.rules["criteria"]] == ["2.00", "1.50"]
+    page = client.get(response.url).content.decode()
+    assert "Versioner av reglerna" in page and "Ansökningsperioder" in page
+
+
+def test_each_rule_change_is_a_version_and_a_refused_one_writes_nothing(org):
+    fund = FundFactory(owner=org)
+    fund_admin = UserFactory(first_name="Frida", last_name="Förvaltare")
+    MembershipFactory(user=fund_admin, role=Role.FUND_ADMIN, fund=fund)
+    do_update_fund_rules(fund=fund, changes={"min_applicant_units": 2}, acting_user=fund_admin)
+    do_set_criteria(fund=fund, criteria=[{"name": "Mätbar effekt", "weight": "2"}], acting_user=fund_admin)
+    do_set_ideas_all_year(fund=fund, ideas_all_year=False, acting_user=fund_admin)
+    do_update_fund_rules(fund=fund, changes={"min_applicant_units": 2}, acting_user=fund_admin)  # no change
+    counts = (FundRulesVersion.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(ValidationError):
+        do_update_fund_rules(fund=fund, changes={"min_applicant_units": 0}, acting_user=fund_admin)
+    assert (FundRulesVersion.objects.count(), AuditEvent.objects.count()) == counts
+    versions = list(FundRulesVersion.objects.filter(fund=fund).order_by("number"))
+    assert [(v.number, v.changed) for v in versions] == [
+        (1, []),  # the fund as it stood before its first change
+        (2, ["min_applicant_units"]),
+        (3, ["criteria"]),
+        (4, ["ideas_all_year"]),
+    ]
+    assert versions[0].created_by is None and {v.created_by for v in versions[1:]} == {fund_admin}
+    assert versions[0].rules["min_applicant_units"] == 1 and versions[1].rules["min_applicant_units"] == 2
+    assert versions[3].rules["ideas_all_year"] is False and versions[2].rules["ideas_all_year"] is True
+    event = AuditEvent.objects.get(verb="fund.ideas_all_year")
+    assert (event.data["before"], event.data["after"], event.data["version"]) == (
+        {"ideas_all_year": True},
+        {"ideas_all_year": False},
+        4,
+    )
 
 
 def test_fund_administrators_change_only_their_funds_rules(org):
@@ -69,7 +107,11 @@ def test_fund_administrators_change_only_their_funds_rules(org):
     MembershipFactory(user=fund_admin, role=Role.FUND_ADMIN, fund=fund)
     do_update_fund_rules(fund=fund, changes={"min_applicant_units": 2}, acting_user=fund_admin)
     event = AuditEvent.objects.get(verb="fund.rules_changed")
-    assert event.data == {"before": {"min_applicant_units": 1}, "after": {"min_applicant_units": 2}}
+    assert event.data == {
+        "before": {"min_applicant_units": 1},
+        "after": {"min_applicant_units": 2},
+        "version": 2,
+    }
     with pytest.raises(PermissionDenied):
         do_update_fund_rules(fund=other, changes={"min_applicant_units": 2}, acting_user=fund_admin)
     applicant = UserFactory()

@@ -67,6 +67,7 @@ MODELS: list[tuple[str, Seed | None]] = [
     ("funds.fund", lambda f: Q(pk=f.pk)),
     ("funds.criterion", lambda f: Q(fund=f)),
     ("funds.round", lambda f: Q(fund=f)),
+    ("funds.fundrulesversion", lambda f: Q(fund=f)),
     (
         "organisations.membership",
         lambda f: Q(fund=f) | Q(organisation_id=f.owner_id) | Q(unit__organisation_id=f.owner_id),

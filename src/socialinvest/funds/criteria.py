@@ -19,6 +19,7 @@ from socialinvest.core.audit import record_event
 
 from .models import Criterion, Fund
 from .permissions import can_edit_fund_rules
+from .versions import ensure_base_version, record_rules_version
 
 _in_use_providers: list[Callable[[Iterable[int]], set[int]]] = []
 FIELDS = ("name", "description", "weight", "scale_min", "scale_max")
@@ -88,6 +89,7 @@ def do_set_criteria(*, fund: Fund, criteria: list[dict[str, Any]], acting_user: 
     with transaction.atomic():
         locked = Fund.objects.select_for_update().get(pk=fund.pk)
         can_edit_fund_rules(acting_user, locked).require()
+        ensure_base_version(locked)
         existing = {c.pk: c for c in Criterion.objects.filter(fund=locked)}
         by_name = {c.name.lower(): c for c in existing.values()}
         errors: dict[str, str] = {}
@@ -130,12 +132,13 @@ def do_set_criteria(*, fund: Fund, criteria: list[dict[str, Any]], acting_user: 
         Criterion.objects.filter(fund=locked).exclude(pk__in=[c.pk for c in result]).delete()
         after = [_row(c) for c in result]
         if after != before:
+            version = record_rules_version(locked, acting_user)
             record_event(
                 actor=acting_user,
                 verb="fund.criteria_changed",
                 target=locked,
                 summary=_("Fondens kriterier ändrade (%(n)s st)") % {"n": len(result)},
-                data={"before": before, "after": after},
+                data={"before": before, "after": after, "version": version.number if version else None},
                 fund=locked,
             )
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -163,3 +164,33 @@ class Round(models.Model):
 
     def is_open(self, on: object) -> bool:
         return self.opens_on <= on <= self.closes_on  # type: ignore[operator]
+
+
+class FundRulesVersion(models.Model):
+    """One version of a fund's rules: the rules, the criteria and how ideas are taken, as they
+    stood after a change, numbered from 1 per fund.  Written by the services that change them
+    (:mod:`socialinvest.funds.versions`), never edited; the audit event of the same change
+    holds its before and after."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="rule_versions")
+    number = models.PositiveIntegerField(_("version"))
+    rules = models.JSONField(_("regler"))
+    changed = models.JSONField(_("ändrat"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("av"),
+    )
+    created_at = models.DateTimeField(_("när"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["fund", "-number"]
+        constraints = [models.UniqueConstraint(fields=["fund", "number"], name="fund_rules_version_unique")]
+        verbose_name = _("version av fondens regler")
+        verbose_name_plural = _("versioner av fondens regler")
+
+    def __str__(self) -> str:
+        return f"{self.fund} v{self.number}"

@@ -22,6 +22,7 @@ from socialinvest.core.permissions import Verdict, allow, deny
 from socialinvest.organisations.models import Membership, Role
 
 from .models import Fund, Round
+from .versions import ensure_base_version, record_rules_version
 
 
 def open_rounds(fund: Fund, on: dt.date | None = None) -> QuerySet[Round]:
@@ -168,8 +169,11 @@ def do_set_ideas_all_year(*, fund: Fund, ideas_all_year: bool, acting_user: Any)
         verdict = can_manage_rounds(acting_user, locked)
         if not verdict:
             raise PermissionDenied(verdict.reason)
+        ensure_base_version(locked)
+        before = locked.ideas_all_year
         locked.ideas_all_year = bool(ideas_all_year)
         locked.save(update_fields=["ideas_all_year"])
+        version = record_rules_version(locked, acting_user)
         record_event(
             actor=acting_user,
             verb="fund.ideas_all_year",
@@ -177,7 +181,12 @@ def do_set_ideas_all_year(*, fund: Fund, ideas_all_year: bool, acting_user: Any)
             summary=_("Tar emot idéer hela året")
             if ideas_all_year
             else _("Tar emot idéer bara i utlysningar"),
-            data={"ideas_all_year": bool(ideas_all_year)},
+            data={
+                "ideas_all_year": bool(ideas_all_year),
+                "before": {"ideas_all_year": before},
+                "after": {"ideas_all_year": bool(ideas_all_year)},
+                "version": version.number if version else None,
+            },
             fund=locked,
         )
     return locked

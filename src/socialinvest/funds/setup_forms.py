@@ -40,7 +40,15 @@ class NewFundForm(FundRulesForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Dagen då det ingående kapitalet bokförs; tomt betyder i dag."),
     )
-    field_order = ["name", "capital", "opened_on"]
+    ideas_all_year = forms.BooleanField(
+        label=_("Tar emot idéer hela året"),
+        required=False,
+        help_text=_(
+            "Annars bara under ansökningsperioder (utlysningar), som fondförvaltaren lägger upp "
+            "under Utlysningar när fonden är inrättad."
+        ),
+    )
+    field_order = ["name", "capital", "opened_on", "ideas_all_year"]
 
 
 class CriterionForm(forms.Form):

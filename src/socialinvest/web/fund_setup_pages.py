@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 
 from socialinvest.funds.actions import RULE_FIELDS, do_update_fund_rules
 from socialinvest.funds.criteria import do_set_criteria
-from socialinvest.funds.models import Fund
+from socialinvest.funds.models import Fund, FundRulesVersion
 from socialinvest.funds.permissions import can_edit_fund_rules
+from socialinvest.funds.rounds import upcoming_rounds
 from socialinvest.funds.setup_forms import CriteriaFormSet, FundRulesForm, NewFundForm, criteria_rows
 from socialinvest.ledger.actions import do_create_fund
+from socialinvest.ledger.models import FundParty
 from socialinvest.organisations.models import Organisation
 from socialinvest.organisations.permissions import administered_organisations, can_administer_organisation
 
@@ -57,6 +59,7 @@ def fund_new(request: HttpRequest, slug: str) -> HttpResponse:
     if not verdict:
         raise PermissionDenied(verdict.reason)
     initial = {
+        "ideas_all_year": True,
         "requires_idea_test": True,
         "requires_council_opinion": True,
         "min_applicant_units": 1,
@@ -75,6 +78,7 @@ def fund_new(request: HttpRequest, slug: str) -> HttpResponse:
                     capital=data["capital"],
                     opened_on=data["opened_on"],
                     acting_user=request.user,
+                    ideas_all_year=data["ideas_all_year"],
                     **{f: data[f] for f in RULE_FIELDS if f != "name"},
                 )
                 do_set_criteria(fund=fund, criteria=criteria_rows(formset), acting_user=request.user)
@@ -82,7 +86,7 @@ def fund_new(request: HttpRequest, slug: str) -> HttpResponse:
             _errors_to(form, formset, exc)
         else:
             messages.success(request, _("Fonden %(name)s är inrättad.") % {"name": fund.name})
-            return redirect("funds:detail", pk=fund.pk)
+            return redirect("funds:rules", pk=fund.pk)
     return render(
         request, "funds/setup_form.html", {"org": org, "form": form, "formset": formset, "fund": None}
     )
@@ -125,6 +129,13 @@ def fund_rules(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Fondens regler är sparade."))
             return redirect("funds:detail", pk=fund.pk)
-    return render(
-        request, "funds/setup_form.html", {"org": fund.owner, "form": form, "formset": formset, "fund": fund}
-    )
+    context = {
+        "org": fund.owner,
+        "form": form,
+        "formset": formset,
+        "fund": fund,
+        "versions": FundRulesVersion.objects.filter(fund=fund).select_related("created_by")[:20],
+        "rounds": upcoming_rounds(fund),
+        "parties": FundParty.objects.filter(fund=fund).select_related("unit").order_by("name"),
+    }
+    return render(request, "funds/setup_form.html", context)

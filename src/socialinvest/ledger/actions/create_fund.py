@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from socialinvest.core.audit import record_event
 from socialinvest.core.formatting import kronor_exact
 from socialinvest.funds.models import Fund
+from socialinvest.funds.versions import record_rules_version
 
 from ..permissions import can_create_fund
 from ..posting import post_opening_capital
@@ -29,6 +30,7 @@ OPTIONS = (
     "default_repayment_model",
     "overdraft_limit",
     "headline_perspective",
+    "ideas_all_year",
 )
 
 
@@ -77,4 +79,5 @@ def do_create_fund(
             fund=fund,
         )
         post_opening_capital(fund=fund, acting_user=acting_user, entry_date=opened_on)
+        record_rules_version(fund, acting_user)  # version 1: the rules it was established with
     return fund
