@@ -19,6 +19,7 @@ validator, ``eark-validator``):
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import mimetypes
@@ -169,41 +170,86 @@ CASE_XSD = b"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def erms_xml(application: Application, records: list[PackedFile]) -> bytes:
-    """The case as a CITS ERMS aggregation (caseFile) with one record per archived file."""
+def _e(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, f"{{{ERMS}}}{tag}", attrs)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _erms_date(value: Any) -> str:
+    """An ``xs:dateTime`` (a date alone is the start of that day, local time)."""
+    if isinstance(value, dt.datetime):
+        return _iso(value)
+    start = timezone.make_aware(dt.datetime.combine(value, dt.time()))
+    return start.isoformat(timespec="seconds")
+
+
+def erms_xml(application: Application, records: list[PackedFile], created: str) -> bytes:
+    """The case as a CITS ERMS ``caseFile`` aggregation with one record per archived file.
+
+    Valid against the CITS ERMS schema 2.1.2 (the version FGS Ärendehantering 2.0 builds on):
+    the elements appear in the schema's order, every required element and attribute is given, and
+    every enumerated value is one of the schema's.  The schema itself is not in this repository
+    (its repository states no licence); tests/archive checks the required structure, and against
+    the schema file where one is provided.
+    """
     decision = getattr(application, "decision", None)
+    organisation = application.fund.owner
     root = ET.Element(f"{{{ERMS}}}erms")
-    control = ET.SubElement(root, f"{{{ERMS}}}control")
-    ET.SubElement(
-        control, f"{{{ERMS}}}identification", {"identificationType": "caseNumber"}
-    ).text = application.reference
-    ET.SubElement(control, f"{{{ERMS}}}maintenanceInformation").text = "Socialinvest"
-    aggregations = ET.SubElement(root, f"{{{ERMS}}}aggregations")
-    case = ET.SubElement(aggregations, f"{{{ERMS}}}aggregation", {"aggregationType": "caseFile"})
-    ET.SubElement(
-        case, f"{{{ERMS}}}identification", {"identificationType": "caseNumber"}
-    ).text = application.reference
+    control = _e(root, "control")
+    _e(control, "identification", application.reference, identificationType="caseNumber")
+    maintenance = _e(control, "maintenanceInformation")
+    _e(maintenance, "maintenanceStatus", value="new")
+    agency = _e(maintenance, "maintenanceAgency")
+    code = getattr(organisation, "municipality_code", "") or ""
+    if code:
+        _e(agency, "agencyCode", code, type="municipality_code")
+    _e(agency, "agencyName", organisation.name)
+    history = _e(maintenance, "maintenanceHistory")
+    event = _e(history, "maintenanceEvent")
+    _e(event, "eventType", value="created")
+    _e(event, "eventDateTime", created)
+    software = _e(event, "agent", agentType="other", otherAgentType="software")
+    _e(software, "name", f"Socialinvest {_version()}")
+
+    aggregations = _e(root, "aggregations")
+    case = _e(
+        aggregations,
+        "aggregation",
+        systemIdentifier=f"application:{application.pk}",
+        aggregationType="caseFile",
+    )
+    _e(case, "objectId", application.reference)
+    _e(case, "identification", application.reference, identificationType="caseNumber")
     if decision and decision.reference_number:
-        ET.SubElement(
-            case, f"{{{ERMS}}}identification", {"identificationType": "diarienummer"}
-        ).text = decision.reference_number
-    ET.SubElement(case, f"{{{ERMS}}}title").text = application.title
-    ET.SubElement(case, f"{{{ERMS}}}status", {"value": application.status})
-    agents = ET.SubElement(case, f"{{{ERMS}}}agents")
-    owner = ET.SubElement(agents, f"{{{ERMS}}}agent", {"agentType": "responsible_organisation"})
-    ET.SubElement(owner, f"{{{ERMS}}}name").text = application.fund.owner.name
-    dates = ET.SubElement(case, f"{{{ERMS}}}dates")
-    ET.SubElement(dates, f"{{{ERMS}}}date", {"dateType": "created"}).text = _iso(application.created_at)
+        _e(case, "identification", decision.reference_number, identificationType="diarienummer")
+    _e(case, "title", application.title)
+    _e(case, "status", value="closed" if decision else "in_progress")
+    agents = _e(case, "agents")
+    owner = _e(agents, "agent", agentType="owner")
+    _e(owner, "name", organisation.name)
+    _e(owner, "organisation", organisation.name)
+    _e(owner, "unitName", application.fund.name)
+    for applicant in application.applicant_units.select_related("unit").order_by("-is_lead", "id"):
+        sender = _e(agents, "agent", agentType="sender")
+        _e(sender, "name", applicant.unit.name)
+        _e(sender, "organisation", organisation.name)
+        _e(sender, "unitName", applicant.unit.name)
+    dates = _e(case, "dates")
+    _e(dates, "date", _erms_date(application.created_at), dateType="created")
     if decision:
-        ET.SubElement(
-            dates, f"{{{ERMS}}}date", {"dateType": "decided"}
-        ).text = decision.decided_on.isoformat()
-    recs = ET.SubElement(case, f"{{{ERMS}}}records")
-    for f in records:
-        rec = ET.SubElement(recs, f"{{{ERMS}}}record", {"recordType": "document"})
-        ET.SubElement(rec, f"{{{ERMS}}}identification", {"identificationType": "path"}).text = f.path
-        ET.SubElement(rec, f"{{{ERMS}}}title").text = Path(f.path).name
-        ET.SubElement(rec, f"{{{ERMS}}}checksum", {"checksumType": "SHA-256"}).text = f.sha256
+        _e(dates, "date", _erms_date(decision.decided_on), dateType="decision")
+    for number, f in enumerate(records, 1):
+        record = _e(case, "record", systemIdentifier=f"file:{number}", recordType="document")
+        _e(record, "objectId", f.path)
+        _e(record, "title", Path(f.path).name)
+        record_dates = _e(record, "dates")
+        _e(record_dates, "date", f.created, dateType="created")
+        notes = _e(record, "notes")
+        _e(notes, "note", f.sha256, noteType="SHA-256")
+        extra = _e(record, "additionalInformation")
+        _e(extra, "appendix", name=Path(f.path).name, path=f.path, fileFormat=f.mimetype)
     return _xml(root)
 
 
@@ -240,7 +286,12 @@ def _header(root: ET.Element, created: str, organisation: Any) -> None:
     hdr = ET.SubElement(
         root,
         m("metsHdr"),
-        {"CREATEDATE": created, "RECORDSTATUS": "NEW", f"{{{CSIP}}}OAISPACKAGETYPE": "SIP"},
+        {
+            "CREATEDATE": created,
+            "LASTMODDATE": created,
+            "RECORDSTATUS": "NEW",
+            f"{{{CSIP}}}OAISPACKAGETYPE": "SIP",
+        },
     )
     software = ET.SubElement(hdr, m("agent"), {"ROLE": "CREATOR", "TYPE": "OTHER", "OTHERTYPE": "SOFTWARE"})
     ET.SubElement(software, m("name")).text = "Socialinvest"
@@ -307,7 +358,7 @@ def build_package(application: Application) -> dict[str, bytes]:
     rep_mets = PackedFile(
         "representations/rep1/METS.xml", representation_mets(objid, created, organisation, data), created
     )
-    erms = PackedFile("metadata/descriptive/erms.xml", erms_xml(application, data), created)
+    erms = PackedFile("metadata/descriptive/erms.xml", erms_xml(application, data, created), created)
     readme = PackedFile(
         "documentation/README.txt",
         (
