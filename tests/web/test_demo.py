@@ -196,6 +196,54 @@ def test_applications_span_the_workflow():
         assert app.applicant_units.count() >= 2  # the fund's rule
 
 
+def test_the_daily_work_an_open_round_assigned_reviews_a_conversation_and_mail_to_files(
+    client, settings, tmp_path
+):
+    """The demo's round is open whatever day it is loaded; "Tidig samordnad insats" has two
+    assigned reviewers (beredare declared no conflict and reviewed, beredare2 has it on "Att
+    göra"), a short conversation at the three levels, and its mail waits in the queue that the
+    demo's worker writes to files."""
+    from django.utils import timezone
+
+    from socialinvest.applications.conversation.models import Comment
+    from socialinvest.applications.selectors import pending_actions
+    from socialinvest.funds.rounds import open_rounds
+    from socialinvest.notifications.models import MailStatus, Notification, OutgoingMail
+    from socialinvest.notifications.queue import deliver_mail
+
+    load_demo()
+    users = {u.username: u for u in get_user_model().objects.all()}
+    fund = Fund.objects.get(slug="sif")
+    (round_,) = open_rounds(fund)
+    assert round_.budget_frame == Decimal("15000000")
+    client.force_login(users["ekonom"])
+    assert round_.name in client.get(reverse("funds:detail", args=[fund.pk])).content.decode()
+
+    app = Application.objects.get(fund=fund, title__startswith="Tidig samordnad insats")
+    assignments = {a.reviewer.username: a for a in app.assignments.select_related("reviewer")}
+    assert set(assignments) == {"beredare", "beredare2"} and assignments["beredare"].is_lead
+    assert assignments["beredare"].conflict is False and assignments["beredare2"].conflict is None
+    assert assignments["beredare2"].due_on == timezone.localdate() + dt.timedelta(days=10)
+    todo = [p for p in pending_actions(users["beredare2"]) if p.application.pk == app.pk]
+    assert "Anmäl jäv och bedöm" in [p.label for p in todo]
+
+    comments = list(Comment.objects.filter(application=app).order_by("created_at", "id"))
+    assert [c.visibility for c in comments] == ["applicants", "fund", "council"]
+    client.force_login(users["sokande2"])
+    page = client.get(reverse("applications:section", args=[app.pk, "conversation"])).content.decode()
+    assert comments[0].body in page and "dödvikt" not in page  # the applicant reads only theirs
+    mention = Notification.objects.get(kind="comment.mention", recipient=users["beredare2"])
+    mail = OutgoingMail.objects.get(pk=mention.mail_id)
+    assert mail.status == MailStatus.QUEUED  # sent by the worker `make demo` starts
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    deliver_mail.call(mail.pk)
+    (written,) = tmp_path.iterdir()
+    text = written.read_text()
+    assert users["beredare2"].email in text and "dödvikt" in text
+
+
 def test_management_command_prints_the_logins(settings):
     settings.DEBUG = True
     with pytest.raises(CommandError, match="not the demo's own"):  # the test database

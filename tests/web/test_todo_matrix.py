@@ -69,7 +69,7 @@ README_TASKS = [
     ("sokande", "Meningsfull fritid och läxhjälp", "submit"),
     ("sokande2", "Vägen till arbete", "resubmit"),
     ("beredare", "Tidig samordnad insats", "request_council_opinion"),
-    ("beredare2", "Tidig samordnad insats", REVIEW),
+    ("beredare2", "Tidig samordnad insats", "Anmäl jäv och bedöm"),  # assigned, not yet declared
     ("radet", "Stärkt föräldraskap i förskolan", OPINION),
     ("beslut", "Handledda feriejobb för unga i riskzon", "grant"),
 ]

@@ -14,6 +14,7 @@ installation reachable by others.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,14 +23,17 @@ from typing import Any, TextIO
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from socialinvest.applications import actions
+from socialinvest.applications.conversation.actions import do_post_comment
 from socialinvest.applications.models import Application
 from socialinvest.applications.states import Status
 from socialinvest.engine import Scenario, ScenarioError, load_scenario, parse_scenario, parse_text
 from socialinvest.followup.actions import do_assign_project_lead
 from socialinvest.funds.criteria import do_set_criteria
-from socialinvest.funds.models import Fund
+from socialinvest.funds.models import Fund, Round
+from socialinvest.funds.rounds import do_save_round
 from socialinvest.ledger.actions import do_create_fund
 from socialinvest.needs.demo import load_needs
 from socialinvest.organisations import actions as org_actions
@@ -299,6 +303,8 @@ class _Loader:
             actions.do_save_calculation(
                 application=app, scenario=scenario, acting_user=u["ekonom"], note=spec["economist_check"]
             )
+        if spec.get("assignment"):
+            self._assign(app, spec)
         criteria = list(fund.criteria.order_by("order", "id"))
         for review in spec.get("reviews", []):
             actions.do_save_review(
@@ -307,6 +313,13 @@ class _Loader:
                 comment=review["comment"],
                 submit=True,
                 acting_user=u[review["reviewer"]],
+            )
+        for comment in spec.get("conversation", []):
+            do_post_comment(
+                application=app,
+                body=comment["body"],
+                visibility=comment["visibility"],
+                acting_user=u[comment["author"]],
             )
         if stop_at == _PATH.index(Status.IN_PREPARATION):
             return app
@@ -326,6 +339,40 @@ class _Loader:
             do_assign_project_lead(application=app, user=u[spec["project_lead"]], acting_user=u["ekonom"])
         return app
 
+    def _assign(self, app: Application, spec: dict[str, Any]) -> None:
+        """The economist assigns reviewers; those who review in the demo declare no conflict first."""
+        assignment = spec["assignment"]
+        u = self.users
+        actions.do_assign_reviewers(
+            application=app,
+            reviewers=[u[name] for name in assignment["reviewers"]],
+            lead=u[assignment["lead"]],
+            due_on=timezone.localdate() + dt.timedelta(days=assignment["due_in_days"]),
+            acting_user=u["ekonom"],
+        )
+        for review in spec.get("reviews", []):
+            actions.do_declare_conflict(
+                application=app, has_conflict=False, acting_user=u[review["reviewer"]]
+            )
+
+    def rounds(self, fund: Fund) -> None:
+        """The demo's application rounds, dated from the day it is loaded so one is open."""
+        today = timezone.localdate()
+        for spec in self.content.get("rounds", []):
+            exists = Round.objects.filter(fund=fund, name=spec["name"]).exists()
+            self.count("rounds", not exists)
+            if exists:
+                continue
+            do_save_round(
+                fund=fund,
+                name=spec["name"],
+                opens_on=today + dt.timedelta(days=spec["opens_in_days"]),
+                closes_on=today + dt.timedelta(days=spec["closes_in_days"]),
+                budget_frame=spec.get("budget_frame"),
+                description=spec.get("description", ""),
+                acting_user=self.fresh("ekonom"),
+            )
+
 
 def load_demo(*, stdout: TextIO | None = None) -> DemoSummary:
     """Create whatever of the demo fund is missing; return what exists and what was created."""
@@ -341,6 +388,7 @@ def load_demo(*, stdout: TextIO | None = None) -> DemoSummary:
         loader.users_and_roles(org)
         fund = loader.fund(org)
         loader.roles(org, fund)
+        loader.rounds(fund)
         for spec in loader.content["applications"]:
             loader.application(fund, spec)
         load_economy(users=loader.users, units=loader.units, say=loader.say)
