@@ -44,6 +44,9 @@ def test_assign_then_reminder_then_review(world, page_as):
         label=w.preparer.get_full_name() or w.preparer.username
     )
     admin.get_by_label(re.compile("^Klart senast")).fill(due.isoformat())
+    # A member of an applicant unit is shown with the conflict and cannot be chosen.
+    unit_member = admin.get_by_label(re.compile(r"\(jäv: tillhör en sökande enhet\)$"))
+    expect(unit_member).to_be_disabled()
     assert_accessible(admin, "assign reviewers")
     shot(admin, "assign")
     admin.get_by_role("button", name="Tilldela", exact=True).click()
@@ -86,6 +89,22 @@ def test_assign_then_reminder_then_review(world, page_as):
     expect(reviewers.locator("tbody tr").nth(1)).to_contain_text("inte bedömt ännu")
     assert_accessible(admin, "overview with reviewers")
     shot(admin, "overview-reviewers")
+
+    # The second reviewer declares a conflict: on the assignment page they are shown with it,
+    # cannot be chosen again, and the table says they do not review.
+    other = page_as(w.preparer2)
+    other.goto(reverse("applications:conflict", args=[app.pk]))
+    other.get_by_label("Ja, jag har jäv").check()
+    other.get_by_label("Om jävet").fill("Min syster leder projektet.")
+    other.get_by_role("button", name="Spara").click()
+    expect(other.locator(".messages")).to_contain_text("Jävet är anmält")
+    admin.goto(reverse("applications:assign", args=[app.pk]))
+    declared = admin.get_by_label(re.compile(r"\(jäv anmält\)$"))
+    expect(declared).to_be_disabled()
+    expect(declared).not_to_be_checked()
+    expect(admin.locator("#reviewers")).to_contain_text("bedömer inte")
+    assert_accessible(admin, "assign reviewers with a declared conflict")
+    shot(admin, "assign-conflicts")
 
 
 def test_conversation_across_visibility_levels(world, page_as):
