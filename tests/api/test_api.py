@@ -241,3 +241,42 @@ def test_openapi_and_offline_docs(world: Any) -> None:
     html = docs.content.decode()
     assert "cdn" not in html.lower()
     assert "/static/" in html
+
+
+def test_every_error_has_the_one_json_shape_also_those_django_answers(world: Any, client: Any) -> None:
+    """405 (a method the path does not take), 404 (no route) and the API's own errors alike."""
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_for(world.fund_admin, 'write')}"}
+    cases = [
+        ("put", "/api/calculate", 405),
+        ("delete", "/api/funds", 405),
+        ("post", "/api/funds", 405),
+        ("get", "/api/no-such-thing", 404),
+        ("get", "/api/funds/999999", 404),
+        ("get", "/api/funds", 200),
+    ]
+    for method, path, status in cases:
+        response = getattr(client, method)(path, **auth)
+        assert response.status_code == status, (method, path)
+        assert response["Content-Type"].startswith("application/json"), (method, path)
+        if status >= 400:
+            errors = response.json()["errors"]
+            assert errors and all(set(e) == {"loc", "msg"} and e["msg"] for e in errors), (method, path)
+    response = client.put("/api/calculate", **auth)
+    assert "POST" in response["Allow"] and "PUT" in response.json()["errors"][0]["msg"]
+
+
+def test_the_users_own_page_for_tokens_is_linked_from_every_page(world: Any, client: Any) -> None:
+    client.force_login(world.applicant)
+    page = client.get("/").content.decode()
+    assert 'href="/api/tokens/"' in page
+    soon = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    created = client.post("/api/tokens/", {"name": "Skript", "scope": "read", "expires_on": soon})
+    assert (
+        created.status_code == 200 and ApiToken.objects.filter(user=world.applicant, name="Skript").exists()
+    )
+    token = ApiToken.objects.get(user=world.applicant, name="Skript")
+    assert client.post(f"/api/tokens/{token.pk}/revoke/").status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert client.get("/api/tokens/999999/revoke/").status_code == 405  # a page: not rewritten
+    assert not client.get("/api/tokens/999999/revoke/")["Content-Type"].startswith("application/json")

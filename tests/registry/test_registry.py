@@ -99,3 +99,45 @@ def test_registry_page_shows_the_meta_analysis_forest_and_egger_from_ten(world: 
     assert 'class="funnel"' in html and "p = " in html
     assert Client().get("/registry/").status_code == 200
     assert Client().get("/registry/types/astrology/").status_code == 404
+
+
+def test_registry_page_values_the_pooled_effect_per_participant_by_actor_and_perspective(
+    world: Any, registry: None, settings: Any
+) -> None:
+    from socialinvest.core.formatting import kronor, percent
+    from socialinvest.registry.valuation import per_participant
+
+    client = ApiClient(token_for(world.fund_admin))
+    for i in range(5):
+        client.post(URL, document(i))
+    analysis = meta_analysis(EFFECTS[:5], SES[:5], method="reml")
+    figures = per_participant(
+        "school-attendance",
+        document(0)["outcome"],
+        analysis.pooled,
+        analysis.prediction_standard_error or analysis.standard_error,
+        25_000.0,
+    )
+    assert figures is not None
+    municipality = figures.perspective("municipality")
+    society = figures.perspective("society")
+    assert municipality is not None and society is not None
+    # The cost (25 000 kr a participant, year 0, undiscounted) is the municipality's: NPV = benefits − cost.
+    assert municipality[2] == pytest.approx(municipality[1] - 25_000, abs=0.01)
+    assert figures.result.monte_carlo is not None
+    assert (
+        municipality[3] == figures.result.monte_carlo.by_perspective["municipality"].probability_positive_npv
+    )
+
+    html = Client().get("/registry/types/school-attendance/").content.decode()
+    assert 'id="benefit-cards"' in html and 'id="benefit-actors"' in html
+    cards = html.split('id="benefit-cards"')[1].split("</div>\n<table")[0]
+    assert "Kommunen" in cards and "Samhället" in cards and "Offentlig sektor" not in cards
+    assert kronor(municipality[1]) in cards and percent(municipality[3], 0) in cards
+    assert kronor(society[1]) in cards
+    name, value = figures.by_actor[0]
+    assert name in html and kronor(value) in html
+
+    settings.REGISTRY_HEADLINE_PERSPECTIVE = "public_sector"
+    cards = Client().get("/registry/types/school-attendance/").content.decode().split('id="benefit-cards"')[1]
+    assert cards.index("Offentlig sektor") < cards.index("Samhället")

@@ -1,7 +1,6 @@
-"""The user's own API tokens: list, create (the secret shown once) and revoke.
+"""The user's own page: their API tokens, listed, created (the secret shown once) and revoked.
 
-Until the user's own page exists this is a page of its own (linked from the API docs);
-it calls the same services.
+Every page links to it from the user's name in the header; it calls the same services as the API.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,13 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pydantic import ValidationError as PydanticError
 
+from socialinvest.applications.calculation_results import perspective_label
 from socialinvest.applications.models import Application
 from socialinvest.applications.permissions import can_save_calculation, can_view
 from socialinvest.core.personnummer import reject_personnummer
 from socialinvest.followup.permissions import can_run_expost
 from socialinvest.followup.selectors import evaluations
 
-from . import client, fund_actions, plots, selectors
+from . import client, fund_actions, plots, selectors, valuation
 from .api import is_registry
 from .models import Choice, EffectChoice, Submission
 from .schemas import PublicationIn
@@ -54,7 +56,32 @@ def intervention_type(request: HttpRequest, slug: str) -> HttpResponse:
         context["forest"] = plots.forest(labels, effects, ses, pooled.reml)
         context["funnel"] = plots.funnel(effects, ses, pooled.reml) if pooled.egger else ""
         context["rows"] = list(zip(pooled.studies, pooled.reml.weights, strict=True))
+        context.update(_benefits(slug, outcome, pooled))
     return render(request, "registry/type.html", context)
+
+
+def _benefits(slug: str, outcome: str, pooled: selectors.Pooled) -> dict[str, Any]:
+    """WSIPP-style: the engine's benefits per participant by actor and perspective, and the chance
+    benefits exceed costs, headline perspective first with society beside it."""
+    assert pooled.reml is not None
+    costs = [float(s.cost_per_participant) for s in pooled.studies if s.cost_per_participant]
+    if not costs:
+        return {}
+    spread = pooled.reml.prediction_standard_error or pooled.reml.standard_error
+    figures = valuation.per_participant(slug, outcome, pooled.reml.pooled, spread, sum(costs) / len(costs))
+    if figures is None:
+        return {}
+    headline = getattr(settings, "REGISTRY_HEADLINE_PERSPECTIVE", "municipality")
+    shown = [headline] if headline == "society" else [headline, "society"]
+    rows = [
+        {"key": key, "label": perspective_label(key), "benefits": b, "npv": npv, "chance": chance}
+        for key, b, npv, chance in figures.perspectives
+    ]
+    return {
+        "benefits": figures,
+        "benefit_cards": [r for key in shown for r in rows if r["key"] == key],
+        "benefit_rows": rows,
+    }
 
 
 def _application(request: HttpRequest, pk: int) -> Application:

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but security: every error under /api/ in the API's JSON shape (405, 404, 500 too).
+    "socialinvest.api.middleware.JsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -278,3 +280,6 @@ API_RATE_LIMIT = (int(os.environ.get("API_RATE_LIMIT", "600")), 60)
 SOCIALINVEST_REGISTRY = os.environ.get("SOCIALINVEST_REGISTRY", "").lower() in ("1", "true", "yes")
 REGISTRY_URL = os.environ.get("REGISTRY_URL", "")
 REGISTRY_TOKEN = os.environ.get("REGISTRY_TOKEN", "")
+# The perspective the registry's per-participant figures lead with (municipality, public_sector or
+# society; issue 11's headline perspective); society is always shown beside it.
+REGISTRY_HEADLINE_PERSPECTIVE = os.environ.get("REGISTRY_HEADLINE_PERSPECTIVE", "municipality")
