@@ -13,7 +13,16 @@ from django.core.management import call_command
 
 from socialinvest.cli.main import main
 from socialinvest.core.models import AuditEvent
-from socialinvest.exchange.fund import MODELS, ExchangeError, dumps, export_fund, import_fund, parse
+from socialinvest.exchange.fund import (
+    LEFT_OUT,
+    MODELS,
+    ORDER,
+    ExchangeError,
+    dumps,
+    export_fund,
+    import_fund,
+    parse,
+)
 from socialinvest.funds.models import Fund
 from socialinvest.web.demo import load_demo
 
@@ -141,3 +150,26 @@ def test_parse_names_every_problem_without_a_database() -> None:
         )
     where = [w for w, _m in caught.value.problems]
     assert "format" in where and "version" in where and "records[0].model" in where
+
+
+def test_every_model_that_names_a_fund_or_its_people_travels_or_says_why_not() -> None:
+    """A new model pointing at a user, organisation, unit, fund or application must be added to the
+    export (``MODELS``) or to ``LEFT_OUT`` with its reason."""
+    anchors = {
+        "auth.user",
+        "organisations.organisation",
+        "organisations.unit",
+        "funds.fund",
+        "applications.application",
+    }
+    missing = []
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        targets = {
+            f.related_model._meta.label_lower
+            for f in model._meta.get_fields()
+            if f.concrete and f.is_relation
+        }
+        if targets & anchors and label not in ORDER and label not in LEFT_OUT:
+            missing.append(label)
+    assert missing == []
