@@ -7,10 +7,11 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from factories import FundFactory, MembershipFactory, OrganisationFactory, UnitFactory, UserFactory
 from socialinvest.core.models import AuditEvent
-from socialinvest.organisations.models import Invitation, Membership, Role, Unit
+from socialinvest.organisations.models import Invitation, Membership, OrganisationActor, Role, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,109 @@ def test_units_are_added_on_the_page_and_a_duplicate_is_refused_with_a_message(a
     assert again.status_code == 200
     assert "Det finns redan en enhet som heter Socialnämnden." in again.content.decode()
     assert Unit.objects.filter(organisation=org).count() == 2
+
+
+def test_the_actor_picker_adds_an_actor_of_the_organisations_own(admin_client, org):
+    url = f"/organisation/{org.slug}/"
+    page = admin_client.get(url).content.decode()
+    assert "Lägg till en aktör" in page and "Försäkringskassan" in page  # the catalogue's actors
+    data = {
+        "form": "unit",
+        "name": "Samordningsförbundet Östra",
+        "kind": "extern",
+        "actor_id": "__new__",
+        "new_actor_id": "kommun.samordningsforbund",
+        "new_actor_name": "Samordningsförbundet",
+        "new_actor_level": "kommun",
+    }
+    assert admin_client.post(url, data).status_code == 302
+    unit = Unit.objects.get(name="Samordningsförbundet Östra")
+    assert unit.actor_id == "kommun.samordningsforbund"
+    assert OrganisationActor.objects.get(organisation=org).name == "Samordningsförbundet"
+    assert AuditEvent.objects.filter(verb="actor.added").count() == 1
+    # Now in the picker, under the organisation's own actors, for the next unit.
+    page = admin_client.get(url).content.decode()
+    assert "Organisationens egna aktörer" in page and 'value="kommun.samordningsforbund"' in page
+    again = {
+        "form": "unit",
+        "name": "Förbundets kansli",
+        "kind": "extern",
+        "actor_id": "kommun.samordningsforbund",
+    }
+    assert admin_client.post(url, again).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("fields", "field_error"),
+    [
+        ({"new_actor_id": "kommun.socialtjanst"}, "Kalkylen har redan aktören kommun.socialtjanst"),
+        ({"new_actor_id": "Kommun Förbund"}, "små bokstäver a–z"),
+        ({"new_actor_id": ""}, "Ange aktörens id"),
+        ({"new_actor_name": ""}, "Ange aktörens namn"),
+        ({"new_actor_level": ""}, "Välj aktörens nivå"),
+        ({"name": ""}, "Detta fält måste fyllas i."),
+    ],
+)
+def test_a_bad_new_actor_is_refused_with_a_message_and_nothing_written(
+    admin_client, org, fields, field_error
+):
+    data = {
+        "form": "unit",
+        "name": "Förbundet",
+        "kind": "extern",
+        "actor_id": "__new__",
+        "new_actor_id": "kommun.forbund",
+        "new_actor_name": "Förbundet",
+        "new_actor_level": "kommun",
+        **fields,
+    }
+    events = AuditEvent.objects.count()
+    response = admin_client.post(f"/organisation/{org.slug}/", data)
+    assert response.status_code == 200
+    assert field_error in response.content.decode()
+    assert not OrganisationActor.objects.exists() and not Unit.objects.filter(organisation=org).exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_a_unit_whose_name_is_taken_adds_no_actor_either(admin_client, org):
+    UnitFactory(organisation=org, name="Förbundet")
+    data = {
+        "form": "unit",
+        "name": "Förbundet",
+        "kind": "extern",
+        "actor_id": "__new__",
+        "new_actor_id": "kommun.forbund",
+        "new_actor_name": "Förbundet",
+        "new_actor_level": "kommun",
+    }
+    response = admin_client.post(f"/organisation/{org.slug}/", data)
+    assert "Det finns redan en enhet som heter Förbundet." in response.content.decode()
+    assert not OrganisationActor.objects.exists()
+
+
+def test_an_actor_id_the_engine_does_not_know_is_refused_on_the_page(admin_client, org):
+    data = {"form": "unit", "name": "Nämnden", "kind": "namnd", "actor_id": "kommun.okand"}
+    response = admin_client.post(f"/organisation/{org.slug}/", data)
+    assert response.status_code == 200 and "kommun.okand" in response.content.decode()
+    assert "field-error" in response.content.decode()
+    assert not Unit.objects.filter(organisation=org).exists()
+
+
+def test_one_organisations_own_actor_is_unknown_to_another(org):
+    from socialinvest.organisations import actions
+
+    admin = UserFactory()
+    MembershipFactory(user=admin, role=Role.ORG_ADMIN, organisation=org)
+    actions.do_add_actor(
+        organisation=org, actor_id="kommun.forbund", name="Förbundet", level="kommun", acting_user=admin
+    )
+    other = OrganisationFactory(name="Grannkommunen", slug="grannkommunen")
+    MembershipFactory(user=admin, role=Role.ORG_ADMIN, organisation=other)
+    with pytest.raises(ValidationError) as exc:
+        actions.do_create_unit(
+            organisation=other, name="Förbundet", kind="extern", actor_id="kommun.forbund", acting_user=admin
+        )
+    assert "Kalkylen känner inte aktören kommun.forbund" in exc.value.message_dict["actor_id"][0]
 
 
 def test_a_unit_is_ended_on_its_page_and_kept(admin_client, org):

@@ -64,6 +64,7 @@ Seed = Callable[[Fund], Q]
 MODELS: list[tuple[str, Seed | None]] = [
     ("auth.user", None),
     ("organisations.organisation", lambda f: Q(pk=f.owner_id)),
+    ("organisations.organisationactor", lambda f: Q(organisation_id=f.owner_id)),
     ("organisations.unit", lambda f: Q(organisation_id=f.owner_id)),
     ("funds.fund", lambda f: Q(pk=f.pk)),
     ("funds.criterion", lambda f: Q(fund=f)),

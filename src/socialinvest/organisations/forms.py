@@ -8,7 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .actions import known_actors
-from .models import Organisation, Role, Unit
+from .actions.units import catalogue_actors
+from .models import Organisation, OrganisationActor, Role, Unit
+
+NEW_ACTOR = "__new__"  # the picker's "add an actor" option
 
 
 class OrganisationForm(forms.Form):
@@ -43,16 +46,47 @@ class UnitForm(forms.Form):
         ),
     )
 
+    new_actor_id = forms.CharField(
+        label=_("Ny aktörs id"),
+        max_length=80,
+        required=False,
+        help_text=_("Bara om du valt ”Lägg till en aktör”: till exempel kommun.samordningsforbund."),
+    )
+    new_actor_name = forms.CharField(label=_("Ny aktörs namn"), max_length=200, required=False)
+    new_actor_level = forms.ChoiceField(
+        label=_("Ny aktörs nivå"),
+        required=False,
+        choices=[("", _("– välj –")), *OrganisationActor.Level.choices],
+    )
+
     def __init__(self, *args: Any, organisation: Organisation, exclude: Unit | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         committees = Unit.objects.filter(
             organisation=organisation, kind=Unit.Kind.COMMITTEE, archived_at__isnull=True
         ).exclude(pk=getattr(exclude, "pk", None))
         self.fields["parent"].choices = [("", _("– ingen –")), *((u.pk, u.name) for u in committees)]
+        catalogue = catalogue_actors()
+        own = {k: v for k, v in known_actors(organisation).items() if k not in catalogue}
         self.fields["actor_id"].choices = [
             ("", _("– välj –")),
-            *((k, f"{v} ({k})") for k, v in known_actors().items()),
+            (_("Kalkylens aktörer"), [(k, f"{v} ({k})") for k, v in catalogue.items()]),
+            *(
+                [(_("Organisationens egna aktörer"), [(k, f"{v} ({k})") for k, v in own.items()])]
+                if own
+                else []
+            ),
+            (NEW_ACTOR, _("+ Lägg till en aktör (fyll i fälten nedan)")),
         ]
+
+    def new_actor(self) -> dict[str, str] | None:
+        """The actor to add first, when ”add an actor” is chosen."""
+        if self.cleaned_data.get("actor_id") != NEW_ACTOR:
+            return None
+        return {
+            "actor_id": self.cleaned_data.get("new_actor_id", ""),
+            "name": self.cleaned_data.get("new_actor_name", ""),
+            "level": self.cleaned_data.get("new_actor_level", ""),
+        }
 
 
 class EndUnitForm(forms.Form):

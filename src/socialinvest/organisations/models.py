@@ -161,3 +161,36 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation}"
+
+
+class OrganisationActor(models.Model):
+    """An actor the organisation added beside the calculation catalogue's (a unit that gains or
+    pays and is not among the catalogue's actors, e.g. a local coordination association).
+
+    A unit may stand for it as for a catalogue actor; a calculation that names it lists it among
+    the scenario's own ``actors`` with the same id, name and level.
+    """
+
+    class Level(models.TextChoices):
+        KOMMUN = "kommun", _("Kommun")
+        REGION = "region", _("Region")
+        STAT = "stat", _("Staten")
+        INDIVID = "individ", _("Individen")
+        SAMHALLE = "samhalle", _("Samhället")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="own_actors")
+    actor_id = models.CharField(_("aktörens id"), max_length=80)
+    name = models.CharField(_("namn"), max_length=200)
+    level = models.CharField(_("nivå"), max_length=20, choices=Level.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "actor_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "actor_id"], name="organisation_actor_unique"),
+        ]
+        verbose_name = _("egen aktör")
+        verbose_name_plural = _("egna aktörer")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.actor_id})"

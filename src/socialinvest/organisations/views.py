@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -45,6 +46,18 @@ def _submit(form: forms.Form, write: Callable[[dict[str, Any]], Any]) -> bool:
         _apply_errors(form, exc)
         return False
     return True
+
+
+def _add_actor_if_asked(org: Organisation, form: UnitForm, user: Any) -> str:
+    """Add the organisation's own actor when the picker's "add an actor" was chosen; its id."""
+    spec = form.new_actor()
+    if spec is None:
+        return ""
+    try:
+        return actions.do_add_actor(organisation=org, acting_user=user, **spec).actor_id
+    except ValidationError as exc:  # the service's fields are the form's new_actor_* fields
+        fields = {"actor_id": "new_actor_id", "name": "new_actor_name", "level": "new_actor_level"}
+        raise ValidationError({fields.get(k, k): v for k, v in exc.message_dict.items()}) from None
 
 
 def _organisation(request: HttpRequest, slug: str) -> Organisation:
@@ -102,14 +115,16 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
         def create(d: dict[str, Any]) -> None:
             parent = Unit.objects.filter(pk=d["parent"]).first() if d["parent"] else None
-            actions.do_create_unit(
-                organisation=org,
-                name=d["name"],
-                kind=d["kind"],
-                actor_id=d["actor_id"],
-                parent=parent,
-                acting_user=request.user,
-            )
+            with transaction.atomic():
+                actor_id = _add_actor_if_asked(org, unit_form, request.user) or d["actor_id"]
+                actions.do_create_unit(
+                    organisation=org,
+                    name=d["name"],
+                    kind=d["kind"],
+                    actor_id=actor_id,
+                    parent=parent,
+                    acting_user=request.user,
+                )
 
         if _submit(unit_form, create):
             messages.success(
@@ -125,7 +140,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "org_form": org_form,
             "unit_form": unit_form,
             "units": units,
-            "actors": actions.known_actors(),
+            "actors": actions.known_actors(org),
         },
     )
 
@@ -152,9 +167,11 @@ def unit_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form = UnitForm(request.POST, initial=initial, organisation=org, exclude=unit)
 
         def save(d: dict[str, Any]) -> None:
-            changes = dict(d)
+            changes = {k: d[k] for k in ("name", "kind", "actor_id")}
             changes["parent"] = Unit.objects.filter(pk=d["parent"]).first() if d["parent"] else None
-            actions.do_update_unit(unit=unit, changes=changes, acting_user=request.user)
+            with transaction.atomic():
+                changes["actor_id"] = _add_actor_if_asked(org, form, request.user) or d["actor_id"]
+                actions.do_update_unit(unit=unit, changes=changes, acting_user=request.user)
 
         if _submit(form, save):
             messages.success(request, _("Enheten är sparad."))

@@ -15,10 +15,11 @@ from .people import (
 )
 from .roles import do_change_role, do_end_role, do_grant_role
 from .second_factor import do_enrol_totp, do_reset_second_factor, do_verify_second_factor
-from .units import do_create_unit, do_end_unit, do_update_unit, known_actors
+from .units import do_add_actor, do_create_unit, do_end_unit, do_update_unit, known_actors
 
 __all__ = [
     "do_accept_invitation",
+    "do_add_actor",
     "do_change_role",
     "do_create_org_admin",
     "do_create_organisation",

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socialinvest.engine.catalogue import default_catalogue, nearest
+from socialinvest.engine.scenario import _ACTOR_ID as ACTOR_ID
 
-from ..models import Membership, Organisation, Unit
+from ..models import Membership, Organisation, OrganisationActor, Unit
 from ..permissions import can_administer_organisation
 from .common import audit, snapshot
 
@@ -26,9 +27,59 @@ EDITABLE = ("name", "kind", "actor_id", "parent")
 
 
 @lru_cache(maxsize=1)
-def known_actors() -> dict[str, str]:
-    """The calculation engine's actors, id → name (the unit form's picker)."""
+def catalogue_actors() -> dict[str, str]:
+    """The calculation catalogue's actors, id → name."""
     return {a.id: a.name for a in default_catalogue().actors}
+
+
+def known_actors(organisation: Organisation | int | None = None) -> dict[str, str]:
+    """The actors a unit may stand for, id → name: the catalogue's and the organisation's own."""
+    actors = dict(catalogue_actors())
+    if organisation is not None:
+        org_id = organisation if isinstance(organisation, int) else organisation.pk
+        for own in OrganisationActor.objects.filter(organisation_id=org_id).order_by("actor_id"):
+            actors.setdefault(own.actor_id, own.name)
+    return actors
+
+
+def do_add_actor(
+    *, organisation: Organisation, actor_id: str, name: str, level: str, acting_user: Any
+) -> OrganisationActor:
+    """Add an actor of the organisation's own beside the catalogue's, for a unit to stand for."""
+    with transaction.atomic():
+        org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        can_administer_organisation(acting_user, org).require()
+        actor_id, name = (actor_id or "").strip().lower(), (name or "").strip()
+        errors: dict[str, str] = {}
+        if not actor_id:
+            errors["actor_id"] = _("Ange aktörens id, till exempel kommun.samordningsforbund.")
+        elif not ACTOR_ID.match(actor_id) or len(actor_id) > 80:
+            errors["actor_id"] = _(
+                "Aktörens id skrivs med små bokstäver a–z, siffror och understreck, med punkt mellan "
+                "delarna, till exempel kommun.samordningsforbund."
+            )
+        elif actor_id in catalogue_actors():
+            errors["actor_id"] = _("Kalkylen har redan aktören %(id)s: välj den i listan.") % {"id": actor_id}
+        elif OrganisationActor.objects.filter(organisation=org, actor_id=actor_id).exists():
+            errors["actor_id"] = _("Organisationen har redan aktören %(id)s: välj den i listan.") % {
+                "id": actor_id
+            }
+        if not name:
+            errors["name"] = _("Ange aktörens namn.")
+        if level not in OrganisationActor.Level.values:
+            errors["level"] = _("Välj aktörens nivå: kommun, region, staten, individen eller samhället.")
+        if errors:
+            raise ValidationError(errors)
+        actor = OrganisationActor.objects.create(organisation=org, actor_id=actor_id, name=name, level=level)
+        audit(
+            acting_user=acting_user,
+            verb="actor.added",
+            target=actor,
+            summary=_("Aktören %(name)s (%(id)s) tillagd") % {"name": name, "id": actor_id},
+            after={"actor_id": actor_id, "name": name, "level": level},
+            organisation=org.pk,
+        )
+    return actor
 
 
 def _validate(unit: Unit) -> dict[str, str]:
@@ -47,8 +98,8 @@ def _validate(unit: Unit) -> dict[str, str]:
         errors["kind"] = _("Välj nämnd, förvaltning eller extern aktör.")
     if not unit.actor_id:
         errors["actor_id"] = _("Välj vilken aktör i kalkylen enheten motsvarar.")
-    elif unit.actor_id not in known_actors():
-        close = nearest(unit.actor_id, known_actors())
+    elif unit.actor_id not in known_actors(unit.organisation_id):
+        close = nearest(unit.actor_id, known_actors(unit.organisation_id))
         hint = _(" Menade du %(ids)s?") % {"ids": ", ".join(close)} if close else ""
         errors["actor_id"] = _("Kalkylen känner inte aktören %(id)s.") % {"id": unit.actor_id} + hint
     parent = unit.parent
