@@ -525,3 +525,21 @@ def test_result_metadata(tmp_path: Path) -> None:
     # Without an override, the seed is the scenario's own.
     own = calculate(parse_scenario({**data, "seed": 7, "draws": 10}))
     assert own.seed == 7 and own.monte_carlo is not None and own.monte_carlo.seed == 7
+
+
+def test_portfolio_perspectives_are_the_scenarios_perspectives_summed_draw_by_draw() -> None:
+    """Each perspective of a portfolio is, in every draw, the sum of that perspective over the
+    scenarios, each drawn alone with its own seed (the transfers of ``ungdomsarbetsloshet``
+    make the municipality's and society's differ)."""
+    examples = Path(__file__).parents[2] / "examples"
+    scenarios = [load_scenario(examples / "ungdomsarbetsloshet.yaml"), load_scenario(EXAMPLE)]
+    result = portfolio(scenarios, draws=3_000)
+    alone = [run(s, draws=3_000, with_sensitivity=False).result for s in scenarios]
+    assert set(result.by_perspective) == {"municipality", "public_sector", "participants", "society"}
+    society = result.by_perspective["society"]
+    assert society.npv == result.npv and society.probability_positive_npv == result.probability_positive_npv
+    for name, mc in result.by_perspective.items():
+        means = [r.monte_carlo.by_perspective[name].npv.mean for r in alone]  # type: ignore[union-attr]
+        assert mc.npv.mean == pytest.approx(sum(means), rel=1e-9)
+        assert sum(result.perspective_histograms[name].counts) == 3_000
+    assert result.by_perspective["municipality"].npv.mean != pytest.approx(society.npv.mean)

@@ -24,8 +24,9 @@ from .errors import Problem, ScenarioError
 from .evaluate import base_values, present_values
 from .loading import load_scenario
 from .montecarlo import DEFAULT_CHUNK_SIZE, STANDARD_COLUMNS, simulate
+from .perspectives import PERSPECTIVES, net_by_perspective
 from .resolve import Model, resolve
-from .results import ActorInfo, ActorMonteCarlo, Summary, stable_mean
+from .results import ActorInfo, ActorMonteCarlo, PerspectiveMonteCarlo, Summary, stable_mean
 from .scenario import Scenario
 from .version import ENGINE_VERSION
 
@@ -86,6 +87,10 @@ class PortfolioResult(BaseModel):
     by_actor: dict[str, ActorMonteCarlo]
     by_scenario: list[ScenarioLine]
     npv_histogram: Histogram | None = None  # the distribution of portfolio NPV, for a chart
+    # Municipality, public sector, participants and society, each summed over the
+    # scenarios draw by draw (society's is ``npv``); with the histogram of each.
+    by_perspective: dict[str, PerspectiveMonteCarlo] = {}
+    perspective_histograms: dict[str, Histogram] = {}
 
 
 # Scenarios are summed in fixed blocks of this size, whatever the worker count:
@@ -118,6 +123,7 @@ class _Block:
     summaries: list[tuple[Summary, float] | None]  # NPV summary and P(NPV > 0) per scenario
     npv: FloatArray | None
     by_actor: dict[str, FloatArray]
+    by_perspective: dict[str, FloatArray]
 
 
 def _calculate_block(models: Sequence[Model], n: int, chunk_size: int) -> _Block:
@@ -125,6 +131,7 @@ def _calculate_block(models: Sequence[Model], n: int, chunk_size: int) -> _Block
     summaries: list[tuple[Summary, float] | None] = []
     total = np.zeros(n) if n else None
     by_actor: dict[str, FloatArray] = {}
+    by_perspective: dict[str, FloatArray] = {}
     for model in models:
         pv = present_values(model, base_values(model), 1)
         bases.append((float(pv.pv_costs[0]), float(pv.pv_benefits[0])))
@@ -137,7 +144,14 @@ def _calculate_block(models: Sequence[Model], n: int, chunk_size: int) -> _Block
         for j, actor in enumerate(model.actors):
             by_actor.setdefault(actor.id, np.zeros(n))
             by_actor[actor.id] += draws.npv_by_actor[j]
-    return _Block(bases, summaries, total, by_actor)
+        # The four perspectives of every scenario (society with the public-funds factor is
+        # a scenario's own choice of factor: not summed over a portfolio).
+        levels = [a.level for a in model.actors]
+        for name, net in net_by_perspective(levels, draws.npv_by_actor, draws.npv):
+            if name in PERSPECTIVES:
+                by_perspective.setdefault(name, np.zeros(n))
+                by_perspective[name] += net
+    return _Block(bases, summaries, total, by_actor, by_perspective)
 
 
 def _calculate_shipped(models: Sequence[Model], n: int, chunk_size: int) -> _Block:
@@ -212,6 +226,7 @@ def portfolio(
     n = max(s.draws for s in scenarios) if draws is None else draws
     total = np.zeros(n)
     by_actor: dict[str, FloatArray] = {}
+    by_perspective: dict[str, FloatArray] = {}
     actors: dict[str, ActorInfo] = {}
     for model in models:
         for actor in model.actors:
@@ -226,6 +241,9 @@ def portfolio(
         for actor_id, column in block.by_actor.items():
             by_actor.setdefault(actor_id, np.zeros(n))
             by_actor[actor_id] += column
+        for name, column in block.by_perspective.items():
+            by_perspective.setdefault(name, np.zeros(n))
+            by_perspective[name] += column
     names = list(sources) if sources is not None else [None] * len(scenarios)
     lines = [
         ScenarioLine(
@@ -263,6 +281,17 @@ def portfolio(
         by_actor=actor_summaries,
         by_scenario=lines,
         npv_histogram=Histogram.of(total) if n else None,
+        by_perspective={
+            name: PerspectiveMonteCarlo(
+                npv=Summary.of(by_perspective[name]),
+                probability_positive_npv=float(np.count_nonzero(by_perspective[name] > 0) / n),
+            )
+            for name in PERSPECTIVES
+            if name in by_perspective
+        },
+        perspective_histograms={
+            name: Histogram.of(by_perspective[name]) for name in PERSPECTIVES if name in by_perspective
+        },
     )
 
 
