@@ -40,10 +40,15 @@ def test_dashboard_on_the_demo(demo: Any, new_context: Any) -> None:
     login(page, get_user_model().objects.get(username="ekonom"), demo["password"])
     page.goto(reverse("portfolio:dashboard", args=[demo["fund"].pk]))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Portfölj")
-    for chart in ("balance", "gains", "npv-histogram"):
+    for chart in ("balance", "gains", "npv-histogram", "npv-histogram-municipality"):
         expect(page.locator(f"#chart-{chart} svg")).to_have_count(1)
+    # results by perspective: the fund's headline (the municipality), society beside it
+    rows = page.locator("#t-perspectives tbody th")
+    expect(rows).to_have_text(["Kommunen (huvudperspektiv)", "Samhället", "Offentlig sektor"])
     assert_accessible(page, "portfolio dashboard")
     shot(page, "portfolio-dashboard")
+    page.locator("#h-perspectives").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "portfolio-dashboard-perspectives.png"))
     page.goto(reverse("portfolio:index") + "?all")
     assert_accessible(page, "portfolio index")
     shot(page, "portfolio-index")

@@ -8,10 +8,16 @@ from typing import Any
 
 import pytest
 
+from socialinvest.core import formatting
 from socialinvest.evaluation.cells import ProportionCell
 from socialinvest.evaluation.did import did_proportion
 from socialinvest.followup.charts import did_chart, waterfall_chart
-from socialinvest.portfolio.charts import balance_chart, gains_chart, histogram_chart, mkr
+from socialinvest.portfolio.charts import balance_chart, gains_chart, histogram_chart
+
+
+def mkr(value: float) -> str:
+    """Millions as the pages write them (core.formatting), with plain spaces for the page text."""
+    return formatting.millions(value).replace("\xa0", " ")
 
 
 def rows(chart: Any) -> list[dict[str, Any]]:
@@ -31,7 +37,8 @@ def test_waterfall_walks_from_the_decided_to_the_evaluated_npv() -> None:
     assert steps[0]["start"] == pytest.approx(data[0]["end"])
     assert steps[-1]["end"] == pytest.approx(data[-1]["end"])  # the parts sum to the difference
     assert data[-1]["end"] == pytest.approx(13.426956)
-    assert "9,3 Mkr" in chart["summary"] and "13,4 Mkr" in chart["summary"]
+    summary = chart["summary"].replace("\xa0", " ")
+    assert "9,3 Mkr" in summary and "13,4 Mkr" in summary
 
 
 def test_did_intervals_are_each_cells_own() -> None:
@@ -57,7 +64,8 @@ def test_dashboard_charts_state_their_figures() -> None:
             {"year": 2026, "actual": None, "projected": "33000000.00", "pending": "30000000.00"},
         ]
     )
-    assert "36,4 Mkr" in balance.summary and ["2026", "–", "33,0 Mkr", "30,0 Mkr"] in balance.rows
+    assert mkr(36.4e6) in balance.summary.replace("\xa0", " ")
+    assert ["2026", "–", formatting.millions(33e6), formatting.millions(30e6)] in balance.rows
     gains = gains_chart(
         {
             "actors": [
@@ -85,4 +93,4 @@ def test_dashboard_charts_state_their_figures() -> None:
         }
     )
     assert [r["count"] for r in rows(hist)] == [1, 3]
-    assert mkr(-1e6) in hist.summary and "75,0 %" in hist.summary.replace("\xa0", " ")
+    assert formatting.millions(-1e6) in hist.summary and "75,0 %" in hist.summary.replace("\xa0", " ")

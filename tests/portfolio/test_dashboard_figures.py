@@ -119,4 +119,37 @@ def test_an_empty_fund_has_a_dashboard(world: Any) -> None:
     data = dashboard_data(world.fund, today=TODAY).data
     assert data["monte_carlo"] is None
     assert data["gains"]["actors"] == []
-    assert data["forecast"] == {"rows": [], "track_record": None}
+    assert data["forecast"] == {"rows": [], "track_record": None, "track_by_perspective": {}}
+    assert data["gains"]["perspectives"] == {"totals": {}, "with_perspectives": 0, "without_perspectives": 0}
+
+
+# The worked example (examples/worked-example.yaml), by the engine (`socialinvest calc`): the
+# municipality's NPV 1 974 696 kr, the public sector's and society's 2 768 722 kr (no transfers
+# between levels: the region's and the state's benefits make the difference).
+MUNICIPALITY_NPV = 1_974_696
+SOCIETY_NPV = 2_768_722
+
+
+def test_perspectives_are_the_decided_calculations_summed(world: Any, granted: Any) -> None:
+    from browser_builders import application_in
+
+    second = application_in(world, "granted")
+    data = dashboard_data(world.fund, today=TODAY).data
+    assert data["headline"] == "municipality"
+    totals = data["gains"]["perspectives"]["totals"]
+    assert totals["municipality"]["npv"] == pytest.approx(2 * MUNICIPALITY_NPV, abs=2)
+    assert totals["society"]["npv"] == pytest.approx(2 * SOCIETY_NPV, abs=2)
+    assert totals["public_sector"]["npv"] == pytest.approx(2 * SOCIETY_NPV, abs=2)
+    # society's total is the engine's headline total of every decided calculation
+    assert totals["society"]["npv"] == pytest.approx(
+        sum(data["gains"]["investments"][k]["npv"] for k in (0, 1))
+    )
+    scenarios = [parse_scenario(a.decision.calculation.scenario) for a in (granted, second)]
+    expected = portfolio(scenarios, draws=10_000)
+    mc = data["monte_carlo"]["by_perspective"]
+    for key in ("municipality", "public_sector", "society"):
+        assert mc[key]["npv"]["mean"] == pytest.approx(expected.by_perspective[key].npv.mean, rel=1e-12)
+        assert mc[key]["probability_positive_npv"] == expected.by_perspective[key].probability_positive_npv
+    assert mc["society"]["npv"] == data["monte_carlo"]["npv"]
+    [first, _second] = data["gains"]["investments"]
+    assert first["perspectives"]["municipality"] == pytest.approx(MUNICIPALITY_NPV, abs=1)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
-from socialinvest.portfolio.charts import mkr
+from socialinvest.core import formatting
 from socialinvest.portfolio.store import dashboard_data
+
+
+def mkr(value: float) -> str:
+    """Millions as the pages write them (core.formatting), with plain spaces for the page text."""
+    return formatting.millions(value).replace("\xa0", " ")
+
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +29,7 @@ def test_owners_see_the_dashboard(world: Any, granted: Any, client: Any, who: st
     data = dashboard_data(world.fund).data
     assert mkr(float(data["key"]["granted"])) in html  # 11,6 Mkr
     assert "11,6 Mkr" in html
-    for chart in ("chart-balance", "chart-gains", "chart-npv-histogram"):
+    for chart in ("chart-balance", "chart-gains", "chart-npv-histogram", "chart-npv-histogram-municipality"):
         assert f'id="{chart}"' in html
     mc = data["monte_carlo"]
     assert mkr(mc["npv"]["p5"]) in html and mkr(mc["npv"]["p95"]) in html
@@ -71,12 +78,45 @@ def test_the_page_follows_a_change(world: Any, granted: Any, client: Any) -> Non
 
     client.force_login(world.auditor)
     url = reverse("portfolio:dashboard", args=[world.fund.pk])
-    before = client.get(url).content.decode()
+    before = client.get(url).content.decode().replace("\xa0", " ")
     assert client.get(url).content.decode().count("Utbetalt") == before.count("Utbetalt")
     pay(world.fund, granted, world.social, 3 * M, 2026)
-    after = client.get(url).content.decode()
+    after = client.get(url).content.decode().replace("\xa0", " ")
     paid = dashboard_data(world.fund).data["key"]["paid"]
     assert mkr(float(paid)) == "3,0 Mkr"
     assert (
         '<span class="value">3,0 Mkr</span>' in after and '<span class="value">3,0 Mkr</span>' not in before
     )
+
+
+def test_the_dashboard_leads_with_the_funds_perspective_and_shows_society_beside_it(
+    world: Any, granted: Any, client: Any
+) -> None:
+    """The worked example by the engine: municipality 1 974 696 kr, society and the public sector
+    2 768 722 kr (``socialinvest calc examples/worked-example.yaml``)."""
+    from socialinvest.ledger.actions import do_set_headline_perspective
+
+    client.force_login(world.auditor)
+    url = reverse("portfolio:dashboard", args=[world.fund.pk])
+    html = client.get(url).content.decode().replace("\xa0", " ")
+    table = html.split('id="t-perspectives"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr[^>]*><th scope=\"row\">(.*?)</th>(.*?)</tr>", table)
+    assert [r[0] for r in rows] == ["Kommunen (huvudperspektiv)", "Samhället", "Offentlig sektor"]
+    npv = [re.findall(r'<td class="num">([^<]*)</td>', r[1])[2] for r in rows]
+    assert npv == ["2,0 Mkr", "2,8 Mkr", "2,8 Mkr"]
+    assert "Nettonuvärde, Kommunen (huvudperspektiv)" in html and "Nettonuvärde, Samhället" in html
+    do_set_headline_perspective(fund=world.fund, perspective="society", acting_user=world.fund_admin)
+    html = client.get(url).content.decode().replace("\xa0", " ")
+    table = html.split('id="t-perspectives"', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r"<tr[^>]*><th scope=\"row\">(.*?)</th>", table) == [
+        "Samhället (huvudperspektiv)",
+        "Offentlig sektor",
+    ]
+    assert 'id="chart-npv-histogram-municipality"' not in html
+
+
+def test_across_funds_each_fund_shows_its_headline_and_society(world: Any, granted: Any, client: Any) -> None:
+    client.force_login(world.auditor)
+    html = client.get(reverse("portfolio:index") + "?all").content.decode().replace("\xa0", " ")
+    row = html.split(world.fund.name, 1)[1].split("</tr>", 1)[0]
+    assert "Kommunen" in row and "2,0 Mkr" in row and "2,8 Mkr" in row

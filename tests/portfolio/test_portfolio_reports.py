@@ -35,6 +35,7 @@ def report_section(html: str) -> str:
 def pdf_text_and_pages(content: bytes, tmp_path: Path) -> tuple[str, list[Path]]:
     if not shutil.which("pdftotext"):
         pytest.fail("pdftotext/pdftoppm (poppler-utils) are needed for the report tests")
+    tmp_path.mkdir(parents=True, exist_ok=True)
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(content)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
@@ -154,3 +155,62 @@ def test_decision_pack_says_who_reviewed_and_who_did_not(world: Any, client: Any
     html = client.get(reverse("portfolio:pack", args=[world.fund.pk])).content.decode()
     assert "Tilldelade bedömare" in html
     assert html.count("har bedömt") == 2
+
+
+# The worked example by the engine (`socialinvest calc examples/worked-example.yaml`): the
+# municipality's NPV 1 974 696 kr (2,0 Mkr), society's and the public sector's 2 768 722 kr (2,8 Mkr).
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\xa0", " "))
+
+
+def test_annual_report_by_perspective_page_pdf_and_xlsx(
+    world: Any, granted: Any, client: Any, tmp_path: Path
+) -> None:
+    history(world, granted)
+    client.force_login(world.auditor)
+    page = client.get(reverse("portfolio:annual", args=[world.fund.pk]) + "?year=2026").content.decode()
+    section = _plain(report_section(page))
+    assert "Kommunen (huvudperspektiv) 2,0 Mkr" in section
+    assert "Samhället 2,8 Mkr" in section and "Offentlig sektor 2,8 Mkr" in section
+    text, _pages = pdf_text_and_pages(
+        client.get(reverse("portfolio:annual_pdf", args=[world.fund.pk, 2026])).content, tmp_path
+    )
+    assert figures(text) == figures(section)
+    plain = _plain(text)
+    assert "Kommunen (huvudperspektiv) 2,0 Mkr" in plain and "Samhället 2,8 Mkr" in plain
+    book = openpyxl.load_workbook(
+        BytesIO(client.get(reverse("portfolio:annual_xlsx", args=[world.fund.pk, 2026])).content)
+    )
+    sheet = next(s for s in book.worksheets if s["A2"].value.startswith("Nettonuvärde per perspektiv"))
+    values = {row[0]: row[1] for row in sheet.iter_rows(min_row=5, values_only=True)}
+    assert values["Kommunen (huvudperspektiv)"] == pytest.approx(1_974_696, abs=1)
+    assert values["Samhället"] == pytest.approx(2_768_722, abs=1)
+
+
+def test_decision_pack_and_summary_by_perspective(
+    world: Any, granted: Any, client: Any, tmp_path: Path
+) -> None:
+    from browser_builders import application_in
+
+    application_in(world, "recommended")
+    client.force_login(world.decision_maker)
+    section = _plain(
+        report_section(client.get(reverse("portfolio:pack", args=[world.fund.pk])).content.decode())
+    )
+    # One column per perspective: the headline first, society beside it, then the public sector.
+    assert "Mått Kommunen (huvudperspektiv) Samhället Offentlig sektor" in section
+    assert "Nettonuvärde 2,0 Mkr 2,8 Mkr 2,8 Mkr" in section
+    text, _pages = pdf_text_and_pages(
+        client.get(reverse("portfolio:pack_pdf", args=[world.fund.pk])).content, tmp_path
+    )
+    assert figures(text) == figures(section)
+    summary = _plain(
+        report_section(
+            client.get(reverse("portfolio:summary", args=[world.fund.pk, granted.pk])).content.decode()
+        )
+    )
+    assert "Nettonuvärde, Kommunen (huvudperspektiv) 2,0 Mkr" in summary
+    assert "Nettonuvärde, Samhället 2,8 Mkr" in summary
+    pdf = client.get(reverse("portfolio:summary_pdf", args=[world.fund.pk, granted.pk])).content
+    text, pages = pdf_text_and_pages(pdf, tmp_path / "summary")
+    assert len(pages) == 1 and figures(text) == figures(summary)

@@ -194,7 +194,7 @@ def waterfall_chart(
         {"label": _("Utvärderat nettonuvärde"), "order": end, "start": 0.0, "end": outcome_npv / MKR,
          "change": outcome_npv / MKR, "kind": _("Nettonuvärde")}
     )  # fmt: skip
-    mkr = lambda v: f"{formatting.number(v / MKR, 1)} Mkr"  # noqa: E731
+    mkr = formatting.millions
     summary = _("Beslutat nettonuvärde %(forecast)s, utvärderat %(outcome)s. Störst påverkan: %(top)s.") % {
         "forecast": mkr(forecast_npv),
         "outcome": mkr(outcome_npv),

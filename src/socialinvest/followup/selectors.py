@@ -11,6 +11,7 @@ re-exported here, so callers import every read from this module.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -335,6 +336,23 @@ def evidence_grade_history(application: Application) -> QuerySet[EvidenceGradeUp
     return EvidenceGradeUpdate.objects.filter(application=application).select_related("by")
 
 
+def current_evidence_grades(application_ids: Iterable[int]) -> dict[int, int | None]:
+    """:func:`current_evidence_grade` of many applications in two queries."""
+    ids = list(application_ids)
+    grades: dict[int, int | None] = dict(
+        CouncilOpinion.objects.filter(application_id__in=ids).values_list("application_id", "evidence_grade")
+    )
+    latest: dict[int, int] = {}
+    for app_id, grade in (
+        EvidenceGradeUpdate.objects.filter(application_id__in=ids)
+        .order_by("-at", "-id")
+        .values_list("application_id", "grade")
+    ):
+        latest.setdefault(app_id, grade)
+    grades.update(latest)
+    return {i: grades.get(i) for i in ids}
+
+
 def current_evidence_grade(application: Application) -> int | None:
     """The latest update's grade, else the scientific council's, else None."""
     latest = evidence_grade_history(application).order_by("-at", "-id").first()
@@ -363,6 +381,7 @@ __all__ = [
     "closing_decision_of",
     "costs_against_budget",
     "current_evidence_grade",
+    "current_evidence_grades",
     "decided_calculation",
     "decided_outcome_names",
     "due_measurements_for_fund",

@@ -19,7 +19,7 @@ from typing import Any
 from socialinvest.applications.models import Decision, EvidenceGrade
 from socialinvest.finance.money import ZERO
 from socialinvest.followup.models import ClosingDecision, ExPostCalculation
-from socialinvest.followup.selectors import current_evidence_grade
+from socialinvest.followup.selectors import current_evidence_grades
 from socialinvest.ledger import report_forecast, reporting
 
 from . import hooks
@@ -36,6 +36,10 @@ class InvestmentLine:
     outcome_npv: float | None
     evidence_grade: str
     status: str
+    # Each perspective's NPV in the decided calculation and in the adopted ex-post calculation
+    # (none for calculations stored before the engine had perspectives).
+    forecast_by_perspective: dict[str, float] = field(default_factory=dict)
+    outcome_by_perspective: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -49,6 +53,31 @@ class AnnualReport:
     late: list[dict[str, Any]]
     lessons: list[dict[str, Any]]
     aim_sections: list[dict[str, Any]] = field(default_factory=list)
+    headline: str = "municipality"
+
+    @property
+    def perspectives(self) -> list[str]:
+        """The fund's headline perspective, society beside it, then the public sector."""
+        from .gains import shown_perspectives
+
+        return shown_perspectives(self.headline)
+
+    def perspective_totals(self) -> dict[str, dict[str, float | None]]:
+        """Each shown perspective's NPV summed over the investments: decided, and ex-post over
+        the evaluated ones (``None`` when no line has the perspective)."""
+        out: dict[str, dict[str, float | None]] = {}
+        for key in self.perspectives:
+            decided = [
+                i.forecast_by_perspective[key] for i in self.investments if key in i.forecast_by_perspective
+            ]
+            outcome = [
+                i.outcome_by_perspective[key] for i in self.investments if key in i.outcome_by_perspective
+            ]
+            out[key] = {
+                "decided": sum(decided) if decided else None,
+                "outcome": sum(outcome) if outcome else None,
+            }
+        return out
 
     @property
     def evaluated(self) -> list[InvestmentLine]:
@@ -118,16 +147,19 @@ def annual_report(fund: Any, year: int) -> AnnualReport:
         c.application_id: c
         for c in ClosingDecision.objects.filter(application__fund=fund, decided_on__year__lte=year)
     }
+    # The latest ex-post calculation adopted by the year-end, per investment (one query).
+    latest_expost: dict[int, ExPostCalculation] = {}
+    for e in ExPostCalculation.objects.filter(
+        application__in=[d.application_id for d in decisions],
+        adopted_at__isnull=False,
+        adopted_at__lte=year_end,
+    ).order_by("-adopted_at", "-number"):
+        latest_expost.setdefault(e.application_id, e)
+    grades = current_evidence_grades([d.application_id for d in decisions])
     lines = []
     for d in decisions:
         app = d.application
-        expost = (
-            ExPostCalculation.objects.filter(
-                application=app, adopted_at__isnull=False, adopted_at__lte=year_end
-            )
-            .order_by("-adopted_at", "-number")
-            .first()
-        )
+        expost = latest_expost.get(app.pk)
         close = closing.get(app.pk)
         lines.append(
             InvestmentLine(
@@ -138,8 +170,10 @@ def annual_report(fund: Any, year: int) -> AnnualReport:
                 paid_in_year=paid.get(f"{app.reference} {app.title}", ZERO),
                 forecast_npv=d.calculation.npv if d.calculation else None,
                 outcome_npv=expost.npv if expost else None,
-                evidence_grade=_grade(current_evidence_grade(app)),
+                evidence_grade=_grade(grades.get(app.pk)),
                 status=close.get_outcome_display() if close else "",
+                forecast_by_perspective=_npv_by_perspective(d.calculation.result if d.calculation else None),
+                outcome_by_perspective=_npv_by_perspective(expost.result if expost else None),
             )
         )
     repayments, late = [], []
@@ -169,4 +203,11 @@ def annual_report(fund: Any, year: int) -> AnnualReport:
         late=late,
         lessons=lessons,
         aim_sections=hooks.aim_sections(fund, year),
+        headline=fund.headline_perspective,
     )
+
+
+def _npv_by_perspective(result: dict[str, Any] | None) -> dict[str, float]:
+    if not result:
+        return {}
+    return {k: float(v["npv"]) for k, v in (result["base"].get("perspectives") or {}).items()}

@@ -2,10 +2,62 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
+
+from socialinvest.applications.calculation_results import perspective_label
 
 from .annual import AnnualReport
 from .tables import Column, Table
+
+
+def results_table(r: AnnualReport) -> Table:
+    """Decided against ex-post NPV per investment, for the fund's headline perspective and society
+    (society's is the engine's total, the same for calculations stored before perspectives)."""
+    headline = r.perspectives[0]
+    columns = [Column(_("Investering"))]
+    if headline != "society":
+        label = perspective_label(headline)
+        columns += [
+            Column(_("Beslutat nettonuvärde, %(who)s") % {"who": label}, "mkr"),
+            Column(_("Efterkalkyl, %(who)s") % {"who": label}, "mkr"),
+        ]
+    columns += [
+        Column(_("Beslutat nettonuvärde, Samhället"), "mkr"),
+        Column(_("Efterkalkyl, Samhället"), "mkr"),
+        Column(_("Evidensgrad")),
+    ]
+    rows: list[list[Any]] = []
+    for i in r.investments:
+        row: list[Any] = [f"{i.reference} {i.title}"]
+        if headline != "society":
+            row += [i.forecast_by_perspective.get(headline), i.outcome_by_perspective.get(headline)]
+        row += [i.forecast_npv, i.outcome_npv, i.evidence_grade]
+        rows.append(row)
+    return Table("results", _("Resultat mot prognos"), columns, rows, _("Inga investeringar."))
+
+
+def perspectives_table(r: AnnualReport) -> Table:
+    """Each shown perspective's NPV summed over the investments granted through the year."""
+    totals = r.perspective_totals()
+    rows = []
+    for key in r.perspectives:
+        label = perspective_label(key)
+        if key == r.headline:
+            label = _("%(who)s (huvudperspektiv)") % {"who": label}
+        rows.append([label, totals[key]["decided"], totals[key]["outcome"]])
+    return Table(
+        "perspectives",
+        _("Nettonuvärde per perspektiv, summa över investeringarna"),
+        [
+            Column(_("Perspektiv")),
+            Column(_("Beslutade kalkyler"), "mkr"),
+            Column(_("Efterkalkyler (de utvärderade)"), "mkr"),
+        ],
+        rows if any(t["decided"] is not None for t in totals.values()) else [],
+        _("Inga beslutade kalkyler med perspektiv."),
+    )
 
 
 def annual_tables(r: AnnualReport) -> list[Table]:
@@ -41,21 +93,7 @@ def annual_tables(r: AnnualReport) -> list[Table]:
             _("Inga investeringar beviljade."),
             [_("Summa"), None, r.granted_total, sum((i.paid_in_year for i in r.investments), start=0), ""],
         ),
-        Table(
-            "results",
-            _("Resultat mot prognos"),
-            [
-                Column(_("Investering")),
-                Column(_("Beslutat nettonuvärde"), "mkr"),
-                Column(_("Nettonuvärde i efterkalkylen"), "mkr"),
-                Column(_("Evidensgrad")),
-            ],
-            [
-                [f"{i.reference} {i.title}", i.forecast_npv, i.outcome_npv, i.evidence_grade]
-                for i in r.investments
-            ],
-            _("Inga investeringar."),
-        ),
+        results_table(r),
         Table(
             "repayments",
             _("Återföring mottagen %(year)s") % {"year": r.year},
@@ -89,4 +127,5 @@ def annual_tables(r: AnnualReport) -> list[Table]:
             [[x["application"], x["outcome"], x["decided_on"], x["lessons"]] for x in r.lessons],
             _("Inga slutbeslut ännu."),
         ),
+        perspectives_table(r),
     ]

@@ -28,11 +28,6 @@ MKR = 1_000_000
 BLUE, GREY, ORANGE, RED, GREEN = "#1F6FB2", "#5F6B7A", "#B35900", "#B3261E", "#2E7D32"
 
 
-def mkr(value: float | None, decimals: int = 1) -> str:
-    """``31_500_000`` → ``31,5 Mkr`` (the charts' and key figures' unit)."""
-    return "–" if value is None else f"{formatting.number(value / MKR, decimals)} Mkr"
-
-
 @dataclass
 class Chart:
     id: str
@@ -119,14 +114,14 @@ def balance_chart(series: list[dict[str, Any]]) -> Chart:
         if values["projected"] is not None and values["pending"] is not None:
             low, high = sorted((values["projected"] / MKR, values["pending"] / MKR))
             rows.append({"year": r["year"], "band_low": round(low, 3), "band_high": round(high, 3)})
-        table.append([str(r["year"]), *(mkr(values[k]) for k in labels)])
+        table.append([str(r["year"]), *(formatting.millions(values[k]) for k in labels)])
     projected = [r for r in series if r["projected"] is not None]
     actual = [r for r in series if r["actual"] is not None]
     parts = []
     if actual:
         parts.append(
             _("Vid utgången av %(year)s var saldot %(amount)s.")
-            % {"year": actual[-1]["year"], "amount": mkr(float(actual[-1]["actual"]))}
+            % {"year": actual[-1]["year"], "amount": formatting.millions(float(actual[-1]["actual"]))}
         )
     if projected:
         last = projected[-1]
@@ -137,8 +132,8 @@ def balance_chart(series: list[dict[str, Any]]) -> Chart:
             )
             % {
                 "year": last["year"],
-                "amount": mkr(float(last["projected"])),
-                "pending": mkr(float(last["pending"])),
+                "amount": formatting.millions(float(last["projected"])),
+                "pending": formatting.millions(float(last["pending"])),
             }
         )
     summary = " ".join(parts) or _("Fonden har ännu inga rörelser.")
@@ -199,10 +194,10 @@ def gains_chart(gains: dict[str, Any]) -> Chart:
         table.append(
             [
                 a["name"],
-                mkr(a["pv_benefits_cashable"]),
-                mkr(a["pv_benefits_non_cashable"]),
-                mkr(a["pv_benefits"]),
-                mkr(a["npv"]),
+                formatting.millions(a["pv_benefits_cashable"]),
+                formatting.millions(a["pv_benefits_non_cashable"]),
+                formatting.millions(a["pv_benefits"]),
+                formatting.millions(a["npv"]),
             ]
         )
     top = sorted(gains["actors"], key=lambda a: -a["pv_benefits"])[:3]
@@ -214,8 +209,8 @@ def gains_chart(gains: dict[str, Any]) -> Chart:
             "Regionen och staten får %(share)s."
         )
         % {
-            "total": mkr(gains["pv_benefits"]),
-            "top": ", ".join(f"{a['name']} {mkr(a['pv_benefits'])}" for a in top) or "–",
+            "total": formatting.millions(gains["pv_benefits"]),
+            "top": ", ".join(f"{a['name']} {formatting.millions(a['pv_benefits'])}" for a in top) or "–",
             "share": formatting.percent(outside),
         }
         if gains["actors"]
@@ -266,8 +261,17 @@ def _histogram_template() -> Any:
     )
 
 
-def histogram_chart(mc: dict[str, Any]) -> Chart:
-    hist = mc.get("histogram") or {"edges": [], "counts": []}
+def histogram_chart(mc: dict[str, Any], perspective: str | None = None, label: str = "") -> Chart:
+    """The portfolio's NPV over the draws: society's (the totals), or ``perspective``'s
+    (``label`` names it in the title)."""
+    if perspective is not None and perspective in (mc.get("perspective_histograms") or {}):
+        hist = mc["perspective_histograms"][perspective]
+        view = mc["by_perspective"][perspective]
+        npv, p_positive = view["npv"], view["probability_positive_npv"]
+    else:
+        perspective = None
+        hist = mc.get("histogram") or {"edges": [], "counts": []}
+        npv, p_positive = mc["npv"], mc["probability_positive_npv"]
     edges, counts = hist["edges"], hist["counts"]
     rows, table = [], []
     for low, high, count in zip(edges, edges[1:], counts, strict=False):
@@ -280,24 +284,29 @@ def histogram_chart(mc: dict[str, Any]) -> Chart:
                 "side": _("Negativt") if mid < 0 else _("Positivt"),
             }
         )
-        table.append([mkr(low), mkr(high), formatting.number(count)])
-    npv = mc["npv"]
+        table.append([formatting.millions(low), formatting.millions(high), formatting.number(count)])
     summary = _(
         "%(draws)s dragningar över %(n)s investeringar: medelvärde %(mean)s, 90 %% av utfallen mellan "
         "%(p5)s och %(p95)s; sannolikheten för ett positivt nettonuvärde är %(p)s."
     ) % {
         "draws": formatting.number(mc["draws"]),
         "n": mc["scenarios"],
-        "mean": mkr(npv["mean"]),
-        "p5": mkr(npv["p5"]),
-        "p95": mkr(npv["p95"]),
-        "p": formatting.percent(mc["probability_positive_npv"]),
+        "mean": formatting.millions(npv["mean"]),
+        "p5": formatting.millions(npv["p5"]),
+        "p95": formatting.millions(npv["p95"]),
+        "p": formatting.percent(p_positive),
     }
+    title = _("Portföljens nettonuvärde, Monte Carlo")
+    if perspective is not None:
+        title = _("Portföljens nettonuvärde för %(perspective)s, Monte Carlo") % {
+            "perspective": label.lower()
+        }
     spec = _with_data(_histogram_template(), rows)
     spec["description"] = summary
+    spec["title"] = title
     return Chart(
-        "npv-histogram",
-        _("Portföljens nettonuvärde, Monte Carlo"),
+        "npv-histogram" if perspective is None else f"npv-histogram-{perspective.replace('_', '-')}",
+        title,
         summary,
         spec,
         [_("Från"), _("Till"), _("Antal dragningar")],
@@ -309,8 +318,15 @@ def histogram_chart(mc: dict[str, Any]) -> Chart:
 
 
 def svg(spec: dict[str, Any], *, width: int = 640) -> str:
-    """The spec as SVG (vl-convert, offline), Swedish number format, a fixed width for print."""
-    import vl_convert
+    """The spec as SVG (vl-convert, offline), Swedish number format, a fixed width for print.
+
+    Drawn once per spec: the SVG is kept in the cache under a hash of the spec (its data
+    included), the width, the locale and the Vega-Lite version, so a report rendered again
+    after no change draws nothing, and a change (new data) is a new key."""
+    import hashlib
+    import json
+
+    from django.core.cache import cache
 
     from socialinvest.core.charts import vega_lite_version
 
@@ -319,9 +335,21 @@ def svg(spec: dict[str, Any], *, width: int = 640) -> str:
         printable["width"] = width
     language = get_language() or "sv"
     locale = "sv-SE" if language.startswith("sv") else "en-US"
-    return vl_convert.vegalite_to_svg(  # type: ignore[no-any-return]
-        printable, vl_version=vega_lite_version(), format_locale=locale
-    )
+    version = vega_lite_version()
+    digest = hashlib.sha256(
+        json.dumps([printable, locale, version], sort_keys=True, default=str).encode()
+    ).hexdigest()
+    key = f"portfolio:svg:{digest}"
+    drawn = cache.get(key)
+    if drawn is None:
+        import vl_convert
+
+        drawn = vl_convert.vegalite_to_svg(printable, vl_version=version, format_locale=locale)
+        cache.set(key, drawn, SVG_SECONDS)
+    return drawn  # type: ignore[no-any-return]
+
+
+SVG_SECONDS = 30 * 24 * 3600
 
 
 # ----------------------------------------------------------------------------- benefits per actor (totals)
@@ -360,5 +388,5 @@ def benefits_chart(actors: list[tuple[str, float]], summary: str) -> Chart:
         summary,
         spec,
         [_("Aktör"), _("Nyttor, nuvärde")],
-        [[name, mkr(value)] for name, value in actors],
+        [[name, formatting.millions(value)] for name, value in actors],
     )

@@ -21,6 +21,39 @@ from socialinvest.followup.selectors import latest_adopted_expost
 
 LEVEL_ORDER = ("kommun", "region", "stat", "individ", "samhalle")
 PV_FIELDS = ("pv_costs", "pv_benefits", "pv_benefits_cashable", "pv_benefits_non_cashable", "npv")
+PERSPECTIVE_FIELDS = ("pv_costs", "pv_benefits", "npv")
+SOCIETY = "society"
+
+
+def shown_perspectives(headline: str) -> list[str]:
+    """The perspectives the fund's owners see, in order: the fund's headline, society always
+    beside it, and the public sector (the co-funding argument) when it is not already shown."""
+    out = [headline]
+    for key in (SOCIETY, "public_sector"):
+        if key not in out:
+            out.append(key)
+    return out
+
+
+def _perspective_totals(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each perspective's present values summed over the decided calculations that have them
+    (results stored before the engine had perspectives have none, and are counted apart)."""
+    totals: dict[str, dict[str, float]] = {}
+    with_perspectives = 0
+    for result in results:
+        views = result["base"].get("perspectives") or {}
+        if not views:
+            continue
+        with_perspectives += 1
+        for key, view in views.items():
+            row = totals.setdefault(key, dict.fromkeys(PERSPECTIVE_FIELDS, 0.0))
+            for f in PERSPECTIVE_FIELDS:
+                row[f] += float(view[f])
+    return {
+        "totals": {k: {f: round(v, 2) for f, v in row.items()} for k, row in totals.items()},
+        "with_perspectives": with_perspectives,
+        "without_perspectives": len(results) - with_perspectives,
+    }
 
 
 def granted_decisions(fund: Any) -> list[Decision]:
@@ -41,11 +74,13 @@ def who_gains(decisions: Iterable[Decision]) -> dict[str, Any]:
     totals: dict[str, dict[str, float]] = {}
     info: dict[str, dict[str, str]] = {}
     investments = []
+    results = []
     for d in decisions:
         calc = d.calculation
         if calc is None:
             continue
         result = calc.result
+        results.append(result)
         by_actor = result["base"]["by_actor"]
         names = actor_names(d.application, calc.scenario, set(by_actor))
         for actor_id, pv in by_actor.items():
@@ -64,6 +99,9 @@ def who_gains(decisions: Iterable[Decision]) -> dict[str, Any]:
                 "pv_benefits": float(result["base"]["pv_benefits"]),
                 "by_actor": {a: float(pv["npv"]) for a, pv in by_actor.items()},
                 "benefits_by_actor": {a: float(pv["pv_benefits"]) for a, pv in by_actor.items()},
+                "perspectives": {
+                    k: float(v["npv"]) for k, v in (result["base"].get("perspectives") or {}).items()
+                },
             }
         )
     actors = [
@@ -81,6 +119,7 @@ def who_gains(decisions: Iterable[Decision]) -> dict[str, Any]:
         "pv_benefits": round(all_benefits, 2),
         "benefits_by_level": {k: round(v, 2) for k, v in by_level.items()},
         "share_by_level": shares,
+        "perspectives": _perspective_totals(results),
     }
 
 
@@ -116,6 +155,8 @@ def monte_carlo(decisions: Iterable[Decision]) -> dict[str, Any] | None:
             for a, mc in result.by_actor.items()
         },
         "by_scenario": [s.model_dump() for s in result.by_scenario],
+        "by_perspective": {k: v.model_dump() for k, v in result.by_perspective.items()},
+        "perspective_histograms": {k: v.model_dump() for k, v in result.perspective_histograms.items()},
     }
 
 
@@ -128,6 +169,8 @@ def forecast_against_outcome(decisions: Iterable[Decision]) -> dict[str, Any]:
         if expost is None:
             continue
         forecast = expost.forecast
+        f_views = forecast.result["base"].get("perspectives") or {}
+        o_views = expost.result["base"].get("perspectives") or {}
         rows.append(
             {
                 "application_id": d.application_id,
@@ -137,15 +180,32 @@ def forecast_against_outcome(decisions: Iterable[Decision]) -> dict[str, Any]:
                 "outcome_npv": float(expost.npv),
                 "difference": float(expost.npv) - float(forecast.npv),
                 "measured_through": expost.measured_through.isoformat() if expost.measured_through else None,
+                "perspectives": {
+                    k: {"forecast": float(f_views[k]["npv"]), "outcome": float(o_views[k]["npv"])}
+                    for k in f_views
+                    if k in o_views
+                },
             }
         )
-    errors = [r["difference"] for r in rows]
-    track = None
-    if errors:
-        track = {
-            "count": len(errors),
-            "mean_error": statistics.fmean(errors),
-            "mean_absolute_error": statistics.fmean(abs(e) for e in errors),
-            "better_than_forecast": sum(1 for e in errors if e >= 0),
-        }
-    return {"rows": rows, "track_record": track}
+    keys = sorted({k for r in rows for k in r["perspectives"]})
+    by_perspective = {
+        k: _track([r["perspectives"][k]["outcome"] - r["perspectives"][k]["forecast"] for r in rows
+                   if k in r["perspectives"]])
+        for k in keys
+    }  # fmt: skip
+    return {
+        "rows": rows,
+        "track_record": _track([r["difference"] for r in rows]),
+        "track_by_perspective": by_perspective,
+    }
+
+
+def _track(errors: list[float]) -> dict[str, Any] | None:
+    if not errors:
+        return None
+    return {
+        "count": len(errors),
+        "mean_error": statistics.fmean(errors),
+        "mean_absolute_error": statistics.fmean(abs(e) for e in errors),
+        "better_than_forecast": sum(1 for e in errors if e >= 0),
+    }

@@ -12,7 +12,7 @@ from socialinvest.applications.selectors import council_opinion_of, lead_unit_na
 from socialinvest.applications.states import Status
 from socialinvest.followup.forecast import actor_names
 
-from .tables import Column, Table
+from .tables import Column, Table, perspective_tables
 
 UP_FOR_DECISION = (Status.RECOMMENDED, Status.NOT_RECOMMENDED)
 
@@ -22,26 +22,13 @@ def _calculation_tables(app: Application) -> list[Table]:
     if calc is None:
         return []
     result = calc.result
-    mc = result.get("monte_carlo") or {}
-    npv = mc.get("npv") or {}
     base = result["base"]
-    summary = Table(
-        f"calc-{app.pk}",
+    summary, probability = perspective_tables(
+        result,
+        app.fund.headline_perspective,
+        f"{app.pk}",
         _("Kalkyl (version %(n)s): %(title)s") % {"n": calc.number, "title": app.title},
-        [Column(_("Mått")), Column(_("Värde"), "mkr")],
-        [
-            [_("Nuvärde av kostnader"), base["pv_costs"]],
-            [_("Nuvärde av nyttor"), base["pv_benefits"]],
-            [_("Nettonuvärde"), base["npv"]],
-            [_("Nettonuvärde, 5:e percentilen"), npv.get("p5")],
-            [_("Nettonuvärde, 95:e percentilen"), npv.get("p95")],
-        ],
-    )
-    probability = Table(
-        f"prob-{app.pk}",
         _("Osäkerhet: %(title)s") % {"title": app.title},
-        [Column(_("Mått")), Column(_("Värde"), "pct")],
-        [[_("Sannolikhet för positivt nettonuvärde"), calc.probability_positive_npv]],
     )
     names = actor_names(app, calc.scenario, set(base["by_actor"]))
     gains = Table(

@@ -7,13 +7,16 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from socialinvest.applications.calculation_results import perspective_label
 from socialinvest.applications.models import Application
 
 from . import annual, charts, pack, pdf, summary
@@ -46,6 +49,7 @@ def annual_context(fund: Any, year: int, *, for_pdf: bool = False) -> dict[str, 
         "fund": fund,
         "report": report,
         "tables": annual_tables(report),
+        "report_headline": perspective_label(fund.headline_perspective).lower(),
         "balance_chart": chart,
         "balance_svg": pdf.svg_image(chart) if chart is not None and for_pdf else "",
     }
@@ -82,9 +86,23 @@ def annual_pdf(request: HttpRequest, fund_pk: int, year: int) -> HttpResponse:
 
 
 def annual_pdf_bytes(fund: Any, year: int) -> bytes:
-    context = annual_context(fund, year, for_pdf=True)
-    title = _("Årlig samlad uppföljning %(year)s") % {"year": year}
-    return pdf.render_pdf("portfolio/report/annual_body.html", context, title=title)
+    """The annual report as PDF, made once per change of the fund and kept in the cache.
+
+    The key names the fund's stored dashboard snapshot, which is replaced whenever a calculation,
+    decision, posting, evaluation, closing decision or aim of the fund changes (and every day),
+    so a PDF is never older than the figures it shows."""
+    snapshot = dashboard_data(fund)
+    key = f"portfolio:annual-pdf:{snapshot.pk}:{snapshot.computed_at.timestamp()}:{year}:{get_language()}"
+    content = cache.get(key)
+    if content is None:
+        context = annual_context(fund, year, for_pdf=True)
+        title = _("Årlig samlad uppföljning %(year)s") % {"year": year}
+        content = pdf.render_pdf("portfolio/report/annual_body.html", context, title=title)
+        cache.set(key, content, PDF_SECONDS)
+    return content  # type: ignore[no-any-return]
+
+
+PDF_SECONDS = 24 * 3600
 
 
 def annual_xlsx_bytes(fund: Any, year: int) -> bytes:

@@ -39,6 +39,7 @@ WATCHED: tuple[tuple[str, str, str], ...] = (
     ("followup", "EvidenceGradeUpdate", "application__fund_id"),
     ("funds", "Fund", "pk"),
     ("funds", "Criterion", "fund_id"),
+    ("needs", "Aim", "fund_id"),  # the long-term aims' section of the dashboard and the annual report
 )
 
 
@@ -95,6 +96,7 @@ def compute(fund: Any, today: dt.date) -> dict[str, Any]:
     """Every figure of the dashboard, JSON-ready and language-neutral."""
     decisions = gains.granted_decisions(fund)
     return {
+        "headline": fund.headline_perspective,
         "key": figures.key_figures(fund),
         "balance": figures.balance_series(fund, today),
         "pending": [

@@ -7,14 +7,41 @@ from typing import Any
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from socialinvest.applications.calculation_results import perspective_label
 from socialinvest.applications.models import Application, BudgetLine
 from socialinvest.applications.selectors import lead_unit_names
 from socialinvest.followup.forecast import actor_names
 from socialinvest.followup.selectors import closing_decision_of, current_evidence_grade, latest_adopted_expost
 from socialinvest.ledger import selectors as ledger
 
+from .gains import SOCIETY, shown_perspectives
 from .presentation import investment_status_label
 from .tables import Column, Table
+
+
+def forecast_rows(
+    headline: str, forecast: dict[str, Any] | None, outcome: dict[str, Any] | None
+) -> list[list[Any]]:
+    """The NPV of each perspective the owners see, decided and ex-post: the fund's headline first,
+    society beside it (the engine's totals, also for results stored before perspectives)."""
+    views = [(r["base"].get("perspectives") or {}) if r else {} for r in (forecast, outcome)]
+    rows = []
+    for key in shown_perspectives(headline):
+        if key != SOCIETY and not any(key in v for v in views):
+            continue
+        label = _("Nettonuvärde, %(who)s") % {"who": perspective_label(key)}
+        if key == headline:
+            label = _("%(who)s (huvudperspektiv)") % {"who": label}
+        values = []
+        for result, v in zip((forecast, outcome), views, strict=True):
+            if key in v:
+                values.append(v[key]["npv"])
+            elif key == SOCIETY and result:
+                values.append(result["base"]["npv"])
+            else:
+                values.append(None)
+        rows.append([label, *values])
+    return rows
 
 
 def investment_summary(app: Application) -> dict[str, Any]:
@@ -65,7 +92,9 @@ def investment_summary(app: Application) -> dict[str, Any]:
         "forecast",
         _("Prognos mot utfall"),
         [Column(_("Mått")), Column(_("Prognos"), "mkr"), Column(_("Utfall"), "mkr")],
-        [[_("Nettonuvärde"), calc.npv if calc else None, expost.npv if expost else None]],
+        forecast_rows(
+            app.fund.headline_perspective, calc.result if calc else None, expost.result if expost else None
+        ),
     )
     status = investment_status_label(closing.outcome if closing else "running")
     return {

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from socialinvest.core import formatting
+from django.utils.translation import gettext as _
 
-from .charts import mkr
+from socialinvest.applications.calculation_results import perspective_label
+from socialinvest.core import formatting
 
 KINDS = ("text", "kr", "mkr", "pct", "date", "int", "score")
 
@@ -46,9 +47,9 @@ def cell(value: Any, kind: str) -> str:
     if value is None or value == "":
         return "–"
     if kind == "kr":
-        return formatting.kronor(float(value))
+        return formatting.kronor(value)
     if kind == "mkr":
-        return mkr(float(value))
+        return formatting.millions(value)
     if kind == "pct":
         return formatting.percent(float(value))
     if kind == "int":
@@ -68,6 +69,58 @@ _XLSX_FORMATS = {
     "score": "0.0",
     "date": "yyyy-mm-dd",
 }
+
+
+def perspective_tables(
+    result: dict[str, Any], headline: str, key: str, title: str, uncertainty_title: str
+) -> tuple[Table, Table]:
+    """A calculation's figures with one column per perspective the owners see (the fund's
+    headline, society beside it, the public sector), and P(NPV > 0) the same way.
+
+    A result stored before the engine had perspectives has one column: society's (its totals).
+    """
+    from .gains import shown_perspectives
+
+    base = result["base"]
+    views = base.get("perspectives") or {}
+    mc = result.get("monte_carlo") or {}
+    mc_views = mc.get("by_perspective") or {}
+    keys = [k for k in shown_perspectives(headline) if k in views] or ["society"]
+
+    def column(k: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        if k in views:
+            return views[k], mc_views.get(k) or {}
+        return base, mc  # society's are the totals
+
+    labels = []
+    for k in keys:
+        label = perspective_label(k)
+        labels.append(_("%(who)s (huvudperspektiv)") % {"who": label} if k == headline else label)
+    cols = [column(k) for k in keys]
+    figures = Table(
+        f"calc-{key}",
+        title,
+        [Column(_("Mått")), *(Column(label, "mkr") for label in labels)],
+        [
+            [_("Nuvärde av kostnader"), *(v["pv_costs"] for v, _m in cols)],
+            [_("Nuvärde av nyttor"), *(v["pv_benefits"] for v, _m in cols)],
+            [_("Nettonuvärde"), *(v["npv"] for v, _m in cols)],
+            [_("Nettonuvärde, 5:e percentilen"), *((m.get("npv") or {}).get("p5") for _v, m in cols)],
+            [_("Nettonuvärde, 95:e percentilen"), *((m.get("npv") or {}).get("p95") for _v, m in cols)],
+        ],
+    )
+    probability = Table(
+        f"prob-{key}",
+        uncertainty_title,
+        [Column(_("Mått")), *(Column(label, "pct") for label in labels)],
+        [
+            [
+                _("Sannolikhet för positivt nettonuvärde"),
+                *(m.get("probability_positive_npv") for _v, m in cols),
+            ]
+        ],
+    )
+    return figures, probability
 
 
 def workbook(title: str, tables: list[Table], notes: list[str] | None = None) -> bytes:
