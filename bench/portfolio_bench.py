@@ -169,8 +169,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--database",
+        default=os.environ.get("SOCIALINVEST_BENCH_PORTFOLIO_DB", "socialinvest_bench_portfolio"),
+        help="PostgreSQL database to create, fill and drop (another name when sessions share a server)",
+    )
     args = parser.parse_args(argv)
-    web_perf.PG_DATABASE = "socialinvest_bench_portfolio"
+    web_perf.PG_DATABASE = args.database
     rows: list[Row] = []
     figures: dict[str, Any] = {}
     with (
