@@ -46,6 +46,16 @@ def test_public_pages_without_javascript(browser: Any, live_server: Any, transac
         expect(page.locator("main")).to_contain_text("2 fritidsgårdar")
         assert_accessible_without_js(page, "equivalents")
         shot(page, "public-equivalents")
+        # the language switch is a plain link: English without JavaScript, and it stays English
+        page.goto(reverse("public:fund", args=["sif"]))
+        page.get_by_role("link", name="English").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        page.get_by_role("link", name=f"{granted.reference} {granted.title}").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        assert_accessible_without_js(page, "public investment in English")
+        shot(page, "public-investment-en")
+        page.get_by_role("link", name="Svenska").click()
+        expect(page.locator("html")).to_have_attribute("lang", "sv")
         page.goto(reverse("public:fund", args=["finns-inte"]))
         expect(page.get_by_role("heading", level=1)).to_have_text("Sidan finns inte")
     finally:

@@ -12,9 +12,15 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from socialinvest.core import formatting
 from socialinvest.core.models import AuditEvent
-from socialinvest.portfolio.charts import mkr
 from socialinvest.public.actions import do_set_publication
+
+
+def mkr(value: float) -> str:
+    """Millions as the pages write them (core.formatting), with plain spaces for the page text."""
+    return formatting.millions(value).replace("\xa0", " ")
+
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +155,36 @@ def test_public_pages_in_english(world: Any, granted: Any, published: Any, clien
     response = client.get(reverse("public:fund", args=[world.fund.slug]), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert 'lang="en"' in response.content.decode()
+
+
+def test_a_language_switch_of_plain_links(world: Any, granted: Any, published: Any, client: Any) -> None:
+    """No JavaScript, no cookie: ``?lang=en`` gives the page in English whatever the browser asks
+    for, the page's own links keep the language, and each language has its own ETag."""
+    import re
+
+    url = reverse("public:fund", args=[world.fund.slug])
+    swedish = client.get(url, HTTP_ACCEPT_LANGUAGE="sv")
+    html = swedish.content.decode()
+    assert '<a href="?lang=en" hreflang="en" lang="en">English</a>' in html
+    assert '<span aria-current="true" lang="sv">Svenska</span>' in html
+    english = client.get(url + "?lang=en", HTTP_ACCEPT_LANGUAGE="sv")
+    page = english.content.decode()
+    assert english.status_code == 200 and '<html lang="en">' in page
+    assert english["Content-Language"] == "en"
+    assert '<a href="?lang=sv" hreflang="sv" lang="sv">Svenska</a>' in page
+    assert "SEK" in page and "Mkr" not in page  # figures in the English format too
+    assert not english.cookies and "Set-Cookie" not in english
+    assert english["ETag"] != swedish["ETag"]
+    # the page's links carry the language on
+    investment = reverse("public:investment", args=[world.fund.slug, granted.reference])
+    assert f'href="{investment}?lang=en"' in page
+    assert client.get(investment + "?lang=en").content.decode().count('<html lang="en">') == 1
+    again = client.get(url + "?lang=en", HTTP_IF_NONE_MATCH=english["ETag"], HTTP_ACCEPT_LANGUAGE="sv")
+    assert again.status_code == 304
+    # an unknown language is ignored (the browser's choice stands)
+    assert '<html lang="sv">' in client.get(url + "?lang=xx", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    # a calculator keeps its inputs in the switch link, and a bare ?lang= is not a submitted form
+    calc = client.get(reverse("public:equivalents"), {"amount": "31500000", "lang": "en"})
+    assert calc.status_code == 200 and '<html lang="en">' in calc.content.decode()
+    assert re.search(r'href="\?amount=31500000&amp;lang=sv"', calc.content.decode())
+    assert client.get(reverse("public:cohort") + "?lang=en").status_code == 200

@@ -44,8 +44,8 @@ def fund_page_context(fund: Any, data: dict[str, Any]) -> dict[str, Any]:
             "De beviljade investeringarnas nyttor är värda %(total)s i nuvärde enligt kalkylerna besluten "
             "byggde på. Störst: %(top)s. Regionen och staten får %(share)s."
         ) % {
-            "total": charts.mkr(total),
-            "top": ", ".join(f"{n} {charts.mkr(v)}" for n, v in actors[:3]),
+            "total": formatting.millions(total),
+            "top": ", ".join(f"{n} {formatting.millions(v)}" for n, v in actors[:3]),
             "share": formatting.percent(outside / total if total else None),
         }
         chart = charts.benefits_chart(actors, summary)

@@ -27,6 +27,7 @@ from django.views.decorators.http import condition, require_safe
 from socialinvest.reports.year_end import table_csv
 
 from . import calculators, opendata, published
+from .language import in_requested_language
 from .presentation import fund_page_context, investment_context
 
 MAX_AGE = 300  # seconds a browser or proxy may reuse a page without asking
@@ -98,11 +99,13 @@ def _cached_page(
     return _public(HttpResponse(html))
 
 
+@in_requested_language
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     return _public(render(request, "public/index.html", {"funds": published.published_funds()}))
 
 
+@in_requested_language
 @require_safe
 @_published_only
 @condition(etag_func=_etag("fund"), last_modified_func=_last_modified)
@@ -113,6 +116,7 @@ def fund_page(request: HttpRequest, slug: str) -> HttpResponse:
     return _cached_page(request, key, "public/fund.html", lambda: fund_page_context(fund, stored.data))
 
 
+@in_requested_language
 @require_safe
 @_published_only
 @condition(etag_func=_etag("investment"), last_modified_func=_last_modified)
@@ -128,6 +132,7 @@ def investment_page(request: HttpRequest, slug: str, reference: str) -> HttpResp
     )
 
 
+@in_requested_language
 @require_safe
 @_published_only
 @condition(etag_func=_etag("json"), last_modified_func=_last_modified)
@@ -139,6 +144,7 @@ def fund_json(request: HttpRequest, slug: str) -> HttpResponse:
     return _public(response)
 
 
+@in_requested_language
 @require_safe
 @_published_only
 @condition(etag_func=_etag("csv"), last_modified_func=_last_modified)
@@ -152,6 +158,7 @@ def fund_csv(request: HttpRequest, slug: str) -> HttpResponse:
     return _public(response)
 
 
+@in_requested_language
 @require_safe
 def schema(request: HttpRequest) -> HttpResponse:
     body = json.dumps(opendata.json_schema(request.build_absolute_uri(reverse("public:schema"))), indent=1)
@@ -160,10 +167,18 @@ def schema(request: HttpRequest) -> HttpResponse:
     return _public(response)
 
 
+def _inputs(request: HttpRequest) -> Any:
+    """A calculator's inputs: the address's parameters but the language (None: not yet asked)."""
+    data = request.GET.copy()
+    data.pop("lang", None)
+    return data or None
+
+
+@in_requested_language
 @require_safe
 def cohort_calculator(request: HttpRequest) -> HttpResponse:
-    form = calculators.CohortForm(request.GET or None)
-    context: dict[str, Any] = {"form": form, "items": calculators.per_year_items()}
+    form = calculators.CohortForm(_inputs(request))
+    context: dict[str, Any] = {"form": form, "items": calculators.per_year_items(), "keep_query": True}
     if form.is_bound and form.is_valid():
         context.update(form.result())
     response = render(
@@ -172,10 +187,11 @@ def cohort_calculator(request: HttpRequest) -> HttpResponse:
     return _public(response)
 
 
+@in_requested_language
 @require_safe
 def equivalents_calculator(request: HttpRequest) -> HttpResponse:
-    form = calculators.EquivalentsForm(request.GET or None)
-    context: dict[str, Any] = {"form": form, "source": calculators.equivalents_source()}
+    form = calculators.EquivalentsForm(_inputs(request))
+    context: dict[str, Any] = {"form": form, "source": calculators.equivalents_source(), "keep_query": True}
     if form.is_bound and form.is_valid():
         context["equivalents"] = form.result()
     response = render(
