@@ -18,6 +18,7 @@ import json
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -41,6 +42,21 @@ def published_fund(slug: str) -> Fund | None:
     return (
         Fund.objects.filter(slug=slug, publication__published=True)
         .select_related("owner", "publication")
+        .first()
+    )
+
+
+def published_fund_with_etag(slug: str) -> Fund | None:
+    """:func:`published_fund` with its stored figures' ``snapshot_etag`` and ``snapshot_at``
+    (``None`` when not computed since the last change), in one query."""
+    stored = PublicSnapshot.objects.filter(fund=OuterRef("pk"))
+    return (
+        Fund.objects.filter(slug=slug, publication__published=True)
+        .select_related("owner", "publication")
+        .annotate(
+            snapshot_etag=Subquery(stored.values("etag")[:1]),
+            snapshot_at=Subquery(stored.values("computed_at")[:1]),
+        )
         .first()
     )
 

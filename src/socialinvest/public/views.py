@@ -11,7 +11,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
@@ -43,11 +46,11 @@ class NotPublished(Exception):
     pass
 
 
-def _fund_or_404(slug: str) -> Any:
-    fund = published.published_fund(slug)
-    if fund is None:
+def _fund_or_404(request: HttpRequest, slug: str) -> Any:
+    stored = _stored(request, slug)
+    if stored is None:
         raise NotPublished
-    return fund
+    return stored.fund
 
 
 def _not_found(request: HttpRequest, message: str) -> HttpResponse:
@@ -66,13 +69,37 @@ def _published_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapped
 
 
-def _stored(request: HttpRequest, slug: str) -> Any:
-    """The published fund's stored figures, looked up once per request (ETag, Last-Modified, the view)."""
+@dataclass
+class Stored:
+    """A published fund with its stored figures' ETag and time; the figures themselves (a JSON
+    document of every investment) are read only when a page is rendered or the data served."""
+
+    fund: Any
+    etag: str
+    computed_at: Any
+    _data: dict[str, Any] | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            self._data = published.snapshot(self.fund).data
+        return self._data
+
+
+def _stored(request: HttpRequest, slug: str) -> Stored | None:
+    """The published fund and its stored figures' key, looked up once per request in one query
+    (ETag, Last-Modified, the view)."""
     memo = request.__dict__.setdefault("_public_stored", {})
     if slug not in memo:
-        fund = published.published_fund(slug)
-        memo[slug] = None if fund is None else published.snapshot(fund)
-    return memo[slug]
+        fund = published.published_fund_with_etag(slug)
+        if fund is None:
+            memo[slug] = None
+        elif fund.snapshot_etag is None:  # not computed since the last change: compute it now
+            snapshot = published.snapshot(fund)
+            memo[slug] = Stored(fund, snapshot.etag, snapshot.computed_at, snapshot.data)
+        else:
+            memo[slug] = Stored(fund, fund.snapshot_etag, fund.snapshot_at)
+    return memo[slug]  # type: ignore[no-any-return]
 
 
 def _etag(kind: str) -> Callable[..., str | None]:
@@ -89,13 +116,26 @@ def _last_modified(request: HttpRequest, slug: str, **kwargs: Any) -> Any:
     return None if s is None else s.computed_at
 
 
+# Pages this process rendered or read, by key (the stored figures' ETag and the language: a
+# key is never stale, a change makes a new one): a cached page view costs no cache round trip.
+_PAGES: OrderedDict[str, str] = OrderedDict()
+_PAGES_KEPT = 64
+_PAGES_LOCK = threading.Lock()
+
+
 def _cached_page(
     request: HttpRequest, key: str, template: str, context: Callable[[], dict[str, Any]]
 ) -> HttpResponse:
-    html = cache.get(key)
+    html = _PAGES.get(key)
     if html is None:
-        html = render_to_string(template, context(), request=request)
-        cache.set(key, html, 24 * 3600)
+        html = cache.get(key)
+        if html is None:
+            html = render_to_string(template, context(), request=request)
+            cache.set(key, html, 24 * 3600)
+        with _PAGES_LOCK:
+            _PAGES[key] = html
+            while len(_PAGES) > _PAGES_KEPT:
+                _PAGES.popitem(last=False)
     return _public(HttpResponse(html))
 
 
@@ -110,8 +150,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @_published_only
 @condition(etag_func=_etag("fund"), last_modified_func=_last_modified)
 def fund_page(request: HttpRequest, slug: str) -> HttpResponse:
-    fund = _fund_or_404(slug)
+    fund = _fund_or_404(request, slug)
     stored = _stored(request, slug)
+    assert stored is not None
     key = f"public:fund:{stored.etag}:{get_language()}"
     return _cached_page(request, key, "public/fund.html", lambda: fund_page_context(fund, stored.data))
 
@@ -121,14 +162,19 @@ def fund_page(request: HttpRequest, slug: str) -> HttpResponse:
 @_published_only
 @condition(etag_func=_etag("investment"), last_modified_func=_last_modified)
 def investment_page(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
-    fund = _fund_or_404(slug)
+    fund = _fund_or_404(request, slug)
     stored = _stored(request, slug)
-    inv = next((i for i in stored.data["investments"] if i["reference"] == reference), None)
-    if inv is None:
-        return _not_found(request, _("Fonden har ingen beviljad investering med det ärendenumret."))
+    assert stored is not None
     key = f"public:investment:{stored.etag}:{reference}:{get_language()}"
+
+    def investment() -> dict[str, Any] | None:
+        return next((i for i in stored.data["investments"] if i["reference"] == reference), None)
+
+    # A page rendered before (same figures) is of an investment that exists.
+    if key not in _PAGES and investment() is None:
+        return _not_found(request, _("Fonden har ingen beviljad investering med det ärendenumret."))
     return _cached_page(
-        request, key, "public/investment.html", lambda: investment_context(fund, stored.data, inv)
+        request, key, "public/investment.html", lambda: investment_context(fund, stored.data, investment())
     )
 
 
@@ -137,8 +183,8 @@ def investment_page(request: HttpRequest, slug: str, reference: str) -> HttpResp
 @_published_only
 @condition(etag_func=_etag("json"), last_modified_func=_last_modified)
 def fund_json(request: HttpRequest, slug: str) -> HttpResponse:
-    _fund_or_404(slug)
-    data = _stored(request, slug).data
+    _fund_or_404(request, slug)
+    data = _stored(request, slug).data  # type: ignore[union-attr]
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Link"] = f'<{reverse("public:schema")}>; rel="describedby"'
     return _public(response)
@@ -149,8 +195,8 @@ def fund_json(request: HttpRequest, slug: str) -> HttpResponse:
 @_published_only
 @condition(etag_func=_etag("csv"), last_modified_func=_last_modified)
 def fund_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    fund = _fund_or_404(slug)
-    data = _stored(request, slug).data
+    fund = _fund_or_404(request, slug)
+    data = _stored(request, slug).data  # type: ignore[union-attr]
     text = table_csv(opendata.CSV_COLUMNS, opendata.csv_rows(data), swedish_excel=False)
     response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{fund.slug}-investments.csv"'
