@@ -20,11 +20,11 @@ def results_table(r: AnnualReport) -> Table:
     if headline != "society":
         label = perspective_label(headline)
         columns += [
-            Column(_("Beslutat nettonuvärde, %(who)s") % {"who": label}, "mkr"),
+            Column(_("Beslutat, %(who)s") % {"who": label}, "mkr"),
             Column(_("Efterkalkyl, %(who)s") % {"who": label}, "mkr"),
         ]
     columns += [
-        Column(_("Beslutat nettonuvärde, Samhället"), "mkr"),
+        Column(_("Beslutat, Samhället"), "mkr"),
         Column(_("Efterkalkyl, Samhället"), "mkr"),
         Column(_("Evidensgrad")),
     ]
@@ -35,7 +35,9 @@ def results_table(r: AnnualReport) -> Table:
             row += [i.forecast_by_perspective.get(headline), i.outcome_by_perspective.get(headline)]
         row += [i.forecast_npv, i.outcome_npv, i.evidence_grade]
         rows.append(row)
-    return Table("results", _("Resultat mot prognos"), columns, rows, _("Inga investeringar."))
+    return Table(
+        "results", _("Nettonuvärde: beslutat mot efterkalkyl"), columns, rows, _("Inga investeringar.")
+    )
 
 
 def perspectives_table(r: AnnualReport) -> Table:

@@ -297,7 +297,7 @@ def histogram_chart(mc: dict[str, Any], perspective: str | None = None, label: s
         "p": formatting.percent(p_positive),
     }
     title = _("Portföljens nettonuvärde, Monte Carlo")
-    if perspective is not None:
+    if label:
         title = _("Portföljens nettonuvärde för %(perspective)s, Monte Carlo") % {
             "perspective": label.lower()
         }
