@@ -108,13 +108,32 @@ def bench_report_and_public(
     status, _h, body, first = user.request("GET", pdf_url)
     assert status == 200 and body[:5] == b"%PDF-", status
     times = [user.request("GET", pdf_url)[3] for _ in range(5)]
+    # The PDF is made once per change and then served from the cache: time the making too,
+    # with the cache emptied before each (the chart's SVG included).
+    from django.core.cache import cache
+
+    made = []
+    for _ in range(3):
+        cache.clear()
+        made.append(user.request("GET", pdf_url)[3])
+    figures["annual_pdf_made_s"] = sorted(made)[1]
+    rows.append(
+        Row(
+            "annual report",
+            "PDF made (cache emptied), median of 3",
+            figures["annual_pdf_made_s"],
+            "s",
+            f"≤ {REPORT_TARGET_S:.0f} s",
+            figures["annual_pdf_made_s"] <= REPORT_TARGET_S,
+        )
+    )
     figures["annual_pdf_first_s"] = first
     figures["annual_pdf_s"] = sorted(times)[len(times) // 2]
     rows.append(Row("annual report", "PDF, first after start", first, "s"))
     rows.append(
         Row(
             "annual report",
-            "PDF, median of 5",
+            "PDF again, no change (cached), median of 5",
             figures["annual_pdf_s"],
             "s",
             f"≤ {REPORT_TARGET_S:.0f} s",
@@ -137,6 +156,8 @@ def bench_report_and_public(
     full = web_perf.run_phase("public", anon, plans, 60.0, server)
     ok = [s.seconds for s in full.samples if s.status == 200]
     figures["public_10_users"] = web_perf.summary(ok)
+    # CPU per request (the server's processes and PostgreSQL's): the load-robust figure on a shared machine
+    figures["public_server_cpu_ms_per_request"] = 1e3 * full.server_cpu_s / max(1, len(ok))
     rows.append(
         Row(
             "public fund page",
@@ -248,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows))
     print(
         f"server CPU per dashboard request: {figures.get('dashboard_server_cpu_ms_per_request', 0):.1f} ms; "
+        f"per public fund page: {figures.get('public_server_cpu_ms_per_request', 0):.1f} ms; "
         f"other processes kept {figures.get('machine_busy_cores', 0):.2f} cores busy on average"
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
