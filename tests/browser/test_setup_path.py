@@ -81,7 +81,7 @@ def test_from_the_first_administrator_to_the_first_idea(new_context, live_server
     ]
     for name, kind, parent, actor in units:
         form = admin.locator("form").filter(has=admin.get_by_role("button", name="Lägg till enheten"))
-        form.get_by_label("Namn").fill(name)
+        form.get_by_label("Namn", exact=True).fill(name)
         form.get_by_label("Typ").select_option(label=kind)
         if parent:
             form.get_by_label("Nämnd (för en förvaltning)").select_option(label=parent)
@@ -90,7 +90,7 @@ def test_from_the_first_administrator_to_the_first_idea(new_context, live_server
         _message(admin, f"Enheten {name} är upplagd")
     # A duplicate name is refused on the form, nothing written.
     form = admin.locator("form").filter(has=admin.get_by_role("button", name="Lägg till enheten"))
-    form.get_by_label("Namn").fill("socialnämnden")
+    form.get_by_label("Namn", exact=True).fill("socialnämnden")
     form.get_by_label("Typ").select_option(label="Nämnd")
     form.get_by_label("Aktör i kalkylen").select_option(value="kommun.socialtjanst")
     form.get_by_role("button", name="Lägg till enheten").click()
