@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 import pytest
 import requests
 from django.contrib.auth import get_user_model
+from django.test import override_settings
 
 from factories import MembershipFactory, OrganisationFactory, UserFactory
 from oidc_fixtures import (
@@ -21,7 +22,7 @@ from oidc_fixtures import (
 )
 from socialinvest.core.models import AuditEvent
 from socialinvest.organisations import actions
-from socialinvest.organisations.models import Membership, Role
+from socialinvest.organisations.models import Invitation, Membership, Role
 
 
 def sign_in(live_server: Any, username: str) -> tuple[requests.Session, requests.Response]:
@@ -71,6 +72,13 @@ def test_an_invited_person_signs_in_through_the_provider_without_a_second_factor
     user_model = get_user_model()
     assert user_model.objects.filter(email__iexact="anna@exempelstad.se").count() == 1
     assert list(Membership.objects.filter(user=invited).values_list("role", flat=True)) == [Role.ORG_ADMIN]
+    # The sign-in took up the invitation: its password link no longer works.
+    invitation = Invitation.objects.get(user=invited)
+    assert invitation.accepted_at is not None
+    event = AuditEvent.objects.get(verb="user.accepted_invitation")
+    assert event.actor == invited and event.data["via"] == "identity provider"
+    link = requests.get(live_server.url + actions.invitation_path(invited), timeout=20)
+    assert link.status_code == 400 and "redan använd" in link.text
 
 
 def test_an_unknown_e_mail_is_told_and_no_account_is_made(live_server, idp, invited):
@@ -128,3 +136,21 @@ def test_password_log_in_can_be_switched_off(live_server, idp, invited):
         assert session.get(f"{live_server.url}/", timeout=20, allow_redirects=False).status_code == 302
         reset = requests.get(f"{live_server.url}/accounts/password-reset/", timeout=20)
         assert reset.url == f"{live_server.url}/accounts/login/" and "inget lösenord att byta" in reset.text
+
+
+@pytest.mark.django_db
+def test_without_password_log_in_the_invitation_says_to_sign_in_through_the_provider(
+    django_capture_on_commit_callbacks,
+):
+    from django.core import mail
+
+    org = OrganisationFactory(name="Exempelstads kommun", slug="exempelstad")
+    admin = UserFactory(username="it-admin")
+    MembershipFactory(user=admin, role=Role.ORG_ADMIN, organisation=org)
+    with override_settings(PASSWORD_LOGIN_ENABLED=False), django_capture_on_commit_callbacks(execute=True):
+        actions.do_invite_user(
+            organisation=org, email="bo@exempelstad.se", acting_user=admin, base_url="https://si.example.se"
+        )
+    body = mail.outbox[-1].body
+    assert "Logga in via organisationens inloggning på https://si.example.se" in body
+    assert "/accounts/invitation/" not in body  # no password to choose

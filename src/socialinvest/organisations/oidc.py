@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from .actions.people import do_record_provider_sign_in
+
 log = logging.getLogger(__name__)
 DISCOVERY_SECONDS = 60 * 60
 PROBLEM = "socialinvest_oidc_problem"
@@ -157,6 +159,11 @@ class CallbackView(OIDCAuthenticationCallbackView):
             log.warning("OpenID Connect callback refused: %s", exc)
             request.session[PROBLEM] = request.session.get(PROBLEM, "refused")
             return self.login_failure()
+
+    def login_success(self) -> HttpResponse:
+        response = super().login_success()
+        do_record_provider_sign_in(user=self.user)
+        return response
 
     def login_failure(self) -> HttpResponse:
         problem = self.request.session.pop(PROBLEM, "refused")

@@ -10,6 +10,7 @@ from .people import (
     do_accept_invitation,
     do_create_org_admin,
     do_invite_user,
+    do_record_provider_sign_in,
     do_set_user_active,
     invitation_path,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "do_enrol_totp",
     "do_grant_role",
     "do_invite_user",
+    "do_record_provider_sign_in",
     "do_reset_second_factor",
     "do_set_user_active",
     "do_update_organisation",

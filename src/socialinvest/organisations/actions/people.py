@@ -46,6 +46,18 @@ def invitation_path(user: Any) -> str:
 def _send_invitation(user: Any, organisation: Organisation, base_url: str) -> None:
     link = base_url.rstrip("/") + invitation_path(user)
     hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    if not settings.PASSWORD_LOGIN_ENABLED:  # no password to choose: sign in through the provider
+        send_mail(
+            _("Inbjudan till Socialinvest, %(org)s") % {"org": organisation.name},
+            _(
+                "Du har bjudits in till Socialinvest för %(org)s.\n\n"
+                "Logga in via organisationens inloggning på %(site)s med e-postadressen %(email)s."
+            )
+            % {"org": organisation.name, "site": base_url, "email": user.email},
+            None,
+            [user.email],
+        )
+        return
     send_mail(
         _("Inbjudan till Socialinvest, %(org)s") % {"org": organisation.name},
         _(
@@ -166,6 +178,28 @@ def do_accept_invitation(*, uidb64: str, token: str, password1: str, password2: 
             organisation=invitation.organisation_id,
         )
     return user
+
+
+def do_record_provider_sign_in(*, user: Any) -> int:
+    """The first sign-in through the identity provider takes up the person's open invitations
+    (their link stops working, the people page stops saying "invited"); returns how many."""
+    with transaction.atomic():
+        open_ = list(
+            Invitation.objects.select_for_update().filter(user=user, accepted_at__isnull=True).order_by("pk")
+        )
+        for invitation in open_:
+            invitation.accepted_at = timezone.now()
+            invitation.save(update_fields=["accepted_at"])
+            audit(
+                acting_user=user,
+                verb="user.accepted_invitation",
+                target=user,
+                summary=_("%(name)s tog emot inbjudan genom att logga in via identitetsleverantören")
+                % {"name": user.get_username()},
+                organisation=invitation.organisation_id,
+                via="identity provider",
+            )
+    return len(open_)
 
 
 def belongs_to(user: Any, organisation: Organisation) -> bool:
