@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -68,3 +69,18 @@ def test_percentiles_of_nan_are_nan_like_numpy() -> None:
     x = np.array([1.0, np.nan, 3.0])
     assert all(np.isnan(percentiles(x, (5, 50))))
     assert np.isnan(np.percentile(x, [5, 50])).all()
+
+
+@pytest.mark.parametrize("name", ["alla-barn-i-skolan.yaml", "worked-example-transfers.yaml"])
+def test_summary_of_all_arrays_at_once_is_the_one_at_a_time_summary(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The module, not the function the package exports under the same name.
+    module = sys.modules["socialinvest.engine.calculate"]
+    calc = run(load_scenario(EXAMPLES / name), draws=4_001)
+    assert calc.draws is not None and calc.result.monte_carlo is not None
+    together = module.monte_carlo_summary(calc.model, calc.draws)
+    assert together == calc.result.monte_carlo
+    monkeypatch.setattr(module, "ROWS_AT_ONCE", 0)  # one array at a time
+    assert module.monte_carlo_summary(calc.model, calc.draws) == together
+    assert together.npv.p50 == float(np.percentile(calc.draws.npv, 50))

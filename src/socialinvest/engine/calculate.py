@@ -26,9 +26,9 @@ from .results import (
     PerspectiveValue,
     Result,
     Summary,
+    mean_and_sd,
     percentiles,
     percentiles_of_sorted,
-    stable_mean,
 )
 from .scenario import Scenario
 from .sensitivity import sensitivity as run_sensitivity
@@ -161,24 +161,43 @@ def _probability_positive(x: FloatArray) -> float:
     return float(np.count_nonzero(x > 0) / x.size)
 
 
-def perspective_monte_carlo(model: Model, draws: Draws) -> dict[str, PerspectiveMonteCarlo]:
-    """Each perspective's NPV over the draws, from the per-actor NPVs and society's NPV."""
-    levels = [a.level for a in model.actors]
-    out = {}
-    # One perspective's array at a time: memory grows by one array of draws, not five.
-    for name, npv in net_by_perspective(
-        levels, draws.npv_by_actor, draws.npv, model.scenario.public_funds_factor
-    ):
-        out[name] = PerspectiveMonteCarlo(
-            npv=Summary.of(npv), probability_positive_npv=_probability_positive(npv)
-        )
-    return out
-
-
 # Up to this many values (arrays × draws) are summarised together: every array copied
 # into one matrix and sorted by one call.  Above it, one array at a time (memory).
 ROWS_AT_ONCE = 2_000_000
 _QUANTILES = (5, 50, 95)
+
+
+@dataclass(frozen=True)
+class _Stats:
+    """What a summary needs of one array of draws."""
+
+    mean: float
+    sd: float
+    positive: float  # share of draws > 0
+    quantiles: list[float]  # the 5th, 50th and 95th percentiles
+
+    def summary(self) -> Summary:
+        p5, p50, p95 = self.quantiles
+        return Summary(mean=self.mean, sd=self.sd, p5=p5, p50=p50, p95=p95)
+
+
+def _stats_together(arrays: list[FloatArray], n: int) -> list[_Stats]:
+    """:class:`_Stats` of equally long arrays: every quantile from one sort of a matrix
+    of them all (one copy of each array, one call)."""
+    matrix = np.empty((len(arrays), n))
+    for row, array in zip(matrix, arrays, strict=True):
+        row[:] = array
+    matrix.sort(axis=-1)
+    quantiles = percentiles_of_sorted(matrix, _QUANTILES)
+    return [
+        _Stats(*mean_and_sd(x), _probability_positive(x), q) for x, q in zip(arrays, quantiles, strict=True)
+    ]
+
+
+def _stats_one(x: FloatArray) -> _Stats:
+    """:class:`_Stats` of one array, with at most one temporary copy of it at a time."""
+    mean, sd = mean_and_sd(x)
+    return _Stats(mean, sd, _probability_positive(x), percentiles(x, _QUANTILES))
 
 
 def monte_carlo_summary(model: Model, draws: Draws) -> MonteCarlo:
@@ -186,10 +205,11 @@ def monte_carlo_summary(model: Model, draws: Draws) -> MonteCarlo:
 
     Computed from the whole arrays, so means and quantiles are exact and the
     same bits for any chunk size.  Small runs (at most :data:`ROWS_AT_ONCE` values
-    in all) take every quantile from one sorted matrix of all the arrays; larger
-    ones summarise one array at a time, each with at most one temporary copy of
-    it, so a 10-million-draw summary needs one array's worth of memory more than
-    the draws.  Both give the same bits.
+    in all) take every quantile from one sorted matrix of all their arrays (one
+    sort, not a partition per array).  Larger ones are
+    summarised one array at a time, each with at most one temporary copy of it,
+    so a 10-million-draw summary needs one array's worth of memory more than the
+    draws.  Both give the same bits.
     """
     bcr = draws.bcr
     finite = np.isfinite(bcr)
@@ -198,57 +218,47 @@ def monte_carlo_summary(model: Model, draws: Draws) -> MonteCarlo:
     by_actor = draws.npv_by_actor
     levels = [a.level for a in model.actors]
     factor = model.scenario.public_funds_factor
-    npv_summary: Summary
-    bcr_quantiles: list[float] | None
+    nets = net_by_perspective(levels, by_actor, draws.npv, factor)
     if (len(model.actors) + 8) * draws.n <= ROWS_AT_ONCE:
-        nets = list(net_by_perspective(levels, by_actor, draws.npv, factor))
-        # Society's NPV is the kept NPV itself: sorted and summarised once.
-        others = [npv for _, npv in nets if npv is not draws.npv]
-        arrays = [draws.npv, *others, *by_actor]
-        with_bcr = bcr.size == draws.n
-        if with_bcr:
+        named = list(nets)
+        # Society's NPV is the kept NPV itself: summarised once.
+        others = [npv for _, npv in named if npv is not draws.npv]
+        arrays = [draws.npv, *by_actor, *others]
+        if bcr.size == draws.n:
             arrays.append(bcr)
-        ordered = np.empty((len(arrays), draws.n))
-        for row, array in zip(ordered, arrays, strict=True):
-            row[:] = array
-        ordered.sort(axis=-1)
-        quantiles = percentiles_of_sorted(ordered, _QUANTILES)
-        npv_summary = Summary.of(draws.npv, quantiles[0])
-        summaries = iter([Summary.of(npv, q) for npv, q in zip(others, quantiles[1:], strict=False)])
-        by_perspective = {
-            name: PerspectiveMonteCarlo(
-                npv=npv_summary if npv is draws.npv else next(summaries),
-                probability_positive_npv=_probability_positive(npv),
-            )
-            for name, npv in nets
-        }
-        first = 1 + len(others)
-        ends = [(q[0], q[2]) for q in quantiles[first : first + len(model.actors)]]
-        bcr_quantiles = quantiles[-1] if with_bcr else None
+        stats = _stats_together(arrays, draws.n)
+        npv_stats, actor_stats = stats[0], stats[1 : 1 + len(model.actors)]
+        rest = iter(stats[1 + len(model.actors) :])
+        perspective_stats = [(name, npv_stats if npv is draws.npv else next(rest)) for name, npv in named]
+        bcr_stats = next(rest, None) if bcr.size == draws.n else _stats_one(bcr) if bcr.size else None
     else:
-        by_perspective = perspective_monte_carlo(model, draws)
-        npv_summary = Summary.of(draws.npv)
-        bcr_quantiles = None
-        # One actor at a time: a copy of one row, not of them all.
-        ends = [(p5, p95) for p5, p95 in (percentiles(row, (5, 95)) for row in by_actor)]
-    actors = {}
-    for j, actor in enumerate(model.actors):
-        column = by_actor[j]
-        p5, p95 = ends[j]
-        actors[actor.id] = ActorMonteCarlo(
-            npv_mean=stable_mean(column),
-            npv_p5=p5,
-            npv_p95=p95,
-            probability_positive_npv=_probability_positive(column),
-        )
+        npv_stats = _stats_one(draws.npv)
+        # One array at a time: a perspective's array is made, summarised and dropped.
+        perspective_stats = [(name, npv_stats if npv is draws.npv else _stats_one(npv)) for name, npv in nets]
+        actor_stats = [_stats_one(row) for row in by_actor]
+        bcr_stats = _stats_one(bcr) if bcr.size else None
+    npv_summary = npv_stats.summary()
     return MonteCarlo(
         draws=draws.n,
         seed=draws.seed,
-        by_perspective=by_perspective,
+        by_perspective={
+            name: PerspectiveMonteCarlo(
+                npv=npv_summary if st is npv_stats else st.summary(), probability_positive_npv=st.positive
+            )
+            for name, st in perspective_stats
+        },
         npv=npv_summary,
-        bcr=Summary.of(bcr, bcr_quantiles) if bcr.size else None,
-        probability_positive_npv=_probability_positive(draws.npv),
-        by_actor=actors,
+        bcr=bcr_stats.summary() if bcr_stats is not None else None,
+        probability_positive_npv=npv_stats.positive,
+        by_actor={
+            actor.id: ActorMonteCarlo(
+                npv_mean=st.mean,
+                npv_p5=st.quantiles[0],
+                npv_p95=st.quantiles[2],
+                probability_positive_npv=st.positive,
+            )
+            for actor, st in zip(model.actors, actor_stats, strict=True)
+        },
     )
 
 
