@@ -9,14 +9,18 @@ Benchmarks (median of ``--runs`` runs each, after one untimed warm-up; B2 has no
 single  one scenario (5 outcomes, 3 cohorts, 45 years, 10 actors, 38-52 uncertain
         parameters), 10 000 draws: ``engine.run(scenario)`` on a parsed Scenario.
 B1      50 such scenarios: ``portfolio(scenarios, workers=…)`` in process, and
-        ``socialinvest portfolio DIR --format json`` as a subprocess.
+        ``socialinvest portfolio DIR --format json`` as a subprocess with 1 and 2
+        workers, interleaved, CPU of every process counted (the worker default's evidence).
 B2      1 000 scenarios, end to end from files on disk, in a fresh process,
         against the numpy floor timed in that same process; peak memory.
 loop    ``simulate`` against a per-draw loop of ``present_values`` over the same
         model and the same draws; the numbers must be identical.
 floor   the engine at the floor at every size (bench/floor.py): start-up of
-        ``socialinvest calc``, a 10 000-draw run against the numpy floor of the same
-        draws, 10 M draws' peak memory, validating the largest and a 10 MB file.
+        ``socialinvest calc`` (wall and CPU) against importing what it cannot do without,
+        a 10 000-draw run against the numpy floor of the same draws, 10 M draws' peak
+        memory, validating the largest and a 10 MB file.
+
+Every figure is printed with the 1-minute load average when it was taken.
 """
 
 from __future__ import annotations
