@@ -292,7 +292,7 @@ DEFAULT_PUBLIC_FUNDS_FACTOR = 1.0
 SCENARIO_VERSIONS = (1, 2)
 DEFAULT_DRAWS = 10_000
 # A file (the web save, the API) runs at most this many draws: 1 M take seconds in a web
-# worker.  `socialinvest calc --draws` goes further (10 M of the example: ~860 MiB, in chunks).
+# worker.  `socialinvest calc --draws` goes further (10 M of the example: ~990 MiB, in chunks).
 MAX_DRAWS = 1_000_000
 
 
