@@ -271,12 +271,34 @@ def test_cases_in_batches_give_the_same_bits(monkeypatch: pytest.MonkeyPatch) ->
     sizes: list[int] = []
     evaluate = sensitivity.present_values
 
-    def counted(model: Any, values: Any, n: int) -> Any:
+    def counted(model: Any, values: Any, n: int, **options: Any) -> Any:
         sizes.append(n)
-        return evaluate(model, values, n)
+        return evaluate(model, values, n, **options)
 
     monkeypatch.setattr(sensitivity, "CASES_AT_ONCE", 3)
     monkeypatch.setattr(sensitivity, "present_values", counted)
     batched = sensitivity.sensitivity(model)
     assert batched == whole
-    assert sizes[:4] == [3, 3, 3, 3]  # 12 cases, then the discount-rate cases one by one
+    assert sizes == [3, 3, 3, 3, 3]  # 12 cases, then the 3 discount-rate cases in one
+
+
+EXAMPLE_NAMES = ["alla-barn-i-skolan.yaml", "ungdomsarbetsloshet.yaml", "worked-example.yaml"]
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_discount_rate_cases_in_one_evaluation_are_each_rate_alone(name: str) -> None:
+    from pathlib import Path
+
+    from socialinvest.engine import load_scenario
+    from socialinvest.engine.evaluate import base_values, present_values
+    from socialinvest.engine.resolve import resolve
+    from socialinvest.engine.sensitivity import discount_rate_cases
+
+    model = resolve(load_scenario(Path(__file__).resolve().parents[2] / "examples" / name))
+    rates = (0.0, 0.03, 0.035, 0.05, 0.1)
+    together = discount_rate_cases(model, rates)
+    for case, rate in zip(together, rates, strict=True):
+        pv = present_values(model.with_constant_rate(rate), base_values(model), 1)
+        costs, benefits = float(pv.pv_costs[0]), float(pv.pv_benefits[0])
+        assert (case.rate, case.npv, case.bcr) == (rate, benefits - costs, benefits / costs)
+    assert discount_rate_cases(model, ()) == []

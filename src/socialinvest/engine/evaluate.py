@@ -151,7 +151,9 @@ def avoided_share(outcome: OutcomeTerm, v: Sequence[Value]) -> Value:
     )
 
 
-def present_values(model: Model, values: Sequence[Value], n: int) -> PresentValues:
+def present_values(
+    model: Model, values: Sequence[Value], n: int, discounting: Sequence[Model] | None = None
+) -> PresentValues:
     """Evaluate the model for ``n`` draws.
 
     Parameters
@@ -162,6 +164,12 @@ def present_values(model: Model, values: Sequence[Value], n: int) -> PresentValu
         One entry per ``model.parameters``: a float (fixed) or an array of ``n``.
     n : int
         Number of draws (1 for the base case).
+    discounting : sequence of Model, optional
+        One case per model (``n == len(discounting)``): the same values, each case
+        discounted as that model is (:meth:`.Model.with_constant_rate`), every value a
+        float or an array of one.  Case ``k`` is the same bits as evaluating
+        ``discounting[k]`` alone with ``n = 1``: its discount weights are computed
+        as they would be, and then stand side by side in an array.
 
     Notes
     -----
@@ -181,9 +189,18 @@ def present_values(model: Model, values: Sequence[Value], n: int) -> PresentValu
     transfers = np.zeros((n_actors, n))
     avoided: Value = 0.0
 
+    rated = [model] if discounting is None else list(discounting)
+    if discounting is not None and n != len(rated):
+        raise ValueError("one case per discounting model")
+
+    def side_by_side(weights: list[Value]) -> Value:
+        if discounting is None:
+            return weights[0]
+        return np.concatenate([np.asarray(w, dtype=np.float64).reshape(-1) for w in weights])
+
     uplift = 1.0 + values[model.optimism_bias]
     for line in model.costs:
-        weight = float(sum(model.discount[t] for t in line.years))
+        weight = side_by_side([float(sum(m.discount[t] for t in line.years)) for m in rated])
         costs[line.actor] += values[line.amount] * weight
     costs *= uplift
 
@@ -194,10 +211,15 @@ def present_values(model: Model, values: Sequence[Value], n: int) -> PresentValu
         persistence = values[outcome.persistence]
         with np.errstate(divide="ignore"):
             log_p = np.log(persistence) if outcome.per_year else None
-        memo: dict[float, tuple[Any, Any, bool]] = {}
+        memos: list[dict[float, tuple[Any, Any, bool]]] = [{} for _ in rated]
         for cohort in model.cohorts:
             count = values[cohort.count]
-            cohort_pv = cohort_weight(model, outcome, cohort.year, persistence, log_p, memo)
+            cohort_pv = side_by_side(
+                [
+                    cohort_weight(m, outcome, cohort.year, persistence, log_p, memo)
+                    for m, memo in zip(rated, memos, strict=True)
+                ]
+            )
             weighted_count = _add(weighted_count, count * cohort_pv)
             participants = _add(participants, count)
         avoided = _add(avoided, share * participants)

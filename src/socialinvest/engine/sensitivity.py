@@ -168,10 +168,14 @@ def switching_values_by_perspective(model: Model) -> dict[str, list[SwitchingVal
 
 def discount_rate_cases(model: Model, rates: tuple[float, ...] = SENSITIVITY_RATES) -> list[RateCase]:
     """Base-case NPV at each constant discount rate (3 %, 3.5 % and 5 % by default)."""
+    if not rates:
+        return []
+    # Every rate in one evaluation: one case per rate (the same bits as one at a time).
+    models = [model.with_constant_rate(rate) for rate in rates]
+    pv = present_values(model, base_values(model), len(models), discounting=models)
     out = []
-    for rate in rates:
-        pv = present_values(model.with_constant_rate(rate), base_values(model), 1)
-        costs, benefits = float(pv.pv_costs[0]), float(pv.pv_benefits[0])
+    for k, rate in enumerate(rates):
+        costs, benefits = float(pv.pv_costs[k]), float(pv.pv_benefits[k])
         out.append(RateCase(rate=rate, npv=benefits - costs, bcr=None if costs == 0 else benefits / costs))
     return out
 
