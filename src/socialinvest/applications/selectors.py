@@ -18,6 +18,7 @@ from socialinvest.core.permissions import Verdict
 from socialinvest.funds.models import Fund
 from socialinvest.organisations.access import Access
 from socialinvest.organisations.models import Role, Unit
+from socialinvest.organisations.names import one_unit_per_actor
 
 from . import conditions
 from .models import (
@@ -359,7 +360,6 @@ def co_unit_choices(user: Any) -> QuerySet[Unit]:
 def payer_choices(application: Application) -> QuerySet[Unit]:
     """Budget payers: the units of the fund's organisation, one per actor (a committee, not also its
     administration: the payer list once showed each twice)."""
-    from socialinvest.organisations.names import one_unit_per_actor
 
     keep = one_unit_per_actor(application.fund.owner_id)
     current = application.budget_lines.values_list(

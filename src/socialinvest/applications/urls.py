@@ -1,5 +1,4 @@
-from .conversation import views as conversation
-from .views import assignments, calculation, pages, revisions, workflow
+from .views import assignments, calculation, conversation, pages, revisions, workflow
 
 app_name = "applications"
 

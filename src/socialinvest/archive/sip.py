@@ -31,7 +31,8 @@ from xml.etree import ElementTree as ET
 
 from django.utils import timezone
 
-from socialinvest.applications.models import Application
+from socialinvest.applications.conversation.models import Comment, CommentAttachment
+from socialinvest.applications.models import Application, SectionRevision
 from socialinvest.core.models import AuditEvent
 
 from .documents import decision_pdf
@@ -88,7 +89,6 @@ def _iso(value: Any) -> str:
 def case_xml(application: Application) -> bytes:
     """Everything the case holds besides its files: audit events, status path, calculation
     versions, comments with every revision, section revisions."""
-    from socialinvest.applications.conversation.models import Comment
 
     root = ET.Element(f"{{{CASE_NS}}}case", {"reference": application.reference})
     ET.SubElement(root, f"{{{CASE_NS}}}title").text = application.title
@@ -151,10 +151,6 @@ def case_xml(application: Application) -> bytes:
 
 
 def _section_revisions(application: Application) -> list[Any]:
-    try:
-        from socialinvest.applications.models import SectionRevision
-    except ImportError:
-        return []
     return list(SectionRevision.objects.filter(application=application).order_by("field", "number"))
 
 
@@ -344,7 +340,6 @@ def build_package(application: Application) -> dict[str, bytes]:
                     f"representations/rep1/data/attachments/{a.pk}-{a.name}", fh.read(), _iso(a.uploaded_at)
                 )
             )
-    from socialinvest.applications.conversation.models import CommentAttachment
 
     for a in CommentAttachment.objects.filter(comment__application=application).select_related("comment"):
         with a.file.open("rb") as fh:

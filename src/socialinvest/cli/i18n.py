@@ -98,6 +98,7 @@ def swedish_problem(message: str) -> str:
         import django
 
         django.setup()
+    # Django and the app's messages only when a problem is translated (the CLI starts fast).
     from django.utils import translation
 
     from socialinvest.applications.problem_messages import translate

@@ -23,8 +23,8 @@ from . import exchange, web
 from .i18n import LANGUAGES, choose_language, english, speaking
 from .i18n import gettext as _
 
-# The engine (numpy, pydantic) and the tables are imported by the commands that
-# use them, so `socialinvest --help` and argument errors start in milliseconds
+# Lazy imports: the engine (numpy, pydantic) and the tables are imported by the commands
+# that use them, so `socialinvest --help` and argument errors start in milliseconds
 # (tests/cli/test_imports.py holds the import graph to that).
 if TYPE_CHECKING:
     from pydantic import BaseModel

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Kärna")
 
     def ready(self) -> None:
+        # Models may be imported only once the app registry is ready (Django's ready()).
         from .personnummer import guard_model_text
 
         # Every model's texts, every save: see socialinvest.core.personnummer.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from socialinvest.applications.calculation_results import PERSPECTIVES
 from socialinvest.applications.models import Application, CalculationVersion
 from socialinvest.engine.catalogue import default_catalogue
+from socialinvest.organisations.names import actor_unit_names
 
 from .models import ExPostCalculation
 
@@ -71,7 +72,6 @@ def actor_names(application: Application, scenario: dict[str, Any], ids: set[str
     """A name for each calculation actor: the scenario's own actors, else the organisation's
     unit with that ``actor_id`` (a committee or external unit before an administration),
     else the default catalogue; the id only when none has it."""
-    from socialinvest.organisations.names import actor_unit_names
 
     names = {a: a for a in ids}
     catalogue = {a.id: a.name for a in default_catalogue().actors}

@@ -126,6 +126,19 @@ def can_report(user: Any, scheduled: ScheduledMeasurement, application: Applicat
     return allow()
 
 
+def can_upload_measurements(user: Any, indicator: Any, application: Application) -> Verdict:
+    """Upload a file of individual data for an indicator: the reporter of at least one of its
+    periods (each period the file names is then checked with :func:`can_report`)."""
+    if not (verdict := _granted(application)):
+        return verdict
+    if not application.followup_plan.is_complete:
+        return deny(_("Uppföljningsplanen är inte fastställd än."))
+    periods = ScheduledMeasurement.objects.filter(indicator=indicator)
+    if not any(is_reporter(user, scheduled, application) for scheduled in periods):
+        return deny(_("Endast rapportören för perioden (annars projektledaren) rapporterar mätningen."))
+    return allow()
+
+
 def can_review_measurement(user: Any, measurement: Measurement, application: Application) -> Verdict:
     """Approve or return: the fund administrator, a submitted measurement, not one they reported."""
     if not (verdict := _fund_admin(user, application, _("Endast fondförvaltaren godkänner mätningar."))):

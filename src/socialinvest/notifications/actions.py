@@ -19,10 +19,10 @@ from .queue import _with_link, enqueue_delivery, queue_mail
 
 
 def do_set_notification_frequency(*, frequency: str, acting_user: Any) -> NotificationPreference:
-    if frequency not in Frequency.values:
-        raise ValidationError({"frequency": _("Välj hur du vill få e-post.")})
     with transaction.atomic():
         pref, _created = NotificationPreference.objects.select_for_update().get_or_create(user=acting_user)
+        if frequency not in Frequency.values:
+            raise ValidationError({"frequency": _("Välj hur du vill få e-post.")})
         pref.frequency = frequency
         pref.save()
         record_event(

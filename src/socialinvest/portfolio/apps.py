@@ -9,6 +9,7 @@ class PortfolioConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Signal receivers import models: connected once the app registry is ready.
         from . import aims, store
 
         store.connect_invalidation()

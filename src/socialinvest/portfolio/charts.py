@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from socialinvest.core import formatting
+from socialinvest.core.charts import vega_lite_version
 
 DATA = "rows"
 MKR = 1_000_000
@@ -327,8 +328,6 @@ def svg(spec: dict[str, Any], *, width: int = 640) -> str:
     import json
 
     from django.core.cache import cache
-
-    from socialinvest.core.charts import vega_lite_version
 
     printable = copy.deepcopy(spec)
     if printable.get("width") == "container":

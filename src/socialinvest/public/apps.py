@@ -8,6 +8,7 @@ class PublicConfig(AppConfig):
     verbose_name = _("Öppna sidor")
 
     def ready(self) -> None:
+        # Signal receivers import models: connected once the app registry is ready.
         from . import published
 
         published.connect_invalidation()

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from socialinvest.applications.actions import do_save_calculation
+from socialinvest.applications.locking import lock_application
 from socialinvest.applications.models import Application
 from socialinvest.applications.permissions import can_save_calculation
 from socialinvest.core.audit import record_event
@@ -132,13 +133,14 @@ def do_choose_effect(
     acting_user: Any,
 ) -> EffectChoice:
     """Record which estimate — local, pooled or shrunken — the ex-post calculation uses, with all three."""
-    can_run_expost(acting_user, application).require()
-    if choice not in Choice.values:
-        raise ValidationError({"choice": _("Välj egen, poolad eller krympt skattning.")})
-    if not pooled.get("k"):
-        raise ValidationError({"choice": _("Registret har inga studier för det utfallet.")})
-    shrunken = shrink(local_effect, local_se, pooled_analysis(pooled))
     with transaction.atomic():
+        application = lock_application(application, with_fund=False)
+        can_run_expost(acting_user, application).require()
+        if choice not in Choice.values:
+            raise ValidationError({"choice": _("Välj egen, poolad eller krympt skattning.")})
+        if not pooled.get("k"):
+            raise ValidationError({"choice": _("Registret har inga studier för det utfallet.")})
+        shrunken = shrink(local_effect, local_se, pooled_analysis(pooled))
         chosen = EffectChoice.objects.create(
             application=application,
             outcome=outcome,

@@ -64,40 +64,40 @@ def do_assign_reviewers(
     (an applicant unit's member, or one who declared it) cannot be assigned.  Newly assigned
     members are notified.
     """
-    errors: dict[str, str] = {}
-    members = {u.pk: u for u in preparation_members(application)}
-    chosen = [r for r in reviewers if r is not None]
-    if not chosen:
-        errors["reviewers"] = _("Välj minst en bedömare.")
-    declared = set(
-        ReviewAssignment.objects.filter(application=application, conflict=True).values_list(
-            "reviewer_id", flat=True
-        )
-    )
-    for user in chosen:
-        if user.pk not in members:
-            errors["reviewers"] = _("%(name)s ingår inte i fondens beredningsgrupp.") % {
-                "name": user.get_full_name() or user.username
-            }
-        elif conflict_of_interest(user, application):
-            errors["reviewers"] = _("Jäv: %(name)s tillhör en sökande enhet.") % {
-                "name": user.get_full_name() or user.username
-            }
-        elif user.pk in declared:
-            errors["reviewers"] = _("Jäv: %(name)s har anmält jäv i ärendet och kan inte tilldelas.") % {
-                "name": user.get_full_name() or user.username
-            }
-    if lead is None or lead.pk not in {u.pk for u in chosen}:
-        errors["lead"] = _("Välj en huvudbedömare bland de valda bedömarna.")
-    if not isinstance(due_on, dt.date):
-        errors["due_on"] = _("Ange ett datum som ÅÅÅÅ-MM-DD.")
-    elif due_on < timezone.localdate():
-        errors["due_on"] = _("Datumet har redan passerat.")
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
         locked = lock_application(application)
         can_assign_reviewers(acting_user, locked).require()
+        errors: dict[str, str] = {}
+        members = {u.pk: u for u in preparation_members(application)}
+        chosen = [r for r in reviewers if r is not None]
+        if not chosen:
+            errors["reviewers"] = _("Välj minst en bedömare.")
+        declared = set(
+            ReviewAssignment.objects.filter(application=application, conflict=True).values_list(
+                "reviewer_id", flat=True
+            )
+        )
+        for user in chosen:
+            if user.pk not in members:
+                errors["reviewers"] = _("%(name)s ingår inte i fondens beredningsgrupp.") % {
+                    "name": user.get_full_name() or user.username
+                }
+            elif conflict_of_interest(user, application):
+                errors["reviewers"] = _("Jäv: %(name)s tillhör en sökande enhet.") % {
+                    "name": user.get_full_name() or user.username
+                }
+            elif user.pk in declared:
+                errors["reviewers"] = _("Jäv: %(name)s har anmält jäv i ärendet och kan inte tilldelas.") % {
+                    "name": user.get_full_name() or user.username
+                }
+        if lead is None or lead.pk not in {u.pk for u in chosen}:
+            errors["lead"] = _("Välj en huvudbedömare bland de valda bedömarna.")
+        if not isinstance(due_on, dt.date):
+            errors["due_on"] = _("Ange ett datum som ÅÅÅÅ-MM-DD.")
+        elif due_on < timezone.localdate():
+            errors["due_on"] = _("Datumet har redan passerat.")
+        if errors:
+            raise ValidationError(errors)
         existing = {a.reviewer_id: a for a in ReviewAssignment.objects.filter(application=locked)}
         keep_ids = {u.pk for u in chosen}
         submitted = set(
@@ -147,16 +147,16 @@ def do_declare_conflict(
     *, application: Application, has_conflict: bool, note: str = "", acting_user: Any
 ) -> ReviewAssignment:
     """The assigned member declares whether they have a conflict of interest (jäv)."""
-    note = (note or "").strip()
-    if has_conflict and not note:
-        raise ValidationError({"conflict_note": _("Beskriv kort vad jävet gäller.")})
-    try:
-        reject_personnummer(note)
-    except ValidationError as exc:
-        raise ValidationError({"conflict_note": exc.messages[0]}) from exc
     with transaction.atomic():
         locked = lock_application(application)
         can_declare_conflict(acting_user, locked).require()
+        note = (note or "").strip()
+        if has_conflict and not note:
+            raise ValidationError({"conflict_note": _("Beskriv kort vad jävet gäller.")})
+        try:
+            reject_personnummer(note)
+        except ValidationError as exc:
+            raise ValidationError({"conflict_note": exc.messages[0]}) from exc
         assignment = ReviewAssignment.objects.select_for_update().get(
             application=locked, reviewer=acting_user
         )

@@ -31,16 +31,16 @@ def do_create_application(
     *, fund: Fund, title: str, lead_unit: Unit, co_units: Sequence[Unit] = (), acting_user: Any
 ) -> Application:
     """Start an application (an idea, or a full application if the fund has no idea test)."""
-    if lead_unit.pk not in Access.of(acting_user).unit_ids(Role.APPLICANT):
-        raise PermissionDenied(_("Du kan bara söka för en enhet där du har rollen sökande."))
-    if not title.strip():
-        raise ValidationError({"title": _("Ange en titel.")})
-    reject_personnummer(title)
-    units = [lead_unit, *[u for u in co_units if u.pk != lead_unit.pk]]
-    if any(u.organisation_id != fund.owner_id and not u.is_external for u in units):
-        raise ValidationError({"co_units": _("Sökande enheter måste tillhöra fondens organisation.")})
     with transaction.atomic():
         fund = Fund.objects.select_for_update().get(pk=fund.pk)
+        if lead_unit.pk not in Access.of(acting_user).unit_ids(Role.APPLICANT):
+            raise PermissionDenied(_("Du kan bara söka för en enhet där du har rollen sökande."))
+        if not title.strip():
+            raise ValidationError({"title": _("Ange en titel.")})
+        reject_personnummer(title)
+        units = [lead_unit, *[u for u in co_units if u.pk != lead_unit.pk]]
+        if any(u.organisation_id != fund.owner_id and not u.is_external for u in units):
+            raise ValidationError({"co_units": _("Sökande enheter måste tillhöra fondens organisation.")})
         open_now = ideas_verdict(fund)
         if not open_now:
             raise ValidationError({"fund": open_now.reason})

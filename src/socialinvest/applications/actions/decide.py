@@ -40,34 +40,36 @@ def do_decide(
     A grant never exceeds the fund's uncommitted capital: the fund row is locked,
     so two decisions at once cannot both spend the same money.
     """
-    errors: dict[str, str] = {}
-    if outcome not in Decision.Outcome.values:
-        errors["outcome"] = _("Välj bevilja eller avslå.")
-    if not decision_body.strip():
-        errors["decision_body"] = _("Ange beslutsorgan.")
-    if not reference_number.strip():
-        errors["reference_number"] = _("Ange diarienummer.")
-    if outcome == Decision.Outcome.GRANTED:
-        if amount <= 0:
-            errors["amount"] = _("Ange beviljat belopp.")
-        if not period_start or not period_end:
-            errors["period_end"] = _("Ange period.")
-        elif period_end < period_start:
-            errors["period_end"] = _("Perioden kan inte sluta före den börjar.")
-    elif outcome == Decision.Outcome.REJECTED and not reasons.strip():
-        errors["reasons"] = _("Ange skälen för avslag.")
-    for key, text in (("conditions", conditions), ("reasons", reasons), ("decision_body", decision_body)):
-        try:
-            reject_personnummer(text)
-        except ValidationError as exc:
-            errors[key] = exc.messages[0]
-    if errors:
-        raise ValidationError(errors)
-    transition = BY_NAME["grant" if outcome == Decision.Outcome.GRANTED else "reject"]
     with transaction.atomic():
         fund = Fund.objects.select_for_update().get(pk=application.fund_id)
         locked = lock_application(application)
+        # Granting and rejecting are the same role's steps: an unknown outcome is checked
+        # against rejecting's rule, then refused below.
+        transition = BY_NAME["grant" if outcome == Decision.Outcome.GRANTED else "reject"]
         can_transition(acting_user, locked, transition).require()
+        errors: dict[str, str] = {}
+        if outcome not in Decision.Outcome.values:
+            errors["outcome"] = _("Välj bevilja eller avslå.")
+        if not decision_body.strip():
+            errors["decision_body"] = _("Ange beslutsorgan.")
+        if not reference_number.strip():
+            errors["reference_number"] = _("Ange diarienummer.")
+        if outcome == Decision.Outcome.GRANTED:
+            if amount <= 0:
+                errors["amount"] = _("Ange beviljat belopp.")
+            if not period_start or not period_end:
+                errors["period_end"] = _("Ange period.")
+            elif period_end < period_start:
+                errors["period_end"] = _("Perioden kan inte sluta före den börjar.")
+        elif outcome == Decision.Outcome.REJECTED and not reasons.strip():
+            errors["reasons"] = _("Ange skälen för avslag.")
+        for key, text in (("conditions", conditions), ("reasons", reasons), ("decision_body", decision_body)):
+            try:
+                reject_personnummer(text)
+            except ValidationError as exc:
+                errors[key] = exc.messages[0]
+        if errors:
+            raise ValidationError(errors)
         if outcome == Decision.Outcome.GRANTED:
             available = uncommitted_capital(fund)
             if amount > available:

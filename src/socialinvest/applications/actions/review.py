@@ -29,35 +29,35 @@ def do_save_review(
 
     Submitting requires a score for every criterion, within its scale.
     """
-    criteria = {c.pk: c for c in application.fund.criteria.all()}
-    errors: dict[str, str] = {}
-    for cid, (score, text) in scores.items():
-        criterion = criteria.get(cid)
-        if criterion is None:
-            errors[f"score-{cid}"] = _("Okänt kriterium.")
-            continue
-        if score is not None and not criterion.scale_min <= score <= criterion.scale_max:
-            errors[f"score-{cid}"] = _("Poängen ska vara mellan %(lo)d och %(hi)d.") % {
-                "lo": criterion.scale_min,
-                "hi": criterion.scale_max,
-            }
-        try:
-            reject_personnummer(text)
-        except ValidationError as exc:
-            errors[f"comment-{cid}"] = exc.messages[0]
-    if submit:
-        for cid in criteria:
-            if scores.get(cid, (None, ""))[0] is None:
-                errors.setdefault(f"score-{cid}", _("Sätt poäng på alla kriterier innan du skickar in."))
-    try:
-        reject_personnummer(comment)
-    except ValidationError as exc:
-        errors["comment"] = exc.messages[0]
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
         locked = lock_application(application)
         can_review(acting_user, locked).require()
+        criteria = {c.pk: c for c in application.fund.criteria.all()}
+        errors: dict[str, str] = {}
+        for cid, (score, text) in scores.items():
+            criterion = criteria.get(cid)
+            if criterion is None:
+                errors[f"score-{cid}"] = _("Okänt kriterium.")
+                continue
+            if score is not None and not criterion.scale_min <= score <= criterion.scale_max:
+                errors[f"score-{cid}"] = _("Poängen ska vara mellan %(lo)d och %(hi)d.") % {
+                    "lo": criterion.scale_min,
+                    "hi": criterion.scale_max,
+                }
+            try:
+                reject_personnummer(text)
+            except ValidationError as exc:
+                errors[f"comment-{cid}"] = exc.messages[0]
+        if submit:
+            for cid in criteria:
+                if scores.get(cid, (None, ""))[0] is None:
+                    errors.setdefault(f"score-{cid}", _("Sätt poäng på alla kriterier innan du skickar in."))
+        try:
+            reject_personnummer(comment)
+        except ValidationError as exc:
+            errors["comment"] = exc.messages[0]
+        if errors:
+            raise ValidationError(errors)
         review, _created = Review.objects.get_or_create(application=locked, reviewer=acting_user)
         if review.submitted_at:
             raise ValidationError({"comment": _("Bedömningen är redan inskickad.")})
@@ -89,22 +89,22 @@ def do_save_review(
 def do_give_council_opinion(
     *, application: Application, evidence_grade: int, evaluation_design: str, opinion: str, acting_user: Any
 ) -> CouncilOpinion:
-    errors: dict[str, str] = {}
-    if evidence_grade not in EvidenceGrade.values:
-        errors["evidence_grade"] = _("Välj evidensgrad.")
-    for key, text in (("evaluation_design", evaluation_design), ("opinion", opinion)):
-        if not text.strip():
-            errors[key] = _("Fältet måste fyllas i.")
-            continue
-        try:
-            reject_personnummer(text)
-        except ValidationError as exc:
-            errors[key] = exc.messages[0]
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
         locked = lock_application(application)
         can_give_council_opinion(acting_user, locked).require()
+        errors: dict[str, str] = {}
+        if evidence_grade not in EvidenceGrade.values:
+            errors["evidence_grade"] = _("Välj evidensgrad.")
+        for key, text in (("evaluation_design", evaluation_design), ("opinion", opinion)):
+            if not text.strip():
+                errors[key] = _("Fältet måste fyllas i.")
+                continue
+            try:
+                reject_personnummer(text)
+            except ValidationError as exc:
+                errors[key] = exc.messages[0]
+        if errors:
+            raise ValidationError(errors)
         if CouncilOpinion.objects.filter(application=locked).exists():
             raise ValidationError({"opinion": _("Rådet har redan yttrat sig.")})
         result = CouncilOpinion.objects.create(

@@ -49,17 +49,18 @@ def apply_transition(
 
 def do_transition(*, application: Application, name: str, acting_user: Any, comment: str = "") -> Application:
     """Take one step of the application's path, if the transition table allows this user."""
-    transition = BY_NAME.get(name)
-    if transition is None:
-        raise ValidationError({"transition": _("Okänd åtgärd.")})
-    if transition.form:
-        raise PermissionDenied(_("Den här åtgärden görs med sitt eget formulär."))
-    comment = comment.strip()
-    if transition.needs_comment and not comment:
-        raise ValidationError({"comment": _("Ange en motivering.")})
     with transaction.atomic():
         locked = lock_application(application)
+        # Which step is asked for must be known before whose it is can be checked.
+        transition = BY_NAME.get(name)
+        if transition is None:
+            raise ValidationError({"transition": _("Okänd åtgärd.")})
+        if transition.form:
+            raise PermissionDenied(_("Den här åtgärden görs med sitt eget formulär."))
         can_transition(acting_user, locked, transition).require()
+        comment = comment.strip()
+        if transition.needs_comment and not comment:
+            raise ValidationError({"comment": _("Ange en motivering.")})
         return apply_transition(
             application=locked, transition=transition, comment=comment, acting_user=acting_user
         )

@@ -113,12 +113,12 @@ def do_update_application(
     *, application: Application, changes: dict[str, Any], acting_user: Any, reason: str = ""
 ) -> Application:
     """Change section fields; validates every field, writes all or nothing, audits what changed."""
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError({f: _("Fältet kan inte ändras här.") for f in sorted(unknown)})
     with transaction.atomic():
         locked = lock_application(application, with_fund=False)
         can_edit(acting_user, locked).require()
+        unknown = set(changes) - EDITABLE_FIELDS
+        if unknown:
+            raise ValidationError({f: _("Fältet kan inte ändras här.") for f in sorted(unknown)})
         before = {f: getattr(locked, f) for f in changes}
         for f, v in changes.items():
             setattr(locked, f, v)

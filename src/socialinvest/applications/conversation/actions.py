@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
 from socialinvest.core.personnummer import reject_personnummer
+from socialinvest.core.uploads import check_upload, file_sha256
 
-from ..actions.attachments import check_upload, file_sha256
 from ..locking import lock_application
 from ..models import Application
 from ..notify import notify_mentioned
@@ -74,16 +74,16 @@ def do_post_comment(
     attachment (the application's upload check), a level the user may not write at, or a
     mention of someone who could not read the comment.
     """
-    body = _clean_body(body)
-    if visibility not in Visibility.values:
-        raise ValidationError({"visibility": _("Välj vilka som ska se kommentaren.")})
-    names = [check_upload(u) for u in uploads]
-    digests = [file_sha256(u) for u in uploads]
     with transaction.atomic():
         locked = lock_application(application)
+        if visibility not in Visibility.values:
+            raise ValidationError({"visibility": _("Välj vilka som ska se kommentaren.")})
         verdict = can_comment(acting_user, locked, visibility)
         if not verdict:
             raise PermissionDenied(verdict.reason)
+        body = _clean_body(body)
+        names = [check_upload(u) for u in uploads]
+        digests = [file_sha256(u) for u in uploads]
         mentioned = mentioned_users(body)
         blind = [u for u in mentioned if visibility not in readable_levels(u, locked)]
         if blind:

@@ -22,6 +22,7 @@ from socialinvest.core import formatting
 from socialinvest.core.forms import run_service
 
 from .. import actions
+from ..conversation.selectors import comments_for, visible_events
 from ..models import Application
 from ..permissions import can_edit
 from ..selectors import (
@@ -33,6 +34,7 @@ from ..selectors import (
     partners_of,
     payer_choices,
 )
+from . import conversation
 from .common import TAB_BY_SLUG, Tab, page_context, require, viewable_application
 from .forms import (
     AttachmentForm,
@@ -248,8 +250,6 @@ def calculation_tab(request: HttpRequest, application: Application, tab: Tab) ->
 
 def timeline_tab(request: HttpRequest, application: Application, tab: Tab) -> HttpResponse:
     """Who did what, when; comments the user may read are shown with their text."""
-    from ..conversation.selectors import comments_for, visible_events
-
     events = list(visible_events(request.user, application_timeline(application), application))
     if any(e.verb == "comment.posted" for e in events):
         comments = {c["pk"]: c for c in comments_for(request.user, application).values("pk", "body")}
@@ -259,9 +259,7 @@ def timeline_tab(request: HttpRequest, application: Application, tab: Tab) -> Ht
 
 
 def conversation_tab(request: HttpRequest, application: Application, tab: Tab) -> HttpResponse:
-    from ..conversation.views import conversation_tab as tab_view
-
-    return tab_view(request, application, tab)
+    return conversation.conversation_tab(request, application, tab)
 
 
 HANDLERS: dict[str, Handler] = {

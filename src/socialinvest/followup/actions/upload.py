@@ -20,7 +20,7 @@ from socialinvest.applications.locking import lock_application
 from socialinvest.evaluation.upload import Aggregates, UploadError, UploadProblem, aggregate_upload
 
 from ..models import Indicator, Measurement, ScheduledMeasurement
-from ..permissions import can_report, is_reporter
+from ..permissions import can_report, can_upload_measurements, is_reporter
 from ..states import EDITABLE, MeasurementStatus
 from ._common import Errors, audit
 from .measurement import clean_values
@@ -96,12 +96,13 @@ def do_upload_measurement_csv(
     *, indicator: Indicator, data: str | bytes, acting_user: Any
 ) -> list[Measurement]:
     """Aggregate the file and fill the draft measurement of each period it names (the rows are not kept)."""
-    try:
-        aggregates = aggregate_upload(data, kind=indicator.kind)
-    except UploadError as exc:
-        raise ValidationError({"file": [_message(p) for p in exc.problems]}) from None
     with transaction.atomic():
         application = lock_application(indicator.plan.application_id)
+        can_upload_measurements(acting_user, indicator, application).require()
+        try:
+            aggregates = aggregate_upload(data, kind=indicator.kind)
+        except UploadError as exc:
+            raise ValidationError({"file": [_message(p) for p in exc.problems]}) from None
         schedule = {
             s.label.strip().casefold(): s
             for s in ScheduledMeasurement.objects.filter(indicator=indicator).select_related(

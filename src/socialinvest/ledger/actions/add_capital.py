@@ -27,24 +27,24 @@ def do_add_capital(
     budget_year: Any = None,
 ) -> LedgerEntry:
     """Post cash / fund_capital; with ``party``, both lines carry the party."""
-    can_manage_ledger(acting_user, fund).require()
-    errors: dict[str, str] = {}
-    value, message = parse_money(amount)
-    if message:
-        errors["amount"] = message
-    text = require_reason(errors, description, "description")
-    year = None
-    if budget_year not in (None, ""):
-        year = parse_year(budget_year)
-        if year is None:
-            errors["budget_year"] = _("Ange ett budgetår.")
-    if party is not None and party.fund_id != fund.pk:
-        errors["party"] = _("Parten hör inte till fonden.")
-    if errors:
-        raise ValidationError(errors)
-    assert value is not None
     with transaction.atomic():
         locked = lock_fund(fund, acting_user)
+        can_manage_ledger(acting_user, locked).require()
+        errors: dict[str, str] = {}
+        value, message = parse_money(amount)
+        if message:
+            errors["amount"] = message
+        text = require_reason(errors, description, "description")
+        year = None
+        if budget_year not in (None, ""):
+            year = parse_year(budget_year)
+            if year is None:
+                errors["budget_year"] = _("Ange ett budgetår.")
+        if party is not None and party.fund_id != locked.pk:
+            errors["party"] = _("Parten hör inte till fonden.")
+        if errors:
+            raise ValidationError(errors)
+        assert value is not None
         return post_entry(
             fund=locked,
             kind=EntryKind.CAPITAL_INJECTION,

@@ -158,19 +158,19 @@ def do_create_repayment_agreement(
 ) -> RepaymentAgreement:
     """A new agreement with its first version, proposed to ``approver``; one agreement per
     investment and unit."""
-    can_manage_investment(acting_user, application).require()
-    clean, forecast, text = _validate(
-        application=application,
-        unit=unit,
-        terms=terms,
-        reason=reason,
-        approver=approver,
-        acting_user=acting_user,
-    )
-    if unit.pk not in _benefiting_units(application.fund):
-        raise ValidationError({"unit": _("Enheten hör inte till fondens organisation eller parter.")})
     with transaction.atomic():
         _lock_agreements(application)
+        can_manage_investment(acting_user, application).require()
+        clean, forecast, text = _validate(
+            application=application,
+            unit=unit,
+            terms=terms,
+            reason=reason,
+            approver=approver,
+            acting_user=acting_user,
+        )
+        if unit.pk not in _benefiting_units(application.fund):
+            raise ValidationError({"unit": _("Enheten hör inte till fondens organisation eller parter.")})
         if RepaymentAgreement.objects.filter(application=application, unit=unit).exists():
             raise ValidationError({"unit": _("Det finns redan ett avtal med enheten; ändra det i stället.")})
         message = check_grant(application, clean)
@@ -200,17 +200,17 @@ def do_revise_repayment_agreement(
     more principal than granted.  A newer proposal supersedes one still awaiting approval.
     """
     application = agreement.application
-    can_manage_investment(acting_user, application).require()
-    clean, forecast, text = _validate(
-        application=application,
-        unit=agreement.unit,
-        terms=terms,
-        reason=reason,
-        approver=approver,
-        acting_user=acting_user,
-    )
     with transaction.atomic():
         _lock_agreements(application)
+        can_manage_investment(acting_user, application).require()
+        clean, forecast, text = _validate(
+            application=application,
+            unit=agreement.unit,
+            terms=terms,
+            reason=reason,
+            approver=approver,
+            acting_user=acting_user,
+        )
         message = check_grant(application, clean, replacing=agreement)
         if message:
             raise ValidationError({_grant_error(clean): message})

@@ -18,10 +18,6 @@ from .common import lock_fund, require_reason
 
 
 def do_cancel_disbursement(*, disbursement: Disbursement, reason: str, acting_user: Any) -> Disbursement:
-    errors: dict[str, str] = {}
-    text = require_reason(errors, reason)
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
         fund = lock_fund(disbursement.fund_id, acting_user)
         locked = (
@@ -31,6 +27,10 @@ def do_cancel_disbursement(*, disbursement: Disbursement, reason: str, acting_us
         )
         locked.fund = fund
         can_cancel_disbursement(acting_user, locked).require()
+        errors: dict[str, str] = {}
+        text = require_reason(errors, reason)
+        if errors:
+            raise ValidationError(errors)
         cancel(locked, text, acting_user)
     return locked
 

@@ -17,6 +17,7 @@ from socialinvest.core.audit import record_event
 from socialinvest.core.formatting import kronor_exact
 from socialinvest.funds.models import Fund
 from socialinvest.funds.versions import record_rules_version
+from socialinvest.organisations.locking import lock_organisation
 
 from ..permissions import can_create_fund
 from ..posting import post_opening_capital
@@ -49,25 +50,26 @@ def do_create_fund(
     ``options`` are the fund's other fields (:data:`OPTIONS`).  ``opened_on`` dates the
     opening entry (default: today).
     """
-    can_create_fund(acting_user, owner).require()
     unknown = set(options) - set(OPTIONS)
-    if unknown:
+    if unknown:  # a programming error, not the user's input
         raise TypeError(f"do_create_fund: unknown fields {sorted(unknown)}")
-    errors: dict[str, str] = {}
-    amount, message = parse_money(capital, allow_zero=True)
-    if message:
-        errors["capital"] = message
-    fund = Fund(
-        owner=owner, name=(name or "").strip(), slug=(slug or "").strip(), capital=amount or 0, **options
-    )
-    try:
-        fund.full_clean()
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, messages[0])
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
+        owner = lock_organisation(owner)
+        can_create_fund(acting_user, owner).require()
+        errors: dict[str, str] = {}
+        amount, message = parse_money(capital, allow_zero=True)
+        if message:
+            errors["capital"] = message
+        fund = Fund(
+            owner=owner, name=(name or "").strip(), slug=(slug or "").strip(), capital=amount or 0, **options
+        )
+        try:
+            fund.full_clean()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, messages[0])
+        if errors:
+            raise ValidationError(errors)
         fund.save()
         record_event(
             actor=acting_user,

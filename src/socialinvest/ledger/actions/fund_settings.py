@@ -24,12 +24,12 @@ def do_close_books(*, fund: Any, year: Any, acting_user: Any) -> Fund:
     booked year) — never the current or a future year.
     A correction of a closed year is a reversal booked in an open year.
     """
-    can_close_books(acting_user, fund).require()
-    value = parse_year(year)
-    if value is None:
-        raise ValidationError({"year": _("Ange ett år.")})
     with transaction.atomic():
         locked = lock_fund(fund, acting_user)
+        can_close_books(acting_user, locked).require()
+        value = parse_year(year)
+        if value is None:
+            raise ValidationError({"year": _("Ange ett år.")})
         first = first_open_year(locked)
         if value >= today().year:
             raise ValidationError({"year": _("Innevarande eller kommande år kan inte bokslutas.")})
@@ -57,22 +57,22 @@ def do_set_overdraft_limit(*, fund: Any, limit: Any, reason: str, acting_user: A
 
     A limit above 0 needs a reason (the decision or rule); 0 clears it.
     """
-    can_manage_ledger(acting_user, fund).require()
-    errors: dict[str, str] = {}
-    value, message = parse_money(limit, allow_zero=True)
-    if message:
-        errors["limit"] = message
-    text = (reason or "").strip()
-    if value is not None and value > 0 and not text:
-        errors["reason"] = _("Ange vilket beslut eller vilken regel som tillåter övertrasseringen.")
-    reject_pnr(errors, "reason", text)
-    if value is not None and value >= 10**12:
-        errors["limit"] = _("Beloppet är för stort.")
-    if errors:
-        raise ValidationError(errors)
-    assert value is not None
     with transaction.atomic():
         locked = lock_fund(fund, acting_user)
+        can_manage_ledger(acting_user, locked).require()
+        errors: dict[str, str] = {}
+        value, message = parse_money(limit, allow_zero=True)
+        if message:
+            errors["limit"] = message
+        text = (reason or "").strip()
+        if value is not None and value > 0 and not text:
+            errors["reason"] = _("Ange vilket beslut eller vilken regel som tillåter övertrasseringen.")
+        reject_pnr(errors, "reason", text)
+        if value is not None and value >= 10**12:
+            errors["limit"] = _("Beloppet är för stort.")
+        if errors:
+            raise ValidationError(errors)
+        assert value is not None
         before = locked.overdraft_limit
         locked.overdraft_limit, locked.overdraft_reason = value, text
         locked.save(update_fields=["overdraft_limit", "overdraft_reason"])
@@ -92,11 +92,11 @@ def do_set_overdraft_limit(*, fund: Any, limit: Any, reason: str, acting_user: A
 def do_set_headline_perspective(*, fund: Any, perspective: str, acting_user: Any) -> Fund:
     """Choose whose net present value the fund's calculations lead with (municipality, public
     sector or society); society's is always shown beside it."""
-    can_manage_ledger(acting_user, fund).require()
-    if perspective not in HeadlinePerspective.values:
-        raise ValidationError({"perspective": _("Välj ett av perspektiven i listan.")})
     with transaction.atomic():
         locked = lock_fund(fund, acting_user)
+        can_manage_ledger(acting_user, locked).require()
+        if perspective not in HeadlinePerspective.values:
+            raise ValidationError({"perspective": _("Välj ett av perspektiven i listan.")})
         before = locked.headline_perspective
         locked.headline_perspective = perspective
         locked.save(update_fields=["headline_perspective"])

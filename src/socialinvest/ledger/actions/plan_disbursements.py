@@ -36,42 +36,42 @@ def do_plan_disbursements(
     Approved, paid and cancelled rows stay.  All disbursements not cancelled never
     exceed the granted amount.
     """
-    can_manage_investment(acting_user, application).require()
-    decision = granted_decision(application)
-    first, last = year_window(decision)
-    errors: dict[str, str] = {}
-    clean: list[tuple[int, int | None, Decimal, str]] = []
-    for i, row in enumerate(rows):
-        year = parse_year(row.get("year"))
-        if year is None or not first <= year <= last:
-            errors[f"rows-{i}-year"] = _("Ange ett år från %(first)s till %(last)s.") % {
-                "first": first,
-                "last": last,
-            }
-        quarter = row.get("quarter")
-        if quarter in (None, ""):
-            quarter = None
-        else:
-            try:
-                quarter = int(quarter)
-            except (TypeError, ValueError):
-                quarter = 0
-            if not 1 <= quarter <= 4:
-                errors[f"rows-{i}-quarter"] = _("Kvartal 1–4, eller tomt för hela året.")
-        amount, message = parse_money(row.get("amount"))
-        if message:
-            errors[f"rows-{i}-amount"] = message
-        note = str(row.get("note", "") or "").strip()
-        try:
-            reject_personnummer(note)
-        except ValidationError as exc:
-            errors[f"rows-{i}-note"] = exc.messages[0]
-        if year is not None and amount is not None:
-            clean.append((year, quarter, amount, note[:300]))
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
         fund = lock_fund(application.fund, acting_user)
+        can_manage_investment(acting_user, application).require()
+        decision = granted_decision(application)
+        first, last = year_window(decision)
+        errors: dict[str, str] = {}
+        clean: list[tuple[int, int | None, Decimal, str]] = []
+        for i, row in enumerate(rows):
+            year = parse_year(row.get("year"))
+            if year is None or not first <= year <= last:
+                errors[f"rows-{i}-year"] = _("Ange ett år från %(first)s till %(last)s.") % {
+                    "first": first,
+                    "last": last,
+                }
+            quarter = row.get("quarter")
+            if quarter in (None, ""):
+                quarter = None
+            else:
+                try:
+                    quarter = int(quarter)
+                except (TypeError, ValueError):
+                    quarter = 0
+                if not 1 <= quarter <= 4:
+                    errors[f"rows-{i}-quarter"] = _("Kvartal 1–4, eller tomt för hela året.")
+            amount, message = parse_money(row.get("amount"))
+            if message:
+                errors[f"rows-{i}-amount"] = message
+            note = str(row.get("note", "") or "").strip()
+            try:
+                reject_personnummer(note)
+            except ValidationError as exc:
+                errors[f"rows-{i}-note"] = exc.messages[0]
+            if year is not None and amount is not None:
+                clean.append((year, quarter, amount, note[:300]))
+        if errors:
+            raise ValidationError(errors)
         kept = non_cancelled_total(
             application, statuses=(Disbursement.Status.APPROVED, Disbursement.Status.PAID)
         )

@@ -56,24 +56,24 @@ def do_record_repayment(
     """
     application = agreement.application
     fund = application.fund
-    can_manage_ledger(acting_user, fund).require()
-    errors: dict[str, str] = {}
-    raw_year = instalment_year if instalment_year not in (None, "") else budget_year
-    year = parse_year(raw_year)
-    if year is None:
-        errors["instalment_year"] = _("Ange vilket år i avtalets plan återföringen avser.")
-    value = None
-    if amount not in (None, ""):
-        value, message = parse_money(amount)
-        if message:
-            errors["amount"] = message
-    text = (description or "").strip()
-    reject_pnr(errors, "description", text)
-    if errors:
-        raise ValidationError(errors)
-    assert year is not None
     with transaction.atomic():
         locked = lock_fund(fund, acting_user)
+        can_manage_ledger(acting_user, fund).require()
+        errors: dict[str, str] = {}
+        raw_year = instalment_year if instalment_year not in (None, "") else budget_year
+        year = parse_year(raw_year)
+        if year is None:
+            errors["instalment_year"] = _("Ange vilket år i avtalets plan återföringen avser.")
+        value = None
+        if amount not in (None, ""):
+            value, message = parse_money(amount)
+            if message:
+                errors["amount"] = message
+        text = (description or "").strip()
+        reject_pnr(errors, "description", text)
+        if errors:
+            raise ValidationError(errors)
+        assert year is not None
         retried = LedgerEntry.objects.filter(fund=locked, idempotency_key=idempotency_key).first()
         if retried is not None and retried.kind == EntryKind.REPAYMENT:
             return same_entry(retried, EntryKind.REPAYMENT, amount=value)

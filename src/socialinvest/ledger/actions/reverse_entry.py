@@ -36,19 +36,19 @@ def do_reverse_entry(
     payment) must not leave it below zero.  Reversing a disbursement's payment cancels the
     disbursement (plan a new one if the money is to be paid after all).
     """
-    errors: dict[str, str] = {}
-    text = require_reason(errors, reason)
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
         fund = lock_fund(entry.fund_id, acting_user)
+        original = LedgerEntry.objects.select_related("disbursement").get(pk=entry.pk)
+        original.fund = fund
+        can_reverse_entry(acting_user, original).require()
         retried = LedgerEntry.objects.filter(fund=fund, idempotency_key=idempotency_key).first()
         if retried is not None and retried.kind == EntryKind.REVERSAL and retried.reverses_id == entry.pk:
             retried.is_new = False  # type: ignore[attr-defined]
             return retried
-        original = LedgerEntry.objects.select_related("disbursement").get(pk=entry.pk)
-        original.fund = fund
-        can_reverse_entry(acting_user, original).require()
+        errors: dict[str, str] = {}
+        text = require_reason(errors, reason)
+        if errors:
+            raise ValidationError(errors)
         lines = list(original.lines.all())
         cash_change = sum((x.credit - x.debit for x in lines if x.account == Account.CASH), ZERO)
         if cash_change < 0:

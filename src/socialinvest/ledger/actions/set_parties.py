@@ -37,60 +37,60 @@ def do_set_fund_parties(
     changed.  A party the journal already names, or whose keys were in force before
     ``from_year``, cannot be removed (set its keys to 0 instead).
     """
-    can_manage_ledger(acting_user, fund).require()
-    errors: dict[str, str] = {}
-    year = first_open_year(fund) if from_year in (None, "") else parse_year(from_year)
-    if year is None:
-        errors["from_year"] = _("Ange ett år.")
-    elif fund.books_closed_through is not None and year <= fund.books_closed_through:
-        errors["from_year"] = _("Året %(year)s är bokslutat; nycklarna kan ändras från %(open)s.") % {
-            "year": year,
-            "open": fund.books_closed_through + 1,
-        }
-    clean: list[dict[str, Any]] = []
-    names: set[str] = set()
-    for i, row in enumerate(parties):
-        name = str(row.get("name", "")).strip()
-        if not name:
-            errors[f"parties-{i}-name"] = _("Ange partens namn.")
-        elif name in names:
-            errors[f"parties-{i}-name"] = _("Två parter har samma namn.")
-        names.add(name)
-        if name:
-            reject_pnr(errors, f"parties-{i}-name", name)
-        contribution, message = parse_money(row.get("capital_contribution", 0) or 0, allow_zero=True)
-        if message:
-            errors[f"parties-{i}-capital_contribution"] = message
-        unit = None
-        if row.get("unit"):
-            unit = Unit.objects.filter(pk=row["unit"]).first()
-            if unit is None:
-                errors[f"parties-{i}-unit"] = _("Okänd enhet.")
-        keys = {}
-        for field in ("cost_key", "repayment_key"):
-            keys[field] = _key(row.get(field, ""))
-            if keys[field] is None:
-                errors[f"parties-{i}-{field}"] = _(
-                    "Ange en andel mellan 0 och 100 %, t.ex. 25 %, 25 eller 0,25 "
-                    "(högst fyra decimaler i procent)."
-                )
-        clean.append({"name": name, "unit": unit, "capital_contribution": contribution, **keys})
-    if clean and not errors:
-        for field, label in (
-            ("cost_key", _("Kostnadsnycklarna")),
-            ("repayment_key", _("Återföringsnycklarna")),
-        ):
-            total = sum((row[field] for row in clean), Decimal(0))
-            if total != ONE:
-                errors[field] = _("%(what)s summerar till %(total)s, inte 100 %%.") % {
-                    "what": label,
-                    "total": percent_exact(total),
-                }
-    if errors:
-        raise ValidationError(errors)
-    assert year is not None
     with transaction.atomic():
         locked = lock_fund(fund, acting_user)
+        can_manage_ledger(acting_user, fund).require()
+        errors: dict[str, str] = {}
+        year = first_open_year(fund) if from_year in (None, "") else parse_year(from_year)
+        if year is None:
+            errors["from_year"] = _("Ange ett år.")
+        elif fund.books_closed_through is not None and year <= fund.books_closed_through:
+            errors["from_year"] = _("Året %(year)s är bokslutat; nycklarna kan ändras från %(open)s.") % {
+                "year": year,
+                "open": fund.books_closed_through + 1,
+            }
+        clean: list[dict[str, Any]] = []
+        names: set[str] = set()
+        for i, row in enumerate(parties):
+            name = str(row.get("name", "")).strip()
+            if not name:
+                errors[f"parties-{i}-name"] = _("Ange partens namn.")
+            elif name in names:
+                errors[f"parties-{i}-name"] = _("Två parter har samma namn.")
+            names.add(name)
+            if name:
+                reject_pnr(errors, f"parties-{i}-name", name)
+            contribution, message = parse_money(row.get("capital_contribution", 0) or 0, allow_zero=True)
+            if message:
+                errors[f"parties-{i}-capital_contribution"] = message
+            unit = None
+            if row.get("unit"):
+                unit = Unit.objects.filter(pk=row["unit"]).first()
+                if unit is None:
+                    errors[f"parties-{i}-unit"] = _("Okänd enhet.")
+            keys = {}
+            for field in ("cost_key", "repayment_key"):
+                keys[field] = _key(row.get(field, ""))
+                if keys[field] is None:
+                    errors[f"parties-{i}-{field}"] = _(
+                        "Ange en andel mellan 0 och 100 %, t.ex. 25 %, 25 eller 0,25 "
+                        "(högst fyra decimaler i procent)."
+                    )
+            clean.append({"name": name, "unit": unit, "capital_contribution": contribution, **keys})
+        if clean and not errors:
+            for field, label in (
+                ("cost_key", _("Kostnadsnycklarna")),
+                ("repayment_key", _("Återföringsnycklarna")),
+            ):
+                total = sum((row[field] for row in clean), Decimal(0))
+                if total != ONE:
+                    errors[field] = _("%(what)s summerar till %(total)s, inte 100 %%.") % {
+                        "what": label,
+                        "total": percent_exact(total),
+                    }
+        if errors:
+            raise ValidationError(errors)
+        assert year is not None
         existing = {p.name: p for p in FundParty.objects.filter(fund=locked)}
         gone = [p for name, p in existing.items() if name not in names]
         used = set(LedgerLine.objects.filter(party__in=gone).values_list("party_id", flat=True))

@@ -26,18 +26,18 @@ def do_write_off_investment(
     budget_year: Any = None,
 ) -> LedgerEntry:
     """Write off what is still outstanding of the investment; the reason is required."""
-    can_manage_ledger(acting_user, application.fund).require()
-    errors: dict[str, str] = {}
-    text = require_reason(errors, reason)
-    year = None
-    if budget_year not in (None, ""):
-        year = parse_year(budget_year)
-        if year is None:
-            errors["budget_year"] = _("Ange ett budgetår.")
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
         fund = lock_fund(application.fund, acting_user)
+        can_manage_ledger(acting_user, fund).require()
+        errors: dict[str, str] = {}
+        text = require_reason(errors, reason)
+        year = None
+        if budget_year not in (None, ""):
+            year = parse_year(budget_year)
+            if year is None:
+                errors["budget_year"] = _("Ange ett budgetår.")
+        if errors:
+            raise ValidationError(errors)
         retried = LedgerEntry.objects.filter(fund=fund, idempotency_key=idempotency_key).first()
         if retried is not None and retried.kind == EntryKind.WRITE_OFF:
             retried.is_new = False  # type: ignore[attr-defined]

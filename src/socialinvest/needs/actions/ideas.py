@@ -35,24 +35,26 @@ def do_start_idea_from_gap(
     the fund's rules); all of it is one transaction, so a refusal anywhere
     leaves nothing behind.
     """
-    can_view_needs(acting_user, organisation).require()
-    if fund.owner_id != organisation.pk:
-        raise ValidationError({"fund": _("Välj en av organisationens fonder.")})
-    view = next((v for v in needs_analysis(organisation).indicators if v.key == key), None)
-    if view is None:
-        raise ValidationError({"key": _("Okänd indikator.")})
-    if view.latest is None or view.gap_year is None:
-        raise ValidationError({"key": _("Indikatorn har inget värde för kommunen ännu.")})
-    indicator = view.eff.indicator
-    rate = view.latest / 100.0
-    # A rate where higher is better (eligible pupils) is the complement of the risk.
-    risk = 1.0 - rate if indicator.higher_is_better else rate
-    data = starter_data(title, lead_unit.actor_id or None)
-    data["outcomes"][0].update(
-        {"name": indicator.name[:200], "cost_item": view.eff.cost_item, "baseline_risk": round(risk, 4)}
-    )
-    scenario = parse_scenario(data)
     with transaction.atomic():
+        # The fund row first: the idea is the fund's (do_create_application takes it again).
+        Fund.objects.select_for_update().get(pk=fund.pk)
+        can_view_needs(acting_user, organisation).require()
+        if fund.owner_id != organisation.pk:
+            raise ValidationError({"fund": _("Välj en av organisationens fonder.")})
+        view = next((v for v in needs_analysis(organisation).indicators if v.key == key), None)
+        if view is None:
+            raise ValidationError({"key": _("Okänd indikator.")})
+        if view.latest is None or view.gap_year is None:
+            raise ValidationError({"key": _("Indikatorn har inget värde för kommunen ännu.")})
+        indicator = view.eff.indicator
+        rate = view.latest / 100.0
+        # A rate where higher is better (eligible pupils) is the complement of the risk.
+        risk = 1.0 - rate if indicator.higher_is_better else rate
+        data = starter_data(title, lead_unit.actor_id or None)
+        data["outcomes"][0].update(
+            {"name": indicator.name[:200], "cost_item": view.eff.cost_item, "baseline_risk": round(risk, 4)}
+        )
+        scenario = parse_scenario(data)
         application = do_create_application(
             fund=fund, title=title, lead_unit=lead_unit, acting_user=acting_user
         )

@@ -251,56 +251,58 @@ def do_import_open_data(
     *, organisation: Organisation, raw: bytes, acting_user: Any, source: str = Source.CSV
 ) -> StoredFigures:
     """Store the figures of a ``kpi,municipality,year,value`` file; one bad row refuses the whole file."""
-    can_manage_open_data(acting_user, organisation).require()
-    if source not in (Source.CSV, Source.ILLUSTRATIVE, Source.MANUAL):
-        raise ValidationError({"source": _("Okänd källa.")})
-    try:
-        rows = parse_csv(raw)
-    except OpenDataError as exc:
-        raise ValidationError({"file": open_data_message(exc)}, code=exc.code) from None
-    return _write_entered(
-        organisation, rows, source=source, acting_user=acting_user, verb="open_data.imported"
-    )
+    with transaction.atomic():
+        _settings_locked(organisation)
+        can_manage_open_data(acting_user, organisation).require()
+        if source not in (Source.CSV, Source.ILLUSTRATIVE, Source.MANUAL):
+            raise ValidationError({"source": _("Okänd källa.")})
+        try:
+            rows = parse_csv(raw)
+        except OpenDataError as exc:
+            raise ValidationError({"file": open_data_message(exc)}, code=exc.code) from None
+        return _record_entered(
+            organisation, rows, source=source, acting_user=acting_user, verb="open_data.imported"
+        )
 
 
 def do_enter_open_data_value(
     *, organisation: Organisation, kpi: str, municipality: str, year: int, value: Decimal, acting_user: Any
 ) -> StoredFigures:
     """Enter one figure by hand (same checks as a file's row)."""
-    can_manage_open_data(acting_user, organisation).require()
-    line = f"kpi,municipality,year,value\n{kpi},{municipality},{year},{value}\n".encode()
-    try:
-        rows = parse_csv(line)
-    except OpenDataError as exc:
-        raise ValidationError({"value": open_data_message(exc)}, code=exc.code) from None
-    return _write_entered(
-        organisation, rows, source=Source.MANUAL, acting_user=acting_user, verb="open_data.entered"
-    )
-
-
-def _write_entered(
-    organisation: Organisation, rows: list[Observation], *, source: str, acting_user: Any, verb: str
-) -> StoredFigures:
-    when = timezone.now()
     with transaction.atomic():
         _settings_locked(organisation)
         can_manage_open_data(acting_user, organisation).require()
-        created, updated = _store(rows, source=source, licence="", acting_user=acting_user, when=when)
-        kpis = tuple(sorted({r.kpi for r in rows}))
-        years = tuple(sorted({r.year for r in rows}))
-        stored = StoredFigures(created, updated, kpis, tuple(sorted({r.municipality for r in rows})), years)
-        record_event(
-            actor=acting_user,
-            verb=verb,
-            target=organisation,
-            summary=_("Matade in %(n)s värden (%(source)s)")
-            % {"n": stored.total, "source": Source(source).label},
-            data={
-                "kpis": list(kpis),
-                "years": list(years),
-                "created": created,
-                "updated": updated,
-                "source": source,
-            },
+        line = f"kpi,municipality,year,value\n{kpi},{municipality},{year},{value}\n".encode()
+        try:
+            rows = parse_csv(line)
+        except OpenDataError as exc:
+            raise ValidationError({"value": open_data_message(exc)}, code=exc.code) from None
+        return _record_entered(
+            organisation, rows, source=Source.MANUAL, acting_user=acting_user, verb="open_data.entered"
         )
+
+
+def _record_entered(
+    organisation: Organisation, rows: list[Observation], *, source: str, acting_user: Any, verb: str
+) -> StoredFigures:
+    """Store checked rows and audit them (under the caller's lock and permission check)."""
+    when = timezone.now()
+    created, updated = _store(rows, source=source, licence="", acting_user=acting_user, when=when)
+    kpis = tuple(sorted({r.kpi for r in rows}))
+    years = tuple(sorted({r.year for r in rows}))
+    stored = StoredFigures(created, updated, kpis, tuple(sorted({r.municipality for r in rows})), years)
+    record_event(
+        actor=acting_user,
+        verb=verb,
+        target=organisation,
+        summary=_("Matade in %(n)s värden (%(source)s)")
+        % {"n": stored.total, "source": Source(source).label},
+        data={
+            "kpis": list(kpis),
+            "years": list(years),
+            "created": created,
+            "updated": updated,
+            "source": source,
+        },
+    )
     return stored

@@ -67,22 +67,25 @@ def do_create_organisation(
 ) -> Organisation:
     """Set up an organisation.  A superuser does it on the pages; ``via_command_line`` is the
     installer's own ``create_org_admin`` (no user exists yet to act)."""
-    if not via_command_line:
-        can_create_organisation(acting_user).require()
-    errors: dict[str, str] = {}
-    org = Organisation(
-        name=name,
-        kind=kind,
-        org_number=org_number,
-        municipality_code=municipality_code,
-        slug=(slug or slugify(name or "") or "organisation")[:50],
-    )
-    _clean(org, errors, exclude=["slug"])
-    if not errors and Organisation.objects.filter(slug=org.slug).exists():
-        errors["name"] = _("Det finns redan en organisation med kortnamnet %(slug)s.") % {"slug": org.slug}
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
+        # A new top-level row: nothing exists yet to lock (the unique slug settles a race).
+        if not via_command_line:
+            can_create_organisation(acting_user).require()
+        errors: dict[str, str] = {}
+        org = Organisation(
+            name=name,
+            kind=kind,
+            org_number=org_number,
+            municipality_code=municipality_code,
+            slug=(slug or slugify(name or "") or "organisation")[:50],
+        )
+        _clean(org, errors, exclude=["slug"])
+        if not errors and Organisation.objects.filter(slug=org.slug).exists():
+            errors["name"] = _("Det finns redan en organisation med kortnamnet %(slug)s.") % {
+                "slug": org.slug
+            }
+        if errors:
+            raise ValidationError(errors)
         org.save()
         audit(
             acting_user=acting_user,

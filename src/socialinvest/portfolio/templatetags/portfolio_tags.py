@@ -6,6 +6,8 @@ from typing import Any
 
 from django import template
 
+from ..tables import cell as cell_text
+
 register = template.Library()
 
 
@@ -17,7 +19,6 @@ def get(mapping: Any, key: Any) -> Any:
 @register.filter
 def cell(value: Any, kind: str) -> str:
     """A report table's cell as the page and the PDF show it (:func:`..tables.cell`)."""
-    from ..tables import cell as cell_text
 
     return cell_text(value, kind)
 

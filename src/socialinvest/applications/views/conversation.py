@@ -16,13 +16,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from socialinvest.core.forms import run_service
+from socialinvest.core.permissions import deny
 
+from ..conversation.actions import do_edit_comment, do_post_comment
+from ..conversation.models import Comment, CommentAttachment, Visibility
+from ..conversation.permissions import readable_levels, writable_levels
+from ..conversation.selectors import thread
 from ..models import Application
-from ..views.common import TAB_BY_SLUG, Tab, page_context, require, viewable_application
-from .actions import do_edit_comment, do_post_comment
-from .models import Comment, CommentAttachment, Visibility
-from .permissions import readable_levels, writable_levels
-from .selectors import thread
+from .common import TAB_BY_SLUG, Tab, page_context, require, viewable_application
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -139,7 +140,6 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def require_levels(levels: list[str]) -> None:
-    from socialinvest.core.permissions import deny
 
     if not levels:
         require(deny(_("Du kan läsa men inte skriva i samtalet.")))
