@@ -13,11 +13,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socialinvest.applications import actions as app_actions
-from socialinvest.applications.views.forms import SekField
-from socialinvest.finance.money import parse_amount
+from socialinvest.core.forms import SekField
+from socialinvest.finance.money import amount_from, parse_amount
+from socialinvest.funds.rounds import do_save_round
+from socialinvest.ledger import actions as ledger_actions
 from socialinvest.ledger.actions import do_add_capital
 from socialinvest.ledger.actions.common import parse_money
+from socialinvest.ledger.actions.terms import clean_terms
 from socialinvest.ledger.models import LedgerEntry
+from socialinvest.public.calculators import EquivalentsForm
 
 REFUSED = [
     "1_000",
@@ -43,6 +47,46 @@ def test_the_amount_parser_refuses_what_is_not_kronor(text):
     assert parse_money(text)[0] is None
     with pytest.raises(ValidationError):
         SekField().clean(text)
+    with pytest.raises(ValueError):
+        amount_from(text)
+    assert not EquivalentsForm({"amount": text}).is_valid()
+    terms, errors = clean_terms(
+        {"model": "fixed_schedule", "principal": text, "years": 3, "first_year": 2026}
+    )
+    assert terms is None and "principal" in errors
+
+
+@pytest.mark.parametrize("value", [1.5, True, None, Decimal("NaN"), Decimal("Infinity")])
+def test_one_reading_of_amounts_refuses_floats_and_non_numbers(value):
+    with pytest.raises(ValueError):
+        amount_from(value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["1e5", "1_000", "١٠٠٠"])
+def test_every_money_field_reads_amounts_the_same_strict_way(world: Any, text: str):
+    """The budget and a call's budget frame once took ``1e5`` and ``1_000`` as kronor."""
+    app = app_actions.do_create_application(
+        fund=world.fund, title="Insats", lead_unit=world.school, co_units=[], acting_user=world.applicant
+    )
+    with pytest.raises(ValidationError) as exc:
+        app_actions.do_replace_budget_lines(
+            application=app,
+            lines=[{"year": 2026, "payer": world.school.pk, "amount": text}],
+            acting_user=world.applicant,
+        )
+    assert "budget-0-amount" in exc.value.message_dict
+    assert not app.budget_lines.exists()
+    with pytest.raises(ValidationError) as exc:
+        do_save_round(
+            fund=world.fund,
+            name="Våren",
+            opens_on=dt.date(2027, 1, 1),
+            closes_on=dt.date(2027, 3, 1),
+            budget_frame=text,
+            acting_user=world.fund_admin,
+        )
+    assert "budget_frame" in exc.value.message_dict
 
 
 @pytest.mark.parametrize(
@@ -116,3 +160,22 @@ def test_an_application_period_outside_the_funds_time_is_refused(world: Any, fie
     with pytest.raises(ValidationError) as exc:
         app_actions.do_update_application(application=app, changes={field: day}, acting_user=world.applicant)
     assert field in exc.value.message_dict
+
+
+@pytest.mark.django_db
+def test_a_payment_dated_before_the_decision_is_refused(world: Any, granted: Any):
+    """The ledger's dates come from the fund and the decision (granted 2024-11-20)."""
+    rows = ledger_actions.do_plan_disbursements(
+        application=granted, rows=[{"year": 2025, "amount": "1000000"}], acting_user=world.fund_admin
+    )
+    ledger_actions.do_approve_disbursement(disbursement=rows[0], acting_user=world.fund_admin)
+    with translation.override("sv"), pytest.raises(ValidationError) as exc:
+        ledger_actions.do_pay_disbursement(
+            disbursement=rows[0], acting_user=world.fund_admin, paid_on=dt.date(2024, 11, 19)
+        )
+    assert "2024-11-20" in exc.value.message_dict["entry_date"][0]
+    assert not LedgerEntry.objects.filter(application=granted).exists()
+    paid = ledger_actions.do_pay_disbursement(
+        disbursement=rows[0], acting_user=world.fund_admin, paid_on=dt.date(2024, 11, 20)
+    )
+    assert paid.paid_entry.entry_date == dt.date(2024, 11, 20)

@@ -185,6 +185,16 @@ def test_invite_give_a_role_and_export_the_access_review(
     ][:6]
 
 
+def test_the_access_review_export_neutralises_formulas(admin_client, org):
+    """A name that is a spreadsheet formula stays text in the access-review CSV (one CSV writer)."""
+    hostile = UserFactory(username="mallory", first_name="=cmd|' /C calc'!A0", last_name="")
+    MembershipFactory(user=hostile, role=Role.FUND_ADMIN, fund=FundFactory(owner=org))
+    export = admin_client.get(f"/organisation/{org.slug}/people.csv")
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
+    row = next(r for r in rows if r[0] == "mallory")
+    assert row[1] == "'=cmd|' /C calc'!A0"
+
+
 def test_only_organisation_administrators_reach_the_pages(client, org):
     fund_admin = UserFactory()
     MembershipFactory(user=fund_admin, role=Role.FUND_ADMIN, fund=FundFactory(owner=org))

@@ -107,6 +107,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print()
         sys.stdout.flush()
         worker = start_task_worker()
+        # Lazy imports: only a serving process pays for the views and the chart library, before
+        # the first visitor does (socialinvest.core.warmup).
+        from socialinvest.core.warmup import warm_up
+
+        warm_up()
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
         finally:
@@ -139,6 +144,8 @@ def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
         f"{host}:{port}",
         "--workers",
         str(workers),
+        # The app (URLconf, views, chart library) is loaded once and the workers forked warm.
+        "--preload",
         "--timeout",
         "120",
         "--access-logfile",

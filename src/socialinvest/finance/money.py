@@ -162,3 +162,34 @@ def parse_amount(text: str) -> Decimal:
     if not plain.isascii() or not _AMOUNT_TEXT.fullmatch(plain):
         raise ValueError(f"not an amount: {text!r}")
     return _decimal(plain.replace(",", "."), "amount")
+
+
+def amount_from(value: object) -> Decimal:
+    """An amount as a form, a file or a caller gives it: text through :func:`parse_amount`, a
+    ``Decimal`` or ``int`` as it is — the one reading of every money field.
+
+    Raises
+    ------
+    ValueError
+        Text that is not an amount, a ``float`` (binary, not kronor), a ``bool``, ``None`` or
+        a non-finite ``Decimal``.
+
+    Examples
+    --------
+    >>> amount_from("1 160 000")
+    Decimal('1160000')
+    >>> amount_from(Decimal("2.50"))
+    Decimal('2.50')
+    >>> amount_from("1_000")
+    Traceback (most recent call last):
+    ...
+    ValueError: not an amount: '1_000'
+    """
+    if isinstance(value, str):
+        return parse_amount(value)
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise ValueError(f"not an amount: {value!r}")
+    amount = Decimal(value)
+    if not amount.is_finite():
+        raise ValueError(f"not an amount: {value!r}")
+    return amount

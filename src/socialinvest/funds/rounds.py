@@ -8,7 +8,6 @@ is refused outside an open round, with the next round's date), by the transition
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
+from socialinvest.core.forms import AMOUNT_MESSAGE
 from socialinvest.core.permissions import Verdict, allow, deny
+from socialinvest.finance.money import amount_from
 from socialinvest.organisations.models import Membership, Role
 
 from .models import Fund, Round
@@ -102,9 +103,9 @@ def _clean(
         values["budget_frame"] = None
     else:
         try:
-            values["budget_frame"] = Decimal(str(frame).replace(" ", "").replace(",", "."))
-        except InvalidOperation:
-            errors["budget_frame"] = _("Ange ett belopp i kronor.")
+            values["budget_frame"] = amount_from(frame)
+        except ValueError:
+            errors["budget_frame"] = str(AMOUNT_MESSAGE)
         else:
             if values["budget_frame"] < 0:
                 errors["budget_frame"] = _("Budgetramen kan inte vara negativ.")

@@ -30,6 +30,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from socialinvest.applications.models import Decision
 from socialinvest.core.audit import record_event
 from socialinvest.core.formatting import kronor_exact
 from socialinvest.core.personnummer import bulk_create, reject_personnummer
@@ -160,7 +161,7 @@ def post_entry(
         raise ValidationError({"description": exc.messages[0]}) from None
     clean = validate_lines(lines)
     entry_date = entry_date or timezone.localdate()
-    check_entry_date(fund, entry_date)
+    check_entry_date(fund, entry_date, application=application if kind in DECIDED_KINDS else None)
     if budget_year is not None and budget_year != entry_date.year:
         raise ValidationError(
             {
@@ -235,10 +236,31 @@ def post_entry(
     return entry
 
 
-def check_entry_date(fund: Any, entry_date: dt.date) -> None:
-    """Refuse a booking date in the future or in a year the fund has closed."""
+# Entries that follow from an investment's grant: none is booked before the decision.
+DECIDED_KINDS = (EntryKind.DISBURSEMENT, EntryKind.REPAYMENT, EntryKind.WRITE_OFF)
+
+
+def check_entry_date(fund: Any, entry_date: dt.date, *, application: Any = None) -> None:
+    """Refuse a booking date in the future, before the fund's first year, in a year the fund
+    has closed, or — for a payment, repayment or write-off of ``application`` — before the
+    decision that granted it."""
     if entry_date > timezone.localdate():
         raise ValidationError({"entry_date": _("Bokföringsdagen kan inte ligga i framtiden.")})
+    if application is not None:
+        decided_on = (
+            Decision.objects.filter(
+                application_id=getattr(application, "pk", application), outcome=Decision.Outcome.GRANTED
+            )
+            .values_list("decided_on", flat=True)
+            .first()
+        )
+        if decided_on is not None and entry_date < decided_on:
+            raise ValidationError(
+                {
+                    "entry_date": _("Bokföringsdagen ligger före beslutet om investeringen (%(date)s).")
+                    % {"date": decided_on.isoformat()}
+                }
+            )
     # The fund's first year is the year of its opening capital: nothing is booked before it
     # (a date such as 1900-01-01 once made closing the books ask for 1900 next).
     opening = (

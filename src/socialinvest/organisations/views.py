@@ -6,7 +6,6 @@ the form and writes nothing.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from socialinvest.reports.csv_export import write_csv
 
 from . import actions
 from .forms import CreateOrganisationForm, EndUnitForm, InviteForm, OrganisationForm, RoleForm, UnitForm
@@ -290,24 +291,22 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
 def people_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """Who holds which role, for the municipality's access review (behörighetsuppföljning)."""
     org = _organisation(request, slug)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="behorigheter-{org.slug}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a byte-order mark
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [_("Användarnamn"), _("Namn"), _("E-post"), _("Aktiv"), _("Roll"), _("Gäller"), _("Sedan")]
-    )
-    for m in _roles(org):
-        scope = m.organisation or m.unit or m.fund
-        row = [
+    rows = [
+        [
             m.user.get_username(),
             m.user.get_full_name(),
             m.user.email,
             _("ja") if m.user.is_active else _("nej"),
             str(Role(m.role).label),
-            str(scope),
+            str(m.organisation or m.unit or m.fund),
             m.created_at.date().isoformat(),
         ]
-        # A cell starting with = + - @ would be a formula in a spreadsheet: neutralise it.
-        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@", "\t", "\r") else c for c in row])
+        for m in _roles(org)
+    ]
+    # The one CSV writer: Excel's Swedish dialect, formula cells neutralised.
+    text = write_csv(
+        [_("Användarnamn"), _("Namn"), _("E-post"), _("Aktiv"), _("Roll"), _("Gäller"), _("Sedan")], rows
+    )
+    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="behorigheter-{org.slug}.csv"'
     return response

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from socialinvest.core.forms import SekField
 from socialinvest.engine import cohort_cost, default_catalogue, opportunity_equivalents
 from socialinvest.engine.equivalents import default_equivalent_items
 
@@ -82,13 +83,7 @@ class CohortForm(forms.Form):
 
 
 class EquivalentsForm(forms.Form):
-    amount = forms.DecimalField(
-        label=_("Belopp (kr)"),
-        min_value=Decimal(0),
-        max_value=Decimal(10) ** 13,
-        max_digits=16,
-        decimal_places=2,
-    )
+    amount = SekField(label=_("Belopp (kr)"), max_value=Decimal(10) ** 13, max_digits=16)
 
     def result(self) -> Any:
         return opportunity_equivalents(float(self.cleaned_data["amount"]))

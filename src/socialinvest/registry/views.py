@@ -21,7 +21,9 @@ from socialinvest.applications.calculation_results import perspective_label
 from socialinvest.applications.models import Application
 from socialinvest.applications.permissions import can_save_calculation, can_view
 from socialinvest.core import formatting
+from socialinvest.core.forms import SekField
 from socialinvest.core.personnummer import reject_personnummer
+from socialinvest.evaluation.meta import shrink
 from socialinvest.followup.permissions import can_run_expost
 from socialinvest.followup.selectors import evaluations
 
@@ -133,9 +135,7 @@ class PublishForm(forms.Form):
     evidence_grade = forms.IntegerField(label=gettext_lazy("Evidensgrad (1–4)"), min_value=1, max_value=4)
     n_intervention = forms.IntegerField(label=gettext_lazy("Antal i insatsgruppen"))
     n_comparison = forms.IntegerField(label=gettext_lazy("Antal i jämförelsegruppen"), required=False)
-    cost_per_participant = forms.DecimalField(
-        label=gettext_lazy("Kostnad per deltagare (kr)"), decimal_places=2
-    )
+    cost_per_participant = SekField(label=gettext_lazy("Kostnad per deltagare (kr)"))
     municipality = forms.CharField(
         label=gettext_lazy("Kommun"), max_length=200, validators=[reject_personnummer]
     )
@@ -225,7 +225,6 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
             pooled = None
         if pooled and pooled.get("k"):
             analysis = fund_actions.pooled_analysis(pooled)
-            from socialinvest.evaluation.meta import shrink
 
             context["pooled"] = pooled
             context["shrunken"] = shrink(local.effect[0], local.effect[1], analysis)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
 from socialinvest.core.formatting import kronor
+from socialinvest.core.forms import AMOUNT_MESSAGE
 from socialinvest.core.personnummer import bulk_create, reject_personnummer
+from socialinvest.finance.money import amount_from
 from socialinvest.organisations.models import Unit
 
 from ..locking import lock_application
@@ -42,33 +44,33 @@ def do_replace_budget_lines(
     *, application: Application, lines: list[dict[str, Any]], acting_user: Any
 ) -> None:
     """Replace the budget: ``[{year, payer (Unit id), amount, from_fund, description}]``."""
-    errors: dict[str, str] = {}
-    clean = []
-    units = {u.pk: u for u in Unit.objects.filter(organisation=application.fund.owner)}
-    for i, line in enumerate(lines):
-        try:
-            amount = Decimal(str(line.get("amount", "")).replace(" ", "").replace(",", "."))
-        except InvalidOperation:
-            errors[f"budget-{i}-amount"] = _("Ange ett belopp i kronor.")
-            continue
-        if amount < 0:
-            errors[f"budget-{i}-amount"] = _("Beloppet kan inte vara negativt.")
-        year = line.get("year")
-        if not isinstance(year, int) or not 1900 <= year <= 2200:
-            errors[f"budget-{i}-year"] = _("Ange ett år.")
-        payer = units.get(int(line.get("payer") or 0))
-        if payer is None:
-            errors[f"budget-{i}-payer"] = _("Välj en betalare i organisationen.")
-        description = str(line.get("description", ""))
-        try:
-            reject_personnummer(description)
-        except ValidationError as exc:
-            errors[f"budget-{i}-description"] = exc.messages[0]
-        clean.append((year, payer, amount, bool(line.get("from_fund", True)), description))
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
         locked = _locked_editable(application, acting_user)
+        errors: dict[str, str] = {}
+        clean = []
+        units = {u.pk: u for u in Unit.objects.filter(organisation=application.fund.owner)}
+        for i, line in enumerate(lines):
+            try:
+                amount = amount_from(line.get("amount", ""))
+            except ValueError:
+                errors[f"budget-{i}-amount"] = str(AMOUNT_MESSAGE)
+                continue
+            if amount < 0:
+                errors[f"budget-{i}-amount"] = _("Beloppet kan inte vara negativt.")
+            year = line.get("year")
+            if not isinstance(year, int) or not 1900 <= year <= 2200:
+                errors[f"budget-{i}-year"] = _("Ange ett år.")
+            payer = units.get(int(line.get("payer") or 0))
+            if payer is None:
+                errors[f"budget-{i}-payer"] = _("Välj en betalare i organisationen.")
+            description = str(line.get("description", ""))
+            try:
+                reject_personnummer(description)
+            except ValidationError as exc:
+                errors[f"budget-{i}-description"] = exc.messages[0]
+            clean.append((year, payer, amount, bool(line.get("from_fund", True)), description))
+        if errors:
+            raise ValidationError(errors)
         locked.budget_lines.all().delete()
         bulk_create(
             BudgetLine,
@@ -107,9 +109,9 @@ def _check_rows(
 def do_replace_partners(
     *, application: Application, partners: list[dict[str, str]], acting_user: Any
 ) -> None:
-    _check_rows(partners, "partner", _("Ange partnerns namn."), ("name", "role"))
     with transaction.atomic():
         locked = _locked_editable(application, acting_user)
+        _check_rows(partners, "partner", _("Ange partnerns namn."), ("name", "role"))
         locked.partners.all().delete()
         bulk_create(
             Partner,
@@ -127,9 +129,11 @@ def do_replace_partners(
 def do_replace_indicators(
     *, application: Application, indicators: list[dict[str, str]], acting_user: Any
 ) -> None:
-    _check_rows(indicators, "indicator", _("Ange indikatorns namn."), ("name", "definition", "measured_when"))
     with transaction.atomic():
         locked = _locked_editable(application, acting_user)
+        _check_rows(
+            indicators, "indicator", _("Ange indikatorns namn."), ("name", "definition", "measured_when")
+        )
         locked.planned_indicators.all().delete()
         bulk_create(
             PlannedIndicator,
@@ -155,12 +159,12 @@ def do_replace_indicators(
 
 def do_sign_off(*, application: Application, manager_name: str, acting_user: Any) -> Application:
     """The responsible manager signs the application off."""
-    name = manager_name.strip()
-    if not name:
-        raise ValidationError({"signoff_name": _("Ange ansvarig chefs namn.")})
-    reject_personnummer(name)
     with transaction.atomic():
         locked = _locked_editable(application, acting_user)
+        name = manager_name.strip()
+        if not name:
+            raise ValidationError({"signoff_name": _("Ange ansvarig chefs namn.")})
+        reject_personnummer(name)
         locked.signoff_name = name
         locked.signed_off_at = timezone.now()
         locked.signed_off_by = acting_user

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from socialinvest.core import formatting
-from socialinvest.finance.money import parse_amount
+from socialinvest.core.forms import SekField
 from socialinvest.funds.models import Criterion
 from socialinvest.organisations.models import Unit
 
@@ -24,38 +23,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def textarea(rows: int = 6) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
-
-
-class SekField(forms.DecimalField):
-    """An amount in kronor written the Swedish way: ``11 600 000`` or ``3 900 000,50``."""
-
-    widget = forms.TextInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", Decimal(0))
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        return {"inputmode": "decimal", "autocomplete": "off"}
-
-    def to_python(self, value: Any) -> Decimal | None:
-        if isinstance(value, str) and value.strip():
-            try:
-                value = parse_amount(value)
-            except ValueError:
-                raise ValidationError(
-                    _("Ange ett belopp i kronor: siffror, mellanslag och högst ett decimaltecken."),
-                    code="invalid",
-                ) from None
-        return super().to_python(value)
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-            decimals = 0 if Decimal(value) == Decimal(value).to_integral_value() else 2
-            return formatting.input_number(value, decimals)
-        return value
 
 
 # -- List and create ------------------------------------------------------------

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from socialinvest.applications.models import Decision
+from socialinvest.core.forms import AMOUNT_MESSAGE
 from socialinvest.core.personnummer import reject_personnummer
-from socialinvest.finance.money import parse_amount, to_ore
+from socialinvest.finance.money import amount_from, to_ore
 from socialinvest.funds.models import Fund
 
 from ..posting import post_opening_capital
@@ -37,10 +38,10 @@ def parse_money(value: Any, *, allow_zero: bool = False) -> tuple[Decimal | None
     if isinstance(value, bool) or value is None or value == "":
         return None, _("Ange ett belopp i kronor.")
     try:
-        amount = parse_amount(value) if isinstance(value, str) else Decimal(value)
+        amount = amount_from(value)
         rounded = to_ore(amount)
     except (InvalidOperation, ValueError, TypeError, ArithmeticError):
-        return None, _("Ange ett belopp i kronor: siffror, mellanslag och högst ett decimaltecken.")
+        return None, str(AMOUNT_MESSAGE)
     if rounded != amount:
         return None, _("Ange beloppet i hela ören (högst två decimaler).")
     if rounded < 0 or (rounded == 0 and not allow_zero):

@@ -10,12 +10,16 @@ import pydantic
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from socialinvest.core.forms import AMOUNT_MESSAGE
+from socialinvest.finance.money import amount_from
 from socialinvest.finance.repayment import parse_terms, repayment_schedule
 from socialinvest.finance.savings import forecast_savings
 
 from .common import parse_share
 
 _BAD_SHARE = object()
+_BAD_AMOUNT = object()
+MONEY_FIELDS = ("principal", "cap")
 
 INT_FIELDS = ("years", "first_year", "last_year")
 SHARE_FIELDS = ("share", "guaranteed_share", "conditional_share_of_savings", "return_cap")
@@ -33,6 +37,12 @@ def _coerce(raw: dict[str, Any]) -> dict[str, Any]:
         if key in SHARE_FIELDS and isinstance(value, str):
             share = parse_share(value)
             data[key] = str(share) if share is not None else _BAD_SHARE
+            continue
+        if key in MONEY_FIELDS:
+            try:
+                data[key] = str(amount_from(value))
+            except ValueError:
+                data[key] = _BAD_AMOUNT
             continue
         if isinstance(value, str):
             value = value.strip().replace("\u00a0", "").replace(" ", "")
@@ -72,9 +82,10 @@ def clean_terms(raw: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, s
     ``"0.4"`` are all 40 %).
     """
     data = _coerce(raw)
-    bad = [key for key, value in data.items() if value is _BAD_SHARE]
+    bad = {key: str(SHARE_MESSAGE) for key, value in data.items() if value is _BAD_SHARE}
+    bad |= {key: str(AMOUNT_MESSAGE) for key, value in data.items() if value is _BAD_AMOUNT}
     if bad:
-        return None, {key: str(SHARE_MESSAGE) for key in bad}
+        return None, bad
     try:
         terms = parse_terms(data)
     except pydantic.ValidationError as exc:
