@@ -14,6 +14,7 @@ from typing import Any
 
 from . import web
 
+# Lazy imports: Django and the apps are loaded only once the settings are chosen (_django()).
 EXIT_OK, EXIT_INPUT = 0, 2
 
 

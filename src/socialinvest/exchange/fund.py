@@ -49,6 +49,7 @@ from django.db.models import Q, Sum
 
 from socialinvest.core.audit import record_event
 from socialinvest.funds.models import Fund
+from socialinvest.ledger.models import LedgerLine
 from socialinvest.ledger.selectors import account_balances
 
 FORMAT, VERSION = "socialinvest-fund", 1
@@ -475,8 +476,6 @@ def import_fund(text: str | bytes) -> tuple[Fund, int]:
 
 
 def _check_ledger(fund: Fund, stated: dict[str, str]) -> None:
-    from socialinvest.ledger.models import LedgerLine
-
     problems = []
     unbalanced = (
         LedgerLine.objects.filter(fund=fund)
