@@ -186,10 +186,20 @@ def test_an_entry_is_reversed_once_and_a_reversal_never(world):
         actions.do_reverse_entry(
             entry=reversal, reason="Ångra", idempotency_key=key(), acting_user=world.fund_admin
         )
-    with pytest.raises(ValidationError):
+    # Permission (the entry is already reversed) is checked before the input (no reason).
+    with pytest.raises(PermissionDenied, match="redan rättad"):
         actions.do_reverse_entry(
             entry=opening, reason="", idempotency_key=key(), acting_user=world.fund_admin
         )
+    added = actions.do_add_capital(
+        fund=world.fund,
+        amount="1000",
+        description="Tillskott",
+        idempotency_key=key(),
+        acting_user=world.fund_admin,
+    )
+    with pytest.raises(ValidationError):
+        actions.do_reverse_entry(entry=added, reason="", idempotency_key=key(), acting_user=world.fund_admin)
 
 
 def test_reversing_a_payment_cancels_the_disbursement_and_nets_paid_by_year(world, granted):

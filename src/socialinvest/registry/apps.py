@@ -9,6 +9,8 @@ class RegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Answer the follow-up's question (which estimate the ex-post uses) once the apps are
+        # loaded: see socialinvest.core.providers.
         from socialinvest.followup import hooks
 
         from .selectors import chosen_effect

@@ -13,7 +13,7 @@ from socialinvest.core.formatting import kronor_exact
 from socialinvest.finance.money import ZERO
 
 from ..models import Account, Disbursement, EntryKind, LedgerEntry
-from ..permissions import can_reverse_entry
+from ..permissions import can_manage_ledger, can_reverse_entry
 from ..posting import Line, post_entry
 from ..selectors import available, outstanding_investment
 from .cancel_disbursement import cancel
@@ -40,11 +40,14 @@ def do_reverse_entry(
         fund = lock_fund(entry.fund_id, acting_user)
         original = LedgerEntry.objects.select_related("disbursement").get(pk=entry.pk)
         original.fund = fund
-        can_reverse_entry(acting_user, original).require()
+        # A retried request (same key) gets the reversal it already posted — before the check
+        # that the entry is not yet reversed, which the first request made true.
         retried = LedgerEntry.objects.filter(fund=fund, idempotency_key=idempotency_key).first()
         if retried is not None and retried.kind == EntryKind.REVERSAL and retried.reverses_id == entry.pk:
+            can_manage_ledger(acting_user, fund).require()
             retried.is_new = False  # type: ignore[attr-defined]
             return retried
+        can_reverse_entry(acting_user, original).require()
         errors: dict[str, str] = {}
         text = require_reason(errors, reason)
         if errors:

@@ -22,6 +22,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from socialinvest.core.personnummer import bulk_create
+
 from ..models import Organisation
 from ..permissions import can_administer_organisation
 from ..second_factor import RECOVERY_CODES, RECOVERY_NAME, TOTP_NAME
@@ -71,7 +73,7 @@ def do_enrol_totp(*, user: Any, key_hex: str, code: str, acting_user: Any) -> li
         )
         recovery = StaticDevice.objects.create(user=locked, name=RECOVERY_NAME, confirmed=True)
         codes = [StaticToken.random_token() for _i in range(RECOVERY_CODES)]
-        StaticToken.objects.bulk_create([StaticToken(device=recovery, token=c) for c in codes])
+        bulk_create(StaticToken, [StaticToken(device=recovery, token=c) for c in codes])
         audit(
             acting_user=acting_user,
             verb="second_factor.enrolled",
