@@ -46,6 +46,8 @@ PERMISSION_BEFORE_LOCK = {
 NO_PERMISSION = {
     # The one-time link is the permission; the invitation row is locked before it is checked.
     "organisations/actions/people.py:do_accept_invitation",
+    # Called by the sign-in itself: the identity provider has just authenticated the user.
+    "organisations/actions/people.py:do_record_provider_sign_in",
     # A user's own notification setting.
     "notifications/actions.py:do_set_notification_frequency",
     # Delegates (see NO_LOCK).

@@ -23,6 +23,7 @@ from socialinvest.followup.selectors import current_evidence_grades
 from socialinvest.ledger import report_forecast, reporting
 
 from . import hooks
+from .gains import shown_perspectives
 
 
 @dataclass
@@ -58,8 +59,6 @@ class AnnualReport:
     @property
     def perspectives(self) -> list[str]:
         """The fund's headline perspective, society beside it, then the public sector."""
-        from .gains import shown_perspectives
-
         return shown_perspectives(self.headline)
 
     def perspective_totals(self) -> dict[str, dict[str, float | None]]:

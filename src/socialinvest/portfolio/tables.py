@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from socialinvest.applications.calculation_results import perspective_label
 from socialinvest.core import formatting
 
+from .gains import shown_perspectives
+
 KINDS = ("text", "kr", "mkr", "pct", "date", "int", "score")
 
 
@@ -79,8 +81,6 @@ def perspective_tables(
 
     A result stored before the engine had perspectives has one column: society's (its totals).
     """
-    from .gains import shown_perspectives
-
     base = result["base"]
     views = base.get("perspectives") or {}
     mc = result.get("monte_carlo") or {}
