@@ -27,8 +27,25 @@ def _active(intervention_type: str) -> QuerySet[PublicationVersion]:
     )
 
 
+# What the pooled page and the pooled estimate read of each study (a type may have hundreds).
+STUDY_FIELDS = (
+    "publication_id",
+    "outcome",
+    "effect",
+    "standard_error",
+    "design",
+    "evidence_grade",
+    "n_intervention",
+    "n_comparison",
+    "cost_per_participant",
+    "municipality",
+    "year_from",
+    "year_to",
+)
+
+
 def studies(intervention_type: str, outcome: str | None = None) -> list[PublicationVersion]:
-    qs = _active(intervention_type)
+    qs = _active(intervention_type).only(*STUDY_FIELDS)
     if outcome is not None:
         qs = qs.filter(outcome=outcome)
     return list(qs.order_by("year_from", "id"))
