@@ -120,3 +120,20 @@ def test_across_funds_each_fund_shows_its_headline_and_society(world: Any, grant
     html = client.get(reverse("portfolio:index") + "?all").content.decode().replace("\xa0", " ")
     row = html.split(world.fund.name, 1)[1].split("</tr>", 1)[0]
     assert "Kommunen" in row and "2,0 Mkr" in row and "2,8 Mkr" in row
+
+
+def test_figures_stored_before_perspectives_still_make_a_dashboard(world: Any, granted: Any) -> None:
+    """A snapshot stored before the portfolio had perspectives (kept until the next change or
+    day): society's histogram only, no perspective table, nothing missing."""
+    from socialinvest.portfolio import presentation
+
+    data = dashboard_data(world.fund).data
+    del data["headline"], data["gains"]["perspectives"], data["forecast"]["track_by_perspective"]
+    del data["monte_carlo"]["by_perspective"], data["monte_carlo"]["perspective_histograms"]
+    for inv in data["gains"]["investments"]:
+        del inv["perspectives"]
+    view = presentation.dashboard(data)
+    assert [c.id for c in view.histograms] == ["npv-histogram"]
+    assert view.histograms[0].title == "Portföljens nettonuvärde för samhället, Monte Carlo"
+    assert view.headline.key == "municipality" and view.headline.npv is None
+    assert view.investment_levels[0]["society_npv"] == data["gains"]["investments"][0]["npv"]

@@ -270,6 +270,8 @@ def histogram_chart(mc: dict[str, Any], perspective: str | None = None, label: s
         view = mc["by_perspective"][perspective]
         npv, p_positive = view["npv"], view["probability_positive_npv"]
     else:
+        if perspective is not None:
+            label = ""  # that perspective was not simulated: this is society's (the totals)
         perspective = None
         hist = mc.get("histogram") or {"edges": [], "counts": []}
         npv, p_positive = mc["npv"], mc["probability_positive_npv"]

@@ -122,6 +122,8 @@ def dashboard(data: dict[str, Any]) -> Dashboard:
         mc = data["monte_carlo"]
         for view in shown_views[:2]:  # the headline and society
             key = None if view.key == gains_module.SOCIETY else view.key
+            if key is not None and key not in (mc.get("perspective_histograms") or {}):
+                continue  # figures stored before the portfolio had perspectives: society's only
             histograms.append(charts.histogram_chart(mc, key, view.label))
         mc["actors"] = sorted(
             ({"id": a, **v} for a, v in mc["by_actor"].items()), key=lambda r: -r["npv_mean"]
