@@ -112,6 +112,8 @@ def test_bad_requests_get_a_clear_page(world: Any, client: Any) -> None:
         reverse("portfolio:annual_pdf", args=[world.fund.pk, 1999]),
         reverse("portfolio:annual_xlsx", args=[world.fund.pk, 1999]),
         reverse("portfolio:pack_pdf", args=[world.fund.pk]),
+        reverse("portfolio:annual", args=[world.fund.pk]) + "?year=99999",  # not a year a date holds
+        reverse("portfolio:annual_pdf", args=[world.fund.pk, 99999]),
     ):
         response = client.get(url)
         assert response.status_code == 404, url

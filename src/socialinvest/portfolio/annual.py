@@ -114,7 +114,14 @@ def _grade(value: int | None) -> str:
     return str(EvidenceGrade(value).label) if value else "–"
 
 
+# Years a report can be asked for (an address may name any number: 1999 has nothing to report,
+# 99999 is not a year a date can hold).
+YEARS = range(1900, 3000)
+
+
 def annual_report(fund: Any, year: int) -> AnnualReport:
+    if year not in YEARS:
+        raise NoData
     decisions = list(
         Decision.objects.filter(
             application__fund=fund, outcome=Decision.Outcome.GRANTED, decided_on__year__lte=year
