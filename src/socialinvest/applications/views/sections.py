@@ -34,6 +34,7 @@ from ..selectors import (
     partners_of,
     payer_choices,
 )
+from ..timeline import timeline_rows
 from . import conversation
 from .common import TAB_BY_SLUG, Tab, page_context, require, viewable_application
 from .forms import (
@@ -250,12 +251,9 @@ def calculation_tab(request: HttpRequest, application: Application, tab: Tab) ->
 
 def timeline_tab(request: HttpRequest, application: Application, tab: Tab) -> HttpResponse:
     """Who did what, when; comments the user may read are shown with their text."""
-    events = list(visible_events(request.user, application_timeline(application), application))
-    if any(e.verb == "comment.posted" for e in events):
-        comments = {c["pk"]: c for c in comments_for(request.user, application).values("pk", "body")}
-        for e in events:
-            e.comment = comments.get(e.data.get("comment")) if e.verb == "comment.posted" else None
-    return _render(request, application, tab, events=events)
+    events = visible_events(request.user, application_timeline(application), application)
+    comments = dict(comments_for(request.user, application).values_list("pk", "body"))
+    return _render(request, application, tab, events=timeline_rows(application, events, comments))
 
 
 def conversation_tab(request: HttpRequest, application: Application, tab: Tab) -> HttpResponse:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from socialinvest.applications.models import Application, EvidenceGrade
 from socialinvest.applications.selectors import application_timeline
+from socialinvest.applications.timeline import timeline_rows
 from socialinvest.core.forms import run_service
 
 from .. import actions
@@ -77,9 +79,10 @@ def render_overview(
         forms.setdefault("closing_form", ClosingDecisionForm(prefix="closing"))
     if grade:
         forms.setdefault("grade_form", EvidenceGradeForm(prefix="grade"))
-    events = [
-        e for e in application_timeline(application) if any(e.verb.startswith(p) for p in TIMELINE_PREFIXES)
-    ]
+    followup_verbs = Q()
+    for prefix in TIMELINE_PREFIXES:
+        followup_verbs |= Q(verb__startswith=prefix)
+    events = timeline_rows(application, application_timeline(application).filter(followup_verbs))
     current = current_evidence_grade(application)
     context = followup_context(
         request,
