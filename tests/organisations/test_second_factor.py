@@ -174,3 +174,23 @@ def test_an_organisation_administrator_resets_a_lost_app(world, org_admin):
     event = AuditEvent.objects.get(verb="second_factor.reset")
     assert event.actor == org_admin and event.data["before"] == {"app": True}
     assert log_in(Client(), world.fund_admin).url == "/accounts/second-factor/setup/"
+
+
+def test_a_role_given_during_a_password_session_asks_for_the_second_factor_at_once(world):
+    client = Client()
+    assert log_in(client, world.applicant).url == "/"
+    assert logged_in(client)
+    MembershipFactory(user=world.applicant, role=Role.FUND_ADMIN, fund=world.fund)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/login/"
+    assert "kräver nu tvåstegsverifiering" in response.content.decode()
+    assert not logged_in(client)
+    assert log_in(client, world.applicant).url == "/accounts/second-factor/setup/"
+
+
+def test_a_verified_session_is_left_alone(world):
+    client = Client()
+    enrol(client, world.fund_admin)
+    assert logged_in(client)
+    MembershipFactory(user=world.fund_admin, role=Role.ORG_ADMIN, organisation=world.org)
+    assert logged_in(client)

@@ -15,7 +15,8 @@ from django.conf import settings
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Membership, Role
+from .access import Access
+from .models import Role
 
 # Administrators: they change the organisation, its people and roles, or a fund's rules and money.
 ADMIN_ROLES = (Role.ORG_ADMIN, Role.FUND_ADMIN)
@@ -29,7 +30,8 @@ def second_factor_required(user: Any) -> bool:
     where the installation requires a second factor (``settings.REQUIRE_SECOND_FACTOR``)."""
     if not settings.REQUIRE_SECOND_FACTOR or not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_superuser or Membership.objects.filter(user=user, role__in=ADMIN_ROLES).exists())
+    # The memberships every permission check of the request reads anyway (loaded once).
+    return bool(user.is_superuser or any(m.role in ADMIN_ROLES for m in Access.of(user).memberships))
 
 
 def totp_device(user: Any) -> TOTPDevice | None:

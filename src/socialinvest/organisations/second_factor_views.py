@@ -12,13 +12,14 @@ from __future__ import annotations
 import base64
 import binascii
 import time
+from collections.abc import Callable
 from typing import Any
 
 import qrcode
 import qrcode.image.svg
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, logout
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,9 +31,10 @@ from django_otp.util import random_hex
 
 from .account_views import _over_limit
 from .actions.second_factor import do_enrol_totp, do_verify_second_factor
-from .second_factor import has_second_factor, recovery_codes_left
+from .second_factor import has_second_factor, recovery_codes_left, second_factor_required
 
 PENDING = "socialinvest_2fa_pending"
+PASSWORD_SESSION = "socialinvest_password_login"  # this session began with a password
 ENROL_KEY = "socialinvest_2fa_key"
 PENDING_SECONDS = 10 * 60
 FAILURE_LIMIT = 5
@@ -84,6 +86,7 @@ def _start_over(request: HttpRequest, message: str) -> HttpResponse:
 def _finish_login(request: HttpRequest, user: Any, state: dict[str, Any], device: Any) -> str:
     login(request, user, backend=state["backend"])
     otp_login(request, device)
+    request.session[PASSWORD_SESSION] = True
     request.session.pop(PENDING, None)
     request.session.pop(ENROL_KEY, None)
     return str(state.get("next") or "/")
@@ -176,3 +179,26 @@ def setup(request: HttpRequest) -> HttpResponse:
         "pending_user": user,
     }
     return render(request, "organisations/accounts/second_factor_setup.html", context)
+
+
+class SecondFactorMiddleware:
+    """A session begun with a password alone whose user has since become an administrator (a
+    role given while logged in) is ended: the next log-in asks for the second factor.  Sessions
+    from the identity provider, and verified ones, are left alone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.session.get(PASSWORD_SESSION)
+            and not user.is_verified()
+            and second_factor_required(user)
+        ):
+            logout(request)
+            messages.info(request, _("Din roll kräver nu tvåstegsverifiering. Logga in igen."))
+            return redirect("login")
+        return self.get_response(request)

@@ -49,7 +49,9 @@ class LoginView(auth_views.LoginView):
         user = form.get_user()
         if second_factor_required(user):
             return second_factor_views.begin(self.request, user, self.get_success_url())
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        self.request.session[second_factor_views.PASSWORD_SESSION] = True
+        return response
 
 
 def locked_out(

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "socialinvest.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a password-only session whose user became an administrator (second factor next time).
+    "socialinvest.organisations.second_factor_views.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "socialinvest.core.middleware.LoginRequiredMiddleware",
