@@ -30,7 +30,7 @@ from .results import (
     percentiles,
     percentiles_of_sorted,
 )
-from .scenario import Scenario
+from .scenario import Scenario, input_sha256_of
 from .sensitivity import sensitivity as run_sensitivity
 from .version import ENGINE_VERSION
 
@@ -286,6 +286,7 @@ def run(
     root_seed = scenario.seed if seed is None else seed
     base = base_case(model)
     simulated = simulate(model, n, root_seed, chunk_size, sample_threads=SAMPLE_THREADS) if n > 0 else None
+    data = scenario.as_data()  # once: hashed and carried by the result
     result = Result(
         name=scenario.name,
         price_year=scenario.price_year,
@@ -293,13 +294,13 @@ def run(
         horizon=scenario.horizon,
         engine_version=ENGINE_VERSION,
         catalogue_version=model.catalogue_version,
-        input_sha256=scenario.input_sha256(),
+        input_sha256=input_sha256_of(data),
         seed=root_seed,
         actors={a.id: ActorInfo(name=a.name, level=a.level) for a in model.actors},
         base=base,
         monte_carlo=monte_carlo_summary(model, simulated) if simulated else None,
         sensitivity=run_sensitivity(model) if with_sensitivity else None,
-        scenario=scenario.as_data(),
+        scenario=data,
     )
     return Calculation(result, model, simulated)
 

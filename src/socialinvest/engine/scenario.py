@@ -362,12 +362,7 @@ class Scenario(_Strict):
     def canonical_json(self) -> str:
         """The scenario as canonical JSON: the same content gives the same text,
         whether it came from YAML, JSON, the API or a form."""
-        return json.dumps(
-            self.as_data(),
-            sort_keys=True,
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        return canonical_json_of(self.as_data())
 
     def as_data(self) -> dict[str, Any]:
         """The scenario as JSON data.  A version 1 scenario leaves out the
@@ -381,4 +376,14 @@ class Scenario(_Strict):
         return data
 
     def input_sha256(self) -> str:
-        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+        return input_sha256_of(self.as_data())
+
+
+def canonical_json_of(data: dict[str, Any]) -> str:
+    """:meth:`Scenario.canonical_json` of the scenario whose :meth:`Scenario.as_data` is ``data``."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def input_sha256_of(data: dict[str, Any]) -> str:
+    """:meth:`Scenario.input_sha256` from :meth:`Scenario.as_data` (a calculation has it already)."""
+    return hashlib.sha256(canonical_json_of(data).encode("utf-8")).hexdigest()
