@@ -110,3 +110,17 @@ def test_publishing_without_a_registry_says_so_and_writes_nothing(world: Any, gr
     assert "Inget register är inställt" in page
     page = admin.post(f"/registry/publish/{granted.pk}/", {**fields, "setting": "Elev 19121212-1212"})
     assert "personnummer" in page.content.decode() or "personal identity" in page.content.decode()
+
+
+def test_the_calculation_tab_offers_the_registrys_effect_when_a_registry_is_set(
+    world: Any, granted: Any, settings: Any
+) -> None:
+    client = Client()
+    client.force_login(world.applicant)
+    url = f"/applications/{granted.pk}/section/calculation/"
+    settings.REGISTRY_URL = ""
+    assert f"/registry/prior/{granted.pk}/" not in client.get(url).content.decode()
+    settings.REGISTRY_URL = "http://127.0.0.1:9/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert f"/registry/prior/{granted.pk}/" in page.content.decode()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.template.base import template_localtime
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -40,7 +41,13 @@ def calculation_summary(application: Any) -> dict[str, Any] | None:
         named_by_units(version.result, application.fund.owner_id),
         headline=application.fund.headline_perspective,
     )
-    return {"version": version, "result": result, "count": application.calculations.count()}
+    return {
+        "version": version,
+        "result": result,
+        "count": application.calculations.count(),
+        # A registry to take an effect from (the registry app's prior page; it checks who may).
+        "registry": bool(getattr(settings, "REGISTRY_URL", "")),
+    }
 
 
 # -- The editor's inputs --------------------------------------------------------------
