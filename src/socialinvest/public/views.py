@@ -27,7 +27,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 
-from socialinvest.reports.year_end import table_csv
+from socialinvest.reports.csv_export import write_csv
 
 from . import calculators, opendata, published
 from .language import in_requested_language
@@ -197,7 +197,7 @@ def fund_json(request: HttpRequest, slug: str) -> HttpResponse:
 def fund_csv(request: HttpRequest, slug: str) -> HttpResponse:
     fund = _fund_or_404(request, slug)
     data = _stored(request, slug).data  # type: ignore[union-attr]
-    text = table_csv(opendata.CSV_COLUMNS, opendata.csv_rows(data), swedish_excel=False)
+    text = write_csv(opendata.CSV_COLUMNS, opendata.csv_rows(data), swedish_excel=False)
     response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{fund.slug}-investments.csv"'
     response["Link"] = f'<{reverse("public:schema")}>; rel="describedby"'
