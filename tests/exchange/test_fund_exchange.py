@@ -86,15 +86,15 @@ def test_demo_fund_round_trips_through_an_empty_database(tmp_path: Path, capsys:
 
     empty_database()
     # Bad files first: each names the record and field, writes nothing.
-    import_fails("{not json", "not valid JSON")
+    import_fails("{not json", "inte giltig JSON")
     import_fails(
         tampered(document, "ledger.ledgerline", "debit", "tio kronor"), "ledger.ledgerline", ".fields.debit"
     )
     import_fails(
-        tampered(document, "applications.application", "fund", 999_999), ".fields.fund", "not in the file"
+        tampered(document, "applications.application", "fund", 999_999), ".fields.fund", "inte finns i filen"
     )
     import_fails(tampered(document, "applications.application", "status", "no-such-state"), ".fields.status")
-    import_fails(tampered(document, "funds.fund", "colour", "blue"), ".fields.colour", "unknown field")
+    import_fails(tampered(document, "funds.fund", "colour", "blue"), ".fields.colour", "okänt fält")
     unbalanced = json.loads(original)
     line = next(
         r
@@ -102,18 +102,18 @@ def test_demo_fund_round_trips_through_an_empty_database(tmp_path: Path, capsys:
         if r["model"] == "ledger.ledgerline" and r["fields"]["debit"] != "0.00"
     )
     line["fields"]["debit"] = str(float(line["fields"]["debit"]) + 1) + "0"
-    import_fails(dumps(unbalanced), "debits", "credits")
+    import_fails(dumps(unbalanced), "debet", "kredit")
     bad = tmp_path / "bad.json"
     bad.write_text(tampered(document, "ledger.ledgerline", "debit", "tio kronor"), encoding="utf-8")
     capsys.readouterr()
     assert main(["import", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert ".fields.debit" in err and "Nothing was imported." in err
+    assert ".fields.debit" in err and "Inget importerades." in err
     assert not any(row_counts().values())
 
     # The round trip: import, export again, the same bytes.
     assert main(["import", str(first)]) == 0
-    assert "rows written" in capsys.readouterr().out
+    assert "rader skrivna" in capsys.readouterr().out
     second = tmp_path / "again.json"
     assert main(["export", "--fund", str(fund.pk), "--output", str(second)]) == 0
     assert second.read_text(encoding="utf-8") == original
@@ -121,7 +121,7 @@ def test_demo_fund_round_trips_through_an_empty_database(tmp_path: Path, capsys:
     # Importing twice changes nothing (no row, not even an audit event).
     counts, events = row_counts(), AuditEvent.objects.count()
     assert main(["import", str(first)]) == 0
-    assert "nothing written" in capsys.readouterr().out
+    assert "inget skrevs" in capsys.readouterr().out
     assert row_counts() == counts and AuditEvent.objects.count() == events
     assert dumps(export_fund(Fund.objects.get(pk=fund.pk))) + "\n" == original
 
@@ -133,7 +133,7 @@ def test_demo_fund_round_trips_through_an_empty_database(tmp_path: Path, capsys:
 
     # A different row under a taken key is a conflict, named, and nothing is written.
     import_fails(
-        tampered(document, "funds.fund", "name", "Annan fond"), "funds.fund", "name", "empty database"
+        tampered(document, "funds.fund", "name", "Annan fond"), "funds.fund", "name", "tom databas"
     )
 
     # A row written after the import gets a key past the imported ones (the sequences were reset;
@@ -173,3 +173,15 @@ def test_every_model_that_names_a_fund_or_its_people_travels_or_says_why_not() -
         if targets & anchors and label not in ORDER and label not in LEFT_OUT:
             missing.append(label)
     assert missing == []
+
+
+def test_the_import_speaks_english_when_asked(tmp_path, capsys) -> None:
+    """Swedish by default, English with --lang en (or an English LANG), like every command."""
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    assert main(["--lang", "en", "import", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "not valid JSON" in err and "Nothing was imported." in err
+    assert main(["import", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "inte giltig JSON" in err and "Inget importerades." in err

@@ -56,7 +56,9 @@ def test_demo_refuses_a_busy_port(capsys):
         port = s.getsockname()[1]
         assert not web.port_is_free("127.0.0.1", port)
         assert main(["demo", "--port", str(port)]) == 2
-    assert "in use" in capsys.readouterr().err
+        assert "är upptagen" in capsys.readouterr().err  # Swedish by default, like every command
+        assert main(["--lang", "en", "demo", "--port", str(port)]) == 2
+        assert "is in use" in capsys.readouterr().err
 
 
 def test_serve_refuses_to_start_without_secret_key(tmp_path):

@@ -100,7 +100,7 @@ def test_loading_twice_changes_nothing():
     assert counts() == before
     assert dict(Application.objects.values_list("pk", "updated_at")) == stamps
     assert first.created_anything and not second.created_anything
-    assert "nothing changed" in out.getvalue()
+    assert "inget ändrades" in out.getvalue()
     assert second.logins == first.logins
     assert before["Application"] == len(demo_content.load(examples_dir())["applications"])
     assert before["Organisation"] == 1 and before["Fund"] == 2 and before["Criterion"] == 6

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import web
+from .i18n import gettext as _
 
 # Lazy imports: Django and the apps are loaded only once the settings are chosen (_django()).
 EXIT_OK, EXIT_INPUT = 0, 2
@@ -32,7 +33,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         Fund.objects.filter(pk=int(key)).first() if key.isdigit() else Fund.objects.filter(slug=key).first()
     )
     if fund is None:
-        print(f"--fund: no fund {key!r} (give its id or slug)", file=sys.stderr)
+        print(_("--fund: ingen fond %(key)r (ange dess id eller kortnamn)") % {"key": key}, file=sys.stderr)
         return EXIT_INPUT
     if args.format == "indigo":
         import json
@@ -46,7 +47,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         try:
             Path(args.output).write_text(text + "\n", encoding="utf-8")
         except OSError as exc:
-            print(f"--output: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+            print(
+                _("--output: kan inte skriva %(path)s: %(reason)s")
+                % {"path": args.output, "reason": exc.strerror},
+                file=sys.stderr,
+            )
             return EXIT_INPUT
     else:
         sys.stdout.write(text + "\n")
@@ -57,7 +62,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         data = Path(args.file).read_bytes()
     except OSError as exc:
-        print(f"{args.file}: cannot read: {exc.strerror}", file=sys.stderr)
+        print(
+            _("%(file)s: kan inte läsa: %(reason)s") % {"file": args.file, "reason": exc.strerror},
+            file=sys.stderr,
+        )
         return EXIT_INPUT
     _django()
     from socialinvest.exchange.fund import ExchangeError, import_fund
@@ -67,12 +75,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ExchangeError as exc:
         for where, msg in exc.problems:
             print(f"{args.file}: {where}: {msg}" if where else f"{args.file}: {msg}", file=sys.stderr)
-        print("Nothing was imported.", file=sys.stderr)
+        print(_("Inget importerades."), file=sys.stderr)
         return EXIT_INPUT
     if written:
-        print(f"Imported the fund {fund.name} (id {fund.pk}): {written} rows written.")
+        print(
+            _("Fonden %(name)s (id %(pk)s) importerad: %(rows)s rader skrivna.")
+            % {"name": fund.name, "pk": fund.pk, "rows": written}
+        )
     else:
-        print(f"The fund {fund.name} (id {fund.pk}) is already here, identical: nothing written.")
+        print(
+            _("Fonden %(name)s (id %(pk)s) finns redan här, likadan: inget skrevs.")
+            % {"name": fund.name, "pk": fund.pk}
+        )
     return EXIT_OK
 
 

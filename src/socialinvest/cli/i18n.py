@@ -68,6 +68,11 @@ def gettext_noop(message: str) -> str:
     return message
 
 
+def active_language() -> str:
+    """The language the command speaks (``sv`` or ``en``)."""
+    return _active["language"]
+
+
 def english() -> bool:
     return _active["language"] == "en"
 

@@ -315,13 +315,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["manage"]:  # everything after it is Django's, --help included
         return web.cmd_manage(argv[1:])
     args = build_parser().parse_args(argv)
-    if args.command in WEB_COMMANDS:  # Django's own settings and languages
-        return _run(args)
+    # Every command speaks the user's language; the web commands' Django too (cli.web).
     with speaking(choose_language(getattr(args, "lang", None), os.environ)):
         return _run(args)
-
-
-WEB_COMMANDS = ("demo", "serve", "manage", "export", "import")
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -13,6 +13,9 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .i18n import active_language
+from .i18n import gettext as _
+
 # socket and subprocess are imported by the commands that use them: this module is
 # loaded by every `socialinvest` command, `calc` included.
 if TYPE_CHECKING:
@@ -29,7 +32,9 @@ def _env_int(name: str, default: int) -> int:
     try:
         return int(text) if text.strip() else default
     except ValueError:
-        raise SystemExit(f"socialinvest: {name} must be a whole number, got {text!r}") from None
+        raise SystemExit(
+            _("socialinvest: %(name)s måste vara ett heltal, inte %(text)r") % {"name": name, "text": text}
+        ) from None
 
 
 def default_workers() -> int:
@@ -58,6 +63,9 @@ def _setup_django(settings_module: str, *, force: bool) -> None:
     import django
 
     django.setup()
+    from django.utils import translation
+
+    translation.activate(active_language())  # the command's language (--lang, LANG), as its own texts
 
 
 def _database_description() -> str:
@@ -66,7 +74,11 @@ def _database_description() -> str:
     db = settings.DATABASES["default"]
     if "sqlite" in db["ENGINE"]:
         return f"SQLite {db['NAME']}"
-    return f"{db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME', '')} on {db.get('HOST') or 'localhost'}"
+    return _("%(engine)s %(name)s på %(host)s") % {
+        "engine": db["ENGINE"].rsplit(".", 1)[-1],
+        "name": db.get("NAME", ""),
+        "host": db.get("HOST") or "localhost",
+    }
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -74,12 +86,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     host, port = "127.0.0.1", args.port or _env_int("PORT", 8000)
     if not port_is_free(host, port):
         print(
-            f"socialinvest demo: port {port} on {host} is in use; choose another with PORT=8001",
+            _("socialinvest demo: port %(port)s på %(host)s är upptagen; välj en annan med PORT=8001")
+            % {"port": port, "host": host},
             file=sys.stderr,
         )
         return EXIT_INPUT
     if os.environ.pop("DATABASE_URL", None):  # the demo never writes into a configured database
-        print("socialinvest demo: ignoring DATABASE_URL; the demo uses its own SQLite file", file=sys.stderr)
+        print(
+            _("socialinvest demo: bortser från DATABASE_URL; demon använder sin egen SQLite-fil"),
+            file=sys.stderr,
+        )
     try:
         _setup_django(DEMO_SETTINGS, force=True)
         from django.conf import settings
@@ -88,21 +104,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
         # After _setup_django: the demo loader imports models, which need configured settings.
         from socialinvest.web.demo import load_demo
 
-        print(f"Database: {_database_description()}")
+        print(_("Databas: %(db)s") % {"db": _database_description()})
         call_command("migrate", interactive=False, verbosity=0)
-        print("Loading the demo fund (Exempelstads kommun) …")
+        print(_("Läser in demofonden (Exempelstads kommun) …"))
         summary = load_demo(stdout=sys.stdout)
         for note in summary.notes:
-            print(f"note: {note}", file=sys.stderr)
+            print(_("obs: %(note)s") % {"note": note}, file=sys.stderr)
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         print()
-        print("Demo logins (local demo only: every user has the same published password):")
+        print(
+            _("Demoinloggningar (bara för den lokala demon: alla användare har samma publicerade lösenord):")
+        )
         print(summary.logins_table())
         print()
-        print(f"Open http://{host}:{port}/ and log in as one of the users above. Stop with Ctrl-C.")
         print(
-            f"E-mail is queued and written by the task worker to {settings.EMAIL_FILE_PATH}/ (one file each)."
+            _("Öppna http://%(host)s:%(port)s/ och logga in som en av användarna ovan. Stoppa med Ctrl-C.")
+            % {"host": host, "port": port}
+        )
+        print(
+            _("E-post köas och skrivs av bakgrundsarbetaren till %(path)s/ (en fil per brev).")
+            % {"path": settings.EMAIL_FILE_PATH}
         )
         print()
         sys.stdout.flush()
@@ -118,7 +140,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             worker.terminate()
             worker.wait(timeout=10)
     except KeyboardInterrupt:
-        print("\nStopped.")
+        print("\n" + _("Stoppad."))
         return EXIT_INTERRUPTED
     return EXIT_OK
 
@@ -170,11 +192,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if "DATABASE_URL" not in os.environ:
         print(
-            "socialinvest serve: DATABASE_URL is not set; using SQLite (set it for PostgreSQL)",
+            _("socialinvest serve: DATABASE_URL är inte satt; använder SQLite (sätt den för PostgreSQL)"),
             file=sys.stderr,
         )
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
-    print(f"Settings: {os.environ['DJANGO_SETTINGS_MODULE']}; database: {_database_description()}")
+    print(
+        _("Inställningar: %(settings)s; databas: %(db)s")
+        % {"settings": os.environ["DJANGO_SETTINGS_MODULE"], "db": _database_description()}
+    )
     call_command("migrate", interactive=False, verbosity=1)
     call_command("collectstatic", interactive=False, verbosity=0)
     connections.close_all()
@@ -182,7 +207,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     port = args.port or _env_int("PORT", 8000)
     workers = args.workers or default_workers()
     argv = gunicorn_argv(host, port, workers)
-    print(f"Serving on http://{host}:{port}/ with {workers} gunicorn workers.", flush=True)
+    print(
+        _("Serverar på http://%(host)s:%(port)s/ med %(workers)s gunicorn-arbetare.")
+        % {"host": host, "port": port, "workers": workers},
+        flush=True,
+    )
     os.execv(argv[0], argv)  # gunicorn takes over the process and its signals (Ctrl-C, SIGTERM)
     return EXIT_OK  # pragma: no cover - execv does not return
 
@@ -195,9 +224,11 @@ def cmd_manage(argv: Sequence[str]) -> int:
     told = "DJANGO_SETTINGS_MODULE" in os.environ or any(a.startswith("--settings") for a in argv)
     if not told and not os.environ.get("SECRET_KEY"):
         print(
-            "socialinvest manage: uses the same settings as `socialinvest serve` (production), "
-            "which need SECRET_KEY (and DATABASE_URL, ALLOWED_HOSTS) in the environment. For the "
-            "local demo database add --settings=socialinvest.config.settings.dev",
+            _(
+                "socialinvest manage: använder samma inställningar som `socialinvest serve` (produktion), "
+                "som behöver SECRET_KEY (och DATABASE_URL, ALLOWED_HOSTS) i miljön. För den lokala "
+                "demodatabasen, lägg till --settings=socialinvest.config.settings.dev"
+            ),
             file=sys.stderr,
         )
         return EXIT_INPUT

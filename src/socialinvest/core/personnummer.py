@@ -43,8 +43,9 @@ __all__ = [
 MESSAGE = _("Texten innehåller ett personnummer. Fonden får inte innehålla personuppgifter – ta bort det.")
 # Values that are not text a person wrote: password hashes and SHA-256 digests (a run of hex
 # digits can by chance look like a number with a valid check digit), as fields or JSON keys.
-# An API token's stored hash and its recognisable prefix are random characters too.
-EXEMPT_FIELDS = frozenset({"password", "prefix"})
+# An API token's stored hash and its recognisable prefix are random characters too, and so is an
+# idempotency key (a form's UUID: its digit groups once read as 19121212-1212 and failed a save).
+EXEMPT_FIELDS = frozenset({"password", "prefix", "idempotency_key"})
 
 
 def _exempt(name: str) -> bool:

@@ -46,6 +46,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
 
 from socialinvest.core.audit import record_event
 from socialinvest.funds.models import Fund
@@ -237,7 +238,15 @@ def _close_over_references(rows: dict[str, dict[Any, models.Model]]) -> None:
         pending = {}
         for label, pks in wanted.items():
             if label not in ORDER:
-                raise ExchangeError([(label, f"a row refers to a model the export does not carry ({label})")])
+                raise ExchangeError(
+                    [
+                        (
+                            label,
+                            _("en rad pekar på en modell som exporten inte bär (%(label)s)")
+                            % {"label": label},
+                        )
+                    ]
+                )
             for obj in _model(label)._base_manager.filter(pk__in=pks):
                 rows.setdefault(label, {})[obj.pk] = obj
                 pending.setdefault(label, []).append(obj.pk)
@@ -292,29 +301,34 @@ def _build(
 ) -> tuple[models.Model, dict[str, list[int]]] | None:
     """The unsaved row a record describes, validated field by field, and its many-to-many keys."""
     if not isinstance(record, dict) or set(record) != {"model", "pk", "fields"}:
-        problems.append((f"records[{i}]", 'expected {"model": ..., "pk": ..., "fields": {...}}'))
+        problems.append((f"records[{i}]", _('väntade {"model": ..., "pk": ..., "fields": {...}}')))
         return None
     label, pk, data = record["model"], record["pk"], record["fields"]
     if label not in ORDER:
-        problems.append((f"records[{i}].model", f"unknown or not importable model {label!r}"))
+        problems.append(
+            (
+                f"records[{i}].model",
+                _("okänd modell, eller en som inte kan importeras: %(label)r") % {"label": label},
+            )
+        )
         return None
     if not isinstance(data, dict):
-        problems.append((f"records[{i}].fields", "expected an object"))
+        problems.append((f"records[{i}].fields", _("väntade ett objekt")))
         return None
     model = _model(label)
     try:
         pk = model._meta.pk.to_python(pk)  # type: ignore[union-attr]
         if pk is None:
-            raise ValidationError("a key is required")
+            raise ValidationError(_("en nyckel krävs"))
     except ValidationError as exc:
         problems.append((f"records[{i}].pk", _messages(exc)))
         return None
     fields, many = _fields(model), _m2m(model)
     known = {f.name for f in fields} | {m.name for m in many}
     for name in sorted(set(data) - known):
-        problems.append((_where(i, record, name), "unknown field"))
+        problems.append((_where(i, record, name), _("okänt fält")))
     for name in sorted({f.name for f in fields} - set(data)):
-        problems.append((_where(i, record, name), "missing"))
+        problems.append((_where(i, record, name), _("saknas")))
     values: dict[str, Any] = {}
     before = len(problems)
     for f in fields:
@@ -328,7 +342,7 @@ def _build(
             elif isinstance(f, models.JSONField):
                 values[f.attname] = raw
             elif raw is None and not f.null:
-                raise ValidationError("may not be null")
+                raise ValidationError(_("får inte vara null"))
             else:
                 values[f.attname] = f.to_python(raw)
         except (ValidationError, TypeError, ValueError) as exc:
@@ -338,7 +352,7 @@ def _build(
     for m in many:
         raw = data.get(m.name, [])
         if not isinstance(raw, list) or not all(isinstance(v, int) for v in raw):
-            problems.append((_where(i, record, m.name), "expected a list of keys"))
+            problems.append((_where(i, record, m.name), _("väntade en lista med nycklar")))
         else:
             m2m[m.name] = sorted(raw)
     if len(problems) > before:
@@ -363,24 +377,28 @@ def parse(text: str | bytes) -> tuple[dict[str, Any], list[tuple[models.Model, d
     try:
         document = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ExchangeError([("", f"not valid JSON ({exc})")]) from None
+        raise ExchangeError([("", _("inte giltig JSON (%(error)s)") % {"error": exc})]) from None
     if not isinstance(document, dict):
-        raise ExchangeError([("", "expected a JSON object")])
+        raise ExchangeError([("", _("väntade ett JSON-objekt"))])
     problems: list[tuple[str, str]] = []
     if document.get("format") != FORMAT:
-        problems.append(("format", f"expected {FORMAT!r}"))
+        problems.append(("format", _("väntade %(value)r") % {"value": FORMAT}))
     if document.get("version") != VERSION:
-        problems.append(("version", f"expected {VERSION}"))
+        problems.append(("version", _("väntade %(value)s") % {"value": VERSION}))
     records = document.get("records")
     if not isinstance(records, list):
-        problems.append(("records", "expected a list"))
+        problems.append(("records", _("väntade en lista")))
         raise ExchangeError(problems)
     checks = document.get("checks")
     if not isinstance(checks, dict) or not isinstance(checks.get("balances"), dict):
-        problems.append(("checks.balances", "expected the fund's account balances"))
+        problems.append(("checks.balances", _("väntade fondens kontosaldon")))
     elif checks.get("records") != len(records):
         problems.append(
-            ("checks.records", f"says {checks.get('records')!r} records, the file has {len(records)}")
+            (
+                "checks.records",
+                _("anger %(said)r poster, filen har %(has)s")
+                % {"said": checks.get("records"), "has": len(records)},
+            )
         )
     built: list[tuple[models.Model, dict[str, list[int]]]] = []
     seen: dict[tuple[str, Any], int] = {}
@@ -390,7 +408,7 @@ def parse(text: str | bytes) -> tuple[dict[str, Any], list[tuple[models.Model, d
             continue
         key = (row[0]._meta.label_lower, row[0].pk)
         if key in seen:
-            problems.append((_where(i, record), f"the same row as records[{seen[key]}]"))
+            problems.append((_where(i, record), _("samma rad som records[%(other)s]") % {"other": seen[key]}))
             continue
         seen[key] = i
         built.append(row)
@@ -400,10 +418,16 @@ def parse(text: str | bytes) -> tuple[dict[str, Any], list[tuple[models.Model, d
             for field, target, pk in _targets(type(obj), record):
                 if (target, pk) not in seen:
                     where = _where(seen[(record["model"], record["pk"])], record, field)
-                    problems.append((where, f"refers to {target} {pk}, which is not in the file"))
+                    problems.append(
+                        (
+                            where,
+                            _("pekar på %(target)s %(pk)s, som inte finns i filen")
+                            % {"target": target, "pk": pk},
+                        )
+                    )
         fund_pk = document.get("fund")
         if ("funds.fund", fund_pk) not in seen:
-            problems.append(("fund", f"fund {fund_pk!r} is not among the records"))
+            problems.append(("fund", _("fonden %(pk)r finns inte bland posterna") % {"pk": fund_pk}))
     if problems:
         raise ExchangeError(problems)
     built.sort(key=lambda row: (ORDER[row[0]._meta.label_lower], row[0].pk))
@@ -434,7 +458,7 @@ def import_fund(text: str | bytes) -> tuple[Fund, int]:
             for model, objs in sorted(by_model.items(), key=lambda kv: ORDER[kv[0]._meta.label_lower]):
                 existing = {
                     o.pk: o
-                    for o in model._base_manager.select_for_update().filter(pk__in=[o.pk for o, _ in objs])
+                    for o in model._base_manager.select_for_update().filter(pk__in=[o.pk for o, _m2m in objs])
                 }
                 there = _m2m_values(model, existing)
                 for obj, m2m in objs:
@@ -446,8 +470,11 @@ def import_fund(text: str | bytes) -> tuple[Fund, int]:
                             problems.append(
                                 (
                                     f"{model._meta.label_lower} {obj.pk}",
-                                    "a different row with this key is already in the database "
-                                    f"({', '.join(differing)} differ); import into an empty database",
+                                    _(
+                                        "en annan rad med den nyckeln finns redan i databasen "
+                                        "(%(fields)s skiljer sig); importera till en tom databas"
+                                    )
+                                    % {"fields": ", ".join(differing)},
                                 )
                             )
                         continue
@@ -462,7 +489,7 @@ def import_fund(text: str | bytes) -> tuple[Fund, int]:
             fund = Fund.objects.get(pk=document["fund"])
             _check_ledger(fund, document["checks"]["balances"])
             if written:
-                _reset_sequences([type(obj) for obj, _ in built])
+                _reset_sequences([type(obj) for obj, _m2m in built])
                 record_event(
                     actor=None,
                     verb="exchange.imported",
@@ -471,7 +498,7 @@ def import_fund(text: str | bytes) -> tuple[Fund, int]:
                     data={"rows": written, "records": len(built)},
                 )
     except IntegrityError as exc:
-        raise ExchangeError([("", f"the database refused a row: {exc}")]) from None
+        raise ExchangeError([("", _("databasen vägrade en rad: %(error)s") % {"error": exc})]) from None
     return fund, written
 
 
@@ -485,10 +512,20 @@ def _check_ledger(fund: Fund, stated: dict[str, str]) -> None:
         .exclude(d=models.F("c"))
     )
     for row in unbalanced:
-        problems.append((f"ledger.ledgerentry {row['entry_id']}", f"debits {row['d']} ≠ credits {row['c']}"))
+        problems.append(
+            (
+                f"ledger.ledgerentry {row['entry_id']}",
+                _("debet %(debit)s ≠ kredit %(credit)s") % {"debit": row["d"], "credit": row["c"]},
+            )
+        )
     found = _balances(fund)
     if found != dict(sorted(stated.items())):
-        problems.append(("checks.balances", f"the file states {stated}, its journal gives {found}"))
+        problems.append(
+            (
+                "checks.balances",
+                _("filen anger %(stated)s, dess journal ger %(found)s") % {"stated": stated, "found": found},
+            )
+        )
     if problems:
         raise ExchangeError(problems)
 

@@ -224,7 +224,7 @@ def post_entry(
         % {"id": entry.pk, "kind": entry.get_kind_display(), "amount": kronor_exact(amount)},
         reason=entry.description,
         data={
-            "key": key,
+            "idempotency_key": key,
             "budget_year": budget_year,
             "lines": [[x.account, str(x.debit), str(x.credit)] for x in clean],
             "reverses": reverses.pk if reverses is not None else None,

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from socialinvest.applications.models import Application
 from socialinvest.funds.models import Fund
 from socialinvest.organisations.actions import do_update_organisation
@@ -103,4 +105,7 @@ def load_needs(
         )
         granted = Application.objects.filter(fund=fund, title="Alla barn i skolan")
         do_set_aim_investments(aim=school, applications=list(granted), acting_user=admin)
-    say(f"Needs analysis: {loaded} illustrative figures, {Aim.objects.filter(fund=fund).count()} aims.")
+    say(
+        _("Behovsanalys: %(figures)s illustrativa värden, %(aims)s mål.")
+        % {"figures": loaded, "aims": Aim.objects.filter(fund=fund).count()}
+    )

@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from socialinvest.applications import actions
 from socialinvest.applications.conversation.actions import do_post_comment
@@ -83,7 +84,7 @@ class DemoSummary:
         return any(self.created.values())
 
     def logins_table(self) -> str:
-        rows = [("Username", "Password", "Role", "Stands for")]
+        rows = [(_("Användarnamn"), _("Lösenord"), _("Roll"), _("Står för"))]
         rows += [(x.username, x.password, x.role_label, x.name) for x in self.logins]
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
         lines = [
@@ -228,9 +229,13 @@ class _Loader:
             return parse_scenario({**data, **overrides})
         except (ScenarioError, OSError) as exc:
             problem = "; ".join(str(p) for p in exc.problems) if isinstance(exc, ScenarioError) else str(exc)
-            note = f"{path.name} is missing or invalid ({problem}); used {FALLBACK_EXAMPLE} instead."
+            note = _("%(file)s saknas eller är ogiltig (%(problem)s); använde %(fallback)s i stället.") % {
+                "file": path.name,
+                "problem": problem,
+                "fallback": FALLBACK_EXAMPLE,
+            }
             self.summary.notes.append(note)
-            self.say(f"  note: {note}")
+            self.say("  " + _("obs: %(note)s") % {"note": note})
             return load_scenario(examples_dir() / FALLBACK_EXAMPLE)
 
     def application(self, fund: Fund, spec: dict[str, Any]) -> Application:
@@ -407,5 +412,5 @@ def load_demo(*, stdout: TextIO | None = None) -> DemoSummary:
     for app in Application.objects.filter(fund=fund).order_by("reference"):
         summary.applications.append((app.reference, app.title, str(app.get_status_display())))
     if not summary.created_anything:
-        loader.say("The demo fund is already loaded; nothing changed.")
+        loader.say(_("Demofonden är redan inläst; inget ändrades."))
     return summary

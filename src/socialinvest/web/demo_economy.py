@@ -19,6 +19,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from socialinvest.applications.models import Application
 from socialinvest.followup import actions as followup
@@ -170,7 +171,11 @@ def _agreements(app: Application, units: dict[str, Any], admin: Any, decider: An
                     acting_user=admin,
                 )
             except ValidationError as exc:  # a fallback calculation may forecast nothing for the unit
-                say(f"  note: no repayment agreement with {unit_name}: {'; '.join(exc.messages)}")
+                say(
+                    "  "
+                    + _("obs: inget återföringsavtal med %(unit)s: %(why)s")
+                    % {"unit": unit_name, "why": "; ".join(exc.messages)}
+                )
                 continue
         proposed = agreement.proposed_version()
         if proposed is not None and proposed.approver_id == decider.pk:  # the named approver confirms it

@@ -36,6 +36,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 
 from socialinvest.funds.models import Fund
 from socialinvest.ledger.actions import do_add_capital, do_create_fund, do_set_fund_parties
@@ -90,7 +91,7 @@ def load_parties_fund(
             min_applicant_units=2,
             default_repayment_model="fixed_schedule",
         )
-        say(f"  {NAME}: created")
+        say("  " + _("%(name)s: skapad") % {"name": NAME})
     _mirror_roles(fund, org, org_admin)
     if not FundParty.objects.filter(fund=fund).exists():
         do_set_fund_parties(

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from socialinvest.web.demo import load_demo
 
@@ -43,9 +44,9 @@ class Command(BaseCommand):
             )
         summary = load_demo(stdout=self.stdout)
         for note in summary.notes:
-            self.stderr.write(f"note: {note}")
+            self.stderr.write(_("obs: %(note)s") % {"note": note})
         self.stdout.write("")
-        self.stdout.write("Demo logins (every user has the same password):")
+        self.stdout.write(_("Demoinloggningar (alla användare har samma lösenord):"))
         self.stdout.write(summary.logins_table())
 
 
