@@ -132,9 +132,7 @@ def test_demo_fund_round_trips_through_an_empty_database(tmp_path: Path, capsys:
     assert dumps(export_fund(Fund.objects.get(pk=fund.pk))) + "\n" == original
 
     # A different row under a taken key is a conflict, named, and nothing is written.
-    import_fails(
-        tampered(document, "funds.fund", "name", "Annan fond"), "funds.fund", "name", "tom databas"
-    )
+    import_fails(tampered(document, "funds.fund", "name", "Annan fond"), "funds.fund", "name", "tom databas")
 
     # A row written after the import gets a key past the imported ones (the sequences were reset;
     # on PostgreSQL the import's own audit event would otherwise collide with an imported one).
