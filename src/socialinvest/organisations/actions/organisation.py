@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ..locking import lock_organisation
 from ..models import Organisation
 from ..permissions import can_administer_organisation, can_create_organisation
 from ..validators import normalise_municipality_code, normalise_org_number
@@ -106,7 +107,7 @@ def do_update_organisation(
     if unknown:
         raise TypeError(f"do_update_organisation: unknown fields {sorted(unknown)}")
     with transaction.atomic():
-        org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        org = lock_organisation(organisation)
         can_administer_organisation(acting_user, org).require()
         before = snapshot(org, FIELDS)
         errors: dict[str, str] = {}

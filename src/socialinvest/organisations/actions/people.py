@@ -23,6 +23,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from ..locking import lock_organisation
 from ..models import Invitation, Membership, Organisation, Role
 from ..permissions import can_administer_organisation
 from ..tokens import invitation_tokens
@@ -89,7 +90,7 @@ def do_invite_user(
     account is not invited again: give them a role instead.
     """
     with transaction.atomic():
-        org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        org = lock_organisation(organisation)
         if not via_command_line:
             can_administer_organisation(acting_user, org).require()
         email = (email or "").strip().lower()
@@ -219,7 +220,7 @@ def do_set_user_active(
 ) -> Any:
     """Deactivate (or reactivate) an account.  Its roles and history stay; it cannot log in."""
     with transaction.atomic():
-        org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        org = lock_organisation(organisation)
         can_administer_organisation(acting_user, org).require()
         locked = get_user_model().objects.select_for_update().get(pk=user.pk)
         if locked.pk == getattr(acting_user, "pk", None):

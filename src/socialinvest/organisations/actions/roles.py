@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from ..locking import lock_organisation
 from ..models import Membership, Organisation, Role, Unit
 from ..permissions import can_administer_organisation
 from .common import audit
@@ -86,7 +87,7 @@ def do_grant_role(
 ) -> Membership:
     """Give ``user`` the role ``role`` for ``scope`` (the organisation, one of its units or funds)."""
     with transaction.atomic():
-        org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        org = lock_organisation(organisation)
         can_administer_organisation(acting_user, org).require()
         _check(organisation=org, user=user, role=role, scope=scope, acting_user=acting_user)
         where = _scope_kwargs(scope)
@@ -111,7 +112,7 @@ def do_change_role(*, membership: Membership, role: str, scope: Model, acting_us
     with transaction.atomic():
         locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
         org_id = _scope_organisation_id(scope_of(locked))
-        org = Organisation.objects.select_for_update().get(pk=org_id)
+        org = lock_organisation(org_id)
         can_administer_organisation(acting_user, org).require()
         _check(organisation=org, user=locked.user, role=role, scope=scope, acting_user=acting_user)
         before = _describe(locked)
@@ -143,7 +144,7 @@ def do_end_role(*, membership: Membership, acting_user: Any, reason: str = "") -
     """End a role.  The audit event keeps who held it, for what, and who ended it when."""
     with transaction.atomic():
         locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
-        org = Organisation.objects.select_for_update().get(pk=_scope_organisation_id(scope_of(locked)))
+        org = lock_organisation(_scope_organisation_id(scope_of(locked)))
         can_administer_organisation(acting_user, org).require()
         if locked.user_id == getattr(acting_user, "pk", None):
             raise ValidationError(_("Du kan inte ge eller ändra dina egna roller."))

@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from socialinvest.core.personnummer import bulk_create
 
+from ..locking import lock_organisation
 from ..models import Organisation
 from ..permissions import can_administer_organisation
 from ..second_factor import RECOVERY_CODES, RECOVERY_NAME, TOTP_NAME
@@ -133,7 +134,7 @@ def do_reset_second_factor(
     """An organisation administrator removes a person's app and recovery codes (a lost phone);
     at the next password log-in they enrol a new app.  Nobody resets their own."""
     with transaction.atomic():
-        org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        org = lock_organisation(organisation)
         can_administer_organisation(acting_user, org).require()
         locked = get_user_model().objects.select_for_update().get(pk=user.pk)
         if locked.pk == getattr(acting_user, "pk", None):

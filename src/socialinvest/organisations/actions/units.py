@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from socialinvest.engine.catalogue import default_catalogue, nearest
 from socialinvest.engine.scenario import _ACTOR_ID as ACTOR_ID
 
+from ..locking import lock_organisation
 from ..models import Membership, Organisation, OrganisationActor, Unit
 from ..permissions import can_administer_organisation
 from .common import audit, snapshot
@@ -47,7 +48,7 @@ def do_add_actor(
 ) -> OrganisationActor:
     """Add an actor of the organisation's own beside the catalogue's, for a unit to stand for."""
     with transaction.atomic():
-        org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        org = lock_organisation(organisation)
         can_administer_organisation(acting_user, org).require()
         actor_id, name = (actor_id or "").strip().lower(), (name or "").strip()
         errors: dict[str, str] = {}
@@ -126,7 +127,7 @@ def do_create_unit(
 ) -> Unit:
     """Add a committee, an administration (with its committee) or an external actor."""
     with transaction.atomic():
-        org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        org = lock_organisation(organisation)
         can_administer_organisation(acting_user, org).require()
         unit = Unit(organisation=org, name=name, kind=kind, actor_id=actor_id, parent=parent)
         errors = _validate(unit)
