@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +12,16 @@ from hypothesis.extra.numpy import arrays
 
 from socialinvest.engine import load_scenario, run
 from socialinvest.engine.montecarlo import STANDARD_COLUMNS, simulate
+from socialinvest.engine.perspectives import PERSPECTIVE_LEVELS
 from socialinvest.engine.resolve import resolve
-from socialinvest.engine.results import mean_and_sd, percentiles, stable_mean, stable_sd
+from socialinvest.engine.results import (
+    Summary,
+    mean_and_sd,
+    order_statistics,
+    percentiles,
+    stable_mean,
+    stable_sd,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -72,15 +79,41 @@ def test_percentiles_of_nan_are_nan_like_numpy() -> None:
 
 
 @pytest.mark.parametrize("name", ["alla-barn-i-skolan.yaml", "worked-example-transfers.yaml"])
-def test_summary_of_all_arrays_at_once_is_the_one_at_a_time_summary(
-    name: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The module, not the function the package exports under the same name.
-    module = sys.modules["socialinvest.engine.calculate"]
+def test_summary_is_numpys_percentiles_of_each_array(name: str) -> None:
+    # An independent summary: each array made from the kept draws and handed to
+    # np.percentile (which sorts), against the engine's selected order statistics.
     calc = run(load_scenario(EXAMPLES / name), draws=4_001)
-    assert calc.draws is not None and calc.result.monte_carlo is not None
-    together = module.monte_carlo_summary(calc.model, calc.draws)
-    assert together == calc.result.monte_carlo
-    monkeypatch.setattr(module, "ROWS_AT_ONCE", 0)  # one array at a time
-    assert module.monte_carlo_summary(calc.model, calc.draws) == together
-    assert together.npv.p50 == float(np.percentile(calc.draws.npv, 50))
+    draws, mc = calc.draws, calc.result.monte_carlo
+    assert draws is not None and mc is not None
+    n = draws.n
+
+    def check(summary: Summary, x: np.ndarray) -> None:
+        assert (summary.mean, summary.sd) == mean_and_sd(x)
+        assert [summary.p5, summary.p50, summary.p95] == np.percentile(x, [5, 50, 95]).tolist()
+
+    check(mc.npv, draws.npv)
+    assert mc.bcr is not None
+    check(mc.bcr, draws.bcr[np.isfinite(draws.bcr)])
+    for j, actor in enumerate(calc.model.actors):
+        row = draws.npv_by_actor[j]
+        got = mc.by_actor[actor.id]
+        assert got.npv_mean == mean_and_sd(row)[0]
+        assert [got.npv_p5, got.npv_p95] == np.percentile(row, [5, 95]).tolist()
+        assert got.probability_positive_npv == np.count_nonzero(row > 0) / n
+    for name_, levels in PERSPECTIVE_LEVELS.items():
+        net = np.zeros(n)
+        for j, actor in enumerate(calc.model.actors):
+            if actor.level in levels:
+                net += draws.npv_by_actor[j]
+        check(mc.by_perspective[name_].npv, net)
+        assert mc.by_perspective[name_].probability_positive_npv == np.count_nonzero(net > 0) / n
+    check(mc.by_perspective["society"].npv, draws.npv)
+
+
+def test_order_statistics_are_the_sorted_values() -> None:
+    rng = np.random.default_rng(7)
+    for size in (1, 2, 3, 10, 1_001):
+        x = rng.normal(size=size)
+        x[rng.integers(0, size, size // 3)] = 0.5  # ties
+        ranks = sorted({int(r) for r in rng.integers(0, size, 5)} | {0, size - 1})
+        assert order_statistics(x.copy(), ranks) == {r: float(np.sort(x)[r]) for r in ranks}

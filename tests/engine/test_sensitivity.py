@@ -258,28 +258,35 @@ def test_discount_rate_case_without_costs() -> None:
 
 
 def test_cases_in_batches_give_the_same_bits(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The example's 4 uncertain parameters and 2 outcomes are 12 cases: in batches of 3
-    # a parameter's low and high fall into different batches.
+    # The example's 4 uncertain parameters and 2 outcomes are 12 cases, after the base
+    # case and before the 3 discount-rate cases: in batches of 3 a parameter's low and
+    # high fall into different batches, and a batch holds both moved and rate cases.
     from pathlib import Path
 
-    from socialinvest.engine import load_scenario, sensitivity
+    from socialinvest.engine import cases, load_scenario, run, sensitivity
     from socialinvest.engine.resolve import resolve
 
     example = Path(__file__).resolve().parents[2] / "examples" / "alla-barn-i-skolan.yaml"
-    model = resolve(load_scenario(example))
+    scenario = load_scenario(example)
+    model = resolve(scenario)
     whole = sensitivity.sensitivity(model)
+    base = run(scenario, draws=0).result.base
     sizes: list[int] = []
-    evaluate = sensitivity.present_values
+    evaluate = cases.present_values
 
     def counted(model: Any, values: Any, n: int, **options: Any) -> Any:
         sizes.append(n)
         return evaluate(model, values, n, **options)
 
-    monkeypatch.setattr(sensitivity, "CASES_AT_ONCE", 3)
-    monkeypatch.setattr(sensitivity, "present_values", counted)
-    batched = sensitivity.sensitivity(model)
-    assert batched == whole
-    assert sizes == [3, 3, 3, 3, 3]  # 12 cases, then the 3 discount-rate cases in one
+    monkeypatch.setattr(cases, "CASES_AT_ONCE", 3)
+    monkeypatch.setattr(cases, "present_values", counted)
+    assert sensitivity.sensitivity(model) == whole
+    assert sizes == [3, 3, 3, 3, 3, 1]  # the base case, 12 cases and 3 rates: 16
+    sizes.clear()
+    batched = run(scenario, draws=0).result
+    assert batched.sensitivity == whole
+    assert batched.base == base
+    assert sizes == [3, 3, 3, 3, 3, 1]
 
 
 EXAMPLE_NAMES = ["alla-barn-i-skolan.yaml", "ungdomsarbetsloshet.yaml", "worked-example.yaml"]
@@ -302,3 +309,33 @@ def test_discount_rate_cases_in_one_evaluation_are_each_rate_alone(name: str) ->
         costs, benefits = float(pv.pv_costs[0]), float(pv.pv_benefits[0])
         assert (case.rate, case.npv, case.bcr) == (rate, benefits - costs, benefits / costs)
     assert discount_rate_cases(model, ()) == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "alla-barn-i-skolan.yaml",
+        "ungdomsarbetsloshet.yaml",
+        "worked-example.yaml",
+        "worked-example-transfers.yaml",
+        "redovisningsexempel.yaml",
+    ],
+)
+def test_a_calculation_evaluates_its_base_case_with_the_cases_and_gets_the_same_bits(name: str) -> None:
+    # run() evaluates the base case, the tornado, the switching values and the rates in
+    # one call; each apart (the base case with n = 1, each rate alone) is the same.
+    from pathlib import Path
+
+    from socialinvest.engine import load_scenario, run
+    from socialinvest.engine.calculate import base_case
+    from socialinvest.engine.evaluate import base_values, present_values
+    from socialinvest.engine.resolve import resolve
+
+    scenario = load_scenario(Path(__file__).resolve().parents[2] / "examples" / name)
+    model = resolve(scenario)
+    result = run(scenario, draws=0).result
+    assert result.base == base_case(model)
+    assert result.sensitivity is not None
+    for case in result.sensitivity.discount_rates:
+        pv = present_values(model.with_constant_rate(case.rate), base_values(model), 1)
+        assert case.npv == float(pv.pv_benefits[0]) - float(pv.pv_costs[0])

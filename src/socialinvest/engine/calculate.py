@@ -8,30 +8,26 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from .cases import evaluate as evaluate_cases
 from .catalogue import Catalogue
 from .evaluate import PresentValues, Value, avoided_share, base_values, present_values
 from .flows import YearlyFlows, payback_year, yearly_flows
 from .montecarlo import DEFAULT_CHUNK_SIZE, Draws, simulate
-from .perspectives import by_perspective, net_by_perspective
+from .perspectives import by_perspective
 from .resolve import Model, resolve
 from .results import (
     ActorFlows,
     ActorInfo,
-    ActorMonteCarlo,
     ActorPresentValue,
     BaseCase,
-    MonteCarlo,
     OutcomeAvoided,
-    PerspectiveMonteCarlo,
     PerspectiveValue,
     Result,
-    Summary,
-    mean_and_sd,
-    percentiles,
-    percentiles_of_sorted,
 )
 from .scenario import Scenario, input_sha256_of
+from .sensitivity import plan as plan_sensitivity
 from .sensitivity import sensitivity as run_sensitivity
+from .summary import monte_carlo_summary
 from .version import ENGINE_VERSION
 
 FloatArray = npt.NDArray[np.float64]
@@ -81,15 +77,17 @@ def perspective_values(model: Model, pv: PresentValues, flows: YearlyFlows) -> d
     return out
 
 
-def base_case(model: Model) -> BaseCase:
+def base_case(model: Model, pv: PresentValues | None = None) -> BaseCase:
     """Present values and yearly flows with every parameter at its mean.
 
     The totals (``pv_costs``, ``pv_benefits``, ``npv`` …) are society's:
     resources only.  ``by_actor`` is each actor's budget view, transfers included;
     ``perspectives`` sums them for the municipality, the public sector and the
-    participants."""
+    participants.  ``pv``: the base case's present values when already evaluated
+    (with the sensitivity cases, :mod:`.cases`)."""
     values = base_values(model)
-    pv = present_values(model, values, 1)
+    if pv is None:
+        pv = present_values(model, values, 1)
     flows = yearly_flows(model, values)
     pv_costs, pv_benefits = float(pv.pv_costs[0]), float(pv.pv_benefits[0])
     npv = float(pv.npv[0])
@@ -157,111 +155,6 @@ def avoided_cases_by_outcome(model: Model, values: list[Value]) -> list[float]:
     return out
 
 
-def _probability_positive(x: FloatArray) -> float:
-    return float(np.count_nonzero(x > 0) / x.size)
-
-
-# Up to this many values (arrays × draws) are summarised together: every array copied
-# into one matrix and sorted by one call.  Above it, one array at a time (memory).
-ROWS_AT_ONCE = 2_000_000
-_QUANTILES = (5, 50, 95)
-
-
-@dataclass(frozen=True)
-class _Stats:
-    """What a summary needs of one array of draws."""
-
-    mean: float
-    sd: float
-    positive: float  # share of draws > 0
-    quantiles: list[float]  # the 5th, 50th and 95th percentiles
-
-    def summary(self) -> Summary:
-        p5, p50, p95 = self.quantiles
-        return Summary(mean=self.mean, sd=self.sd, p5=p5, p50=p50, p95=p95)
-
-
-def _stats_together(arrays: list[FloatArray], n: int) -> list[_Stats]:
-    """:class:`_Stats` of equally long arrays: every quantile from one sort of a matrix
-    of them all (one copy of each array, one call)."""
-    matrix = np.empty((len(arrays), n))
-    for row, array in zip(matrix, arrays, strict=True):
-        row[:] = array
-    matrix.sort(axis=-1)
-    quantiles = percentiles_of_sorted(matrix, _QUANTILES)
-    return [
-        _Stats(*mean_and_sd(x), _probability_positive(x), q) for x, q in zip(arrays, quantiles, strict=True)
-    ]
-
-
-def _stats_one(x: FloatArray) -> _Stats:
-    """:class:`_Stats` of one array, with at most one temporary copy of it at a time."""
-    mean, sd = mean_and_sd(x)
-    return _Stats(mean, sd, _probability_positive(x), percentiles(x, _QUANTILES))
-
-
-def monte_carlo_summary(model: Model, draws: Draws) -> MonteCarlo:
-    """Summaries of the kept draws: NPV, benefit-cost ratio, per perspective and per actor.
-
-    Computed from the whole arrays, so means and quantiles are exact and the
-    same bits for any chunk size.  Small runs (at most :data:`ROWS_AT_ONCE` values
-    in all) take every quantile from one sorted matrix of all their arrays (one
-    sort, not a partition per array).  Larger ones are
-    summarised one array at a time, each with at most one temporary copy of it,
-    so a 10-million-draw summary needs one array's worth of memory more than the
-    draws.  Both give the same bits.
-    """
-    bcr = draws.bcr
-    finite = np.isfinite(bcr)
-    if not finite.all():
-        bcr = bcr[finite]
-    by_actor = draws.npv_by_actor
-    levels = [a.level for a in model.actors]
-    factor = model.scenario.public_funds_factor
-    nets = net_by_perspective(levels, by_actor, draws.npv, factor)
-    if (len(model.actors) + 8) * draws.n <= ROWS_AT_ONCE:
-        named = list(nets)
-        # Society's NPV is the kept NPV itself: summarised once.
-        others = [npv for _, npv in named if npv is not draws.npv]
-        arrays = [draws.npv, *by_actor, *others]
-        if bcr.size == draws.n:
-            arrays.append(bcr)
-        stats = _stats_together(arrays, draws.n)
-        npv_stats, actor_stats = stats[0], stats[1 : 1 + len(model.actors)]
-        rest = iter(stats[1 + len(model.actors) :])
-        perspective_stats = [(name, npv_stats if npv is draws.npv else next(rest)) for name, npv in named]
-        bcr_stats = next(rest, None) if bcr.size == draws.n else _stats_one(bcr) if bcr.size else None
-    else:
-        npv_stats = _stats_one(draws.npv)
-        # One array at a time: a perspective's array is made, summarised and dropped.
-        perspective_stats = [(name, npv_stats if npv is draws.npv else _stats_one(npv)) for name, npv in nets]
-        actor_stats = [_stats_one(row) for row in by_actor]
-        bcr_stats = _stats_one(bcr) if bcr.size else None
-    npv_summary = npv_stats.summary()
-    return MonteCarlo(
-        draws=draws.n,
-        seed=draws.seed,
-        by_perspective={
-            name: PerspectiveMonteCarlo(
-                npv=npv_summary if st is npv_stats else st.summary(), probability_positive_npv=st.positive
-            )
-            for name, st in perspective_stats
-        },
-        npv=npv_summary,
-        bcr=bcr_stats.summary() if bcr_stats is not None else None,
-        probability_positive_npv=npv_stats.positive,
-        by_actor={
-            actor.id: ActorMonteCarlo(
-                npv_mean=st.mean,
-                npv_p5=st.quantiles[0],
-                npv_p95=st.quantiles[2],
-                probability_positive_npv=st.positive,
-            )
-            for actor, st in zip(model.actors, actor_stats, strict=True)
-        },
-    )
-
-
 @dataclass(frozen=True)
 class Calculation:
     """A result together with the compiled model and the raw draws (for portfolios and charts)."""
@@ -284,7 +177,10 @@ def run(
     model = resolve(scenario, catalogue)
     n = scenario.draws if draws is None else draws
     root_seed = scenario.seed if seed is None else seed
-    base = base_case(model)
+    # The base case and every sensitivity case in one evaluation (the same bits as apart).
+    planned = plan_sensitivity(model) if with_sensitivity else None
+    evaluated = evaluate_cases(model, planned.cases, planned.rates) if planned else evaluate_cases(model)
+    base = base_case(model, evaluated.base)
     simulated = simulate(model, n, root_seed, chunk_size, sample_threads=SAMPLE_THREADS) if n > 0 else None
     data = scenario.as_data()  # once: hashed and carried by the result
     result = Result(
@@ -299,7 +195,7 @@ def run(
         actors={a.id: ActorInfo(name=a.name, level=a.level) for a in model.actors},
         base=base,
         monte_carlo=monte_carlo_summary(model, simulated) if simulated else None,
-        sensitivity=run_sensitivity(model) if with_sensitivity else None,
+        sensitivity=run_sensitivity(model, planned, evaluated) if planned else None,
         scenario=data,
     )
     return Calculation(result, model, simulated)

@@ -165,11 +165,11 @@ def present_values(
     n : int
         Number of draws (1 for the base case).
     discounting : sequence of Model, optional
-        One case per model (``n == len(discounting)``): the same values, each case
-        discounted as that model is (:meth:`.Model.with_constant_rate`), every value a
-        float or an array of one.  Case ``k`` is the same bits as evaluating
-        ``discounting[k]`` alone with ``n = 1``: its discount weights are computed
-        as they would be, and then stand side by side in an array.
+        One model per case (``n == len(discounting)``): each case discounted as its
+        model is (:meth:`.Model.with_constant_rate`).  Consecutive cases of the same
+        model (the same object) share its discount weights, computed once for them.
+        Case ``k`` is the same bits as evaluating ``discounting[k]`` alone with its
+        values: the weights are computed as they would be, then stand side by side.
 
     Notes
     -----
@@ -189,18 +189,21 @@ def present_values(
     transfers = np.zeros((n_actors, n))
     avoided: Value = 0.0
 
-    rated = [model] if discounting is None else list(discounting)
-    if discounting is not None and n != len(rated):
-        raise ValueError("one case per discounting model")
+    groups = [(model, slice(None))] if discounting is None else _groups(discounting, n)
 
     def side_by_side(weights: list[Value]) -> Value:
         if discounting is None:
             return weights[0]
-        return np.concatenate([np.asarray(w, dtype=np.float64).reshape(-1) for w in weights])
+        return np.concatenate(
+            [
+                np.broadcast_to(np.asarray(w, dtype=np.float64).reshape(-1), (part.stop - part.start,))
+                for w, (_, part) in zip(weights, groups, strict=True)
+            ]
+        )
 
     uplift = 1.0 + values[model.optimism_bias]
     for line in model.costs:
-        weight = side_by_side([float(sum(m.discount[t] for t in line.years)) for m in rated])
+        weight = side_by_side([float(sum(m.discount[t] for t in line.years)) for m, _ in groups])
         costs[line.actor] += values[line.amount] * weight
     costs *= uplift
 
@@ -211,13 +214,15 @@ def present_values(
         persistence = values[outcome.persistence]
         with np.errstate(divide="ignore"):
             log_p = np.log(persistence) if outcome.per_year else None
-        memos: list[dict[float, tuple[Any, Any, bool]]] = [{} for _ in rated]
+        memos: list[dict[float, tuple[Any, Any, bool]]] = [{} for _ in groups]
         for cohort in model.cohorts:
             count = values[cohort.count]
             cohort_pv = side_by_side(
                 [
-                    cohort_weight(m, outcome, cohort.year, persistence, log_p, memo)
-                    for m, memo in zip(rated, memos, strict=True)
+                    cohort_weight(
+                        m, outcome, cohort.year, _cases(persistence, part, n), _cases(log_p, part, n), memo
+                    )
+                    for (m, part), memo in zip(groups, memos, strict=True)
                 ]
             )
             weighted_count = _add(weighted_count, count * cohort_pv)
@@ -240,6 +245,26 @@ def present_values(
         avoided_cases=np.broadcast_to(np.asarray(avoided, dtype=np.float64), (n,)).copy(),
         transfers=transfers,
     )
+
+
+def _groups(discounting: Sequence[Model], n: int) -> list[tuple[Model, slice]]:
+    """Runs of consecutive cases with the same model: ``(model, its cases)``."""
+    if n != len(discounting):
+        raise ValueError("one case per discounting model")
+    out: list[tuple[Model, slice]] = []
+    start = 0
+    for k in range(1, n + 1):
+        if k == n or discounting[k] is not discounting[start]:
+            out.append((discounting[start], slice(start, k)))
+            start = k
+    return out
+
+
+def _cases(value: Any, part: slice, n: int) -> Any:
+    """``value`` for the cases ``part``: its slice when it has one value per case."""
+    if isinstance(value, np.ndarray) and value.ndim == 1 and value.size == n and part != slice(None):
+        return value[part]
+    return value
 
 
 def base_values(model: Model) -> list[Value]:

@@ -1,23 +1,25 @@
 """Sensitivity: tornado, switching values and alternative discount rates.
 
-All three reuse :func:`.evaluate.present_values`.  The tornado's and the switching
-values' cases — each one parameter moved, every other at its base value — are
-evaluated together, one "draw" per case, in batches of at most :data:`CASES_AT_ONCE`
-cases: memory is bounded by the batch (its parameters × its cases), not by the
-square of the number of uncertain parameters, and a scenario of a few parameters
-is one evaluation.  Every operation is elementwise over the cases, so a case gives
+Every case — each one parameter moved, every other at its base value, or the
+base case at one constant discount rate — is a column of one evaluation
+(:mod:`.cases`, in batches of at most :data:`.cases.CASES_AT_ONCE` cases): memory is
+bounded by the batch, not by the square of the number of uncertain parameters, a
+scenario of a few parameters is one call, and a calculation evaluates its base case
+in the same call.  Every operation is elementwise over the cases, so a case gives
 the same bits in any batch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from .evaluate import PresentValues, Value, base_values, present_values
-from .perspectives import SOCIETY, by_perspective, perspective_names
+from . import cases as _cases
+from .cases import Case, Evaluated
+from .perspectives import SOCIETY, perspective_names
 from .resolve import Model
 from .results import PerspectiveSensitivity, RateCase, Sensitivity, SwitchingValue, TornadoBar
 
@@ -26,46 +28,17 @@ FloatArray = npt.NDArray[np.float64]
 TORNADO_QUANTILES = (0.10, 0.90)
 SENSITIVITY_RATES = (0.03, 0.035, 0.05)
 
-# Cases evaluated in one call.  A batch holds one column of this many values for each
-# parameter it moves, so at most CASES_AT_ONCE² values (8 MiB).
-CASES_AT_ONCE = 1024
-
-Case = tuple[int, float]
-"""One case: a parameter (its index in ``model.parameters``) moved to a value."""
-
 
 def _clip(value: float, low: float, high: float) -> float:
     return min(max(value, low), high)
 
 
-def _perspective_npvs(model: Model, pv: PresentValues) -> dict[str, FloatArray]:
-    levels = [a.level for a in model.actors]
-    views = by_perspective(
-        levels, pv.costs, pv.resource_benefits, pv.transfers, model.scenario.public_funds_factor
-    )
-    return {name: view.net for name, view in views.items()}
-
-
 def evaluate_cases(model: Model, cases: Sequence[Case]) -> dict[str, FloatArray]:
     """Each perspective's NPV in each case (one parameter moved, the others at base).
 
-    Returns arrays of ``len(cases)`` values, in the order of ``cases``; evaluated in
-    batches of :data:`CASES_AT_ONCE`.
+    Returns arrays of ``len(cases)`` values, in the order of ``cases``.
     """
-    parts: list[dict[str, FloatArray]] = []
-    for start in range(0, len(cases), CASES_AT_ONCE):
-        batch = cases[start : start + CASES_AT_ONCE]
-        n = len(batch)
-        values: list[Value] = [p.base for p in model.parameters]
-        for k, (i, value) in enumerate(batch):
-            column = values[i]
-            if not isinstance(column, np.ndarray):
-                column = values[i] = np.full(n, model.parameters[i].base)
-            column[k] = value
-        parts.append(_perspective_npvs(model, present_values(model, values, n)))
-    if len(parts) == 1:
-        return parts[0]
-    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    return _cases.evaluate(model, cases).nets
 
 
 def _tornado_cases(model: Model) -> tuple[list[int], dict[int, tuple[float, float]], list[Case]]:
@@ -170,28 +143,51 @@ def discount_rate_cases(model: Model, rates: tuple[float, ...] = SENSITIVITY_RAT
     """Base-case NPV at each constant discount rate (3 %, 3.5 % and 5 % by default)."""
     if not rates:
         return []
-    # Every rate in one evaluation: one case per rate (the same bits as one at a time).
-    models = [model.with_constant_rate(rate) for rate in rates]
-    pv = present_values(model, base_values(model), len(models), discounting=models)
+    return _rate_cases(rates, _cases.evaluate(model, rates=rates))
+
+
+def _rate_cases(rates: Sequence[float], evaluated: Evaluated) -> list[RateCase]:
     out = []
     for k, rate in enumerate(rates):
-        costs, benefits = float(pv.pv_costs[k]), float(pv.pv_benefits[k])
+        costs, benefits = float(evaluated.rate_costs[k]), float(evaluated.rate_benefits[k])
         out.append(RateCase(rate=rate, npv=benefits - costs, bcr=None if costs == 0 else benefits / costs))
     return out
 
 
-def sensitivity(model: Model) -> Sensitivity:
+@dataclass(frozen=True)
+class Plan:
+    """The cases a sensitivity analysis evaluates: the tornado's, then the switching values'."""
+
+    uncertain: list[int]
+    ends: dict[int, tuple[float, float]]
+    tornado: list[Case]
+    switching: list[Case]
+    rates: tuple[float, ...] = SENSITIVITY_RATES
+
+    @property
+    def cases(self) -> list[Case]:
+        return self.tornado + self.switching
+
+
+def plan(model: Model) -> Plan:
+    uncertain, ends, tornado_cases = _tornado_cases(model)
+    return Plan(uncertain, ends, tornado_cases, _switching_cases(model))
+
+
+def sensitivity(model: Model, planned: Plan | None = None, evaluated: Evaluated | None = None) -> Sensitivity:
     """Tornado and switching values for society (the totals) and for each perspective.
 
-    The tornado's and the switching values' cases are evaluated together (one call
-    for a scenario of up to :data:`CASES_AT_ONCE` cases in all).
+    ``planned`` and ``evaluated``: the cases of :func:`plan` already evaluated with
+    the base case (:func:`.cases.evaluate`, as :func:`.calculate.run` does); both
+    are made here when omitted.
     """
-    uncertain, ends, tornado_cases = _tornado_cases(model)
-    npvs = (
-        evaluate_cases(model, tornado_cases + _switching_cases(model)) if model.outcomes or uncertain else {}
-    )
+    planned = planned or plan(model)
+    if evaluated is None:
+        evaluated = _cases.evaluate(model, planned.cases, planned.rates)
+    npvs = evaluated.nets
     names = tuple(npvs) or perspective_names(model.scenario.public_funds_factor)
-    split = len(tornado_cases)
+    uncertain, ends = planned.uncertain, planned.ends
+    split = len(planned.tornado)
     tornadoes = {
         name: _bars(model, uncertain, ends, npvs[name][:split]) if uncertain else [] for name in names
     }
@@ -202,7 +198,7 @@ def sensitivity(model: Model) -> Sensitivity:
     return Sensitivity(
         tornado=tornadoes[SOCIETY],
         switching_values=switching[SOCIETY],
-        discount_rates=discount_rate_cases(model),
+        discount_rates=_rate_cases(planned.rates, evaluated),
         by_perspective={
             name: PerspectiveSensitivity(tornado=tornadoes[name], switching_values=switching[name])
             for name in names
