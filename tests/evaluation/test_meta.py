@@ -48,19 +48,26 @@ FLAT_EFFECTS = [0.20, 0.21, 0.19, 0.20]
 FLAT_SES = [0.10, 0.12, 0.15, 0.20]
 
 
-def reml_by_optimiser(y: list[float], s: list[float]) -> float:
+def restricted_loglik(y: list[float], s: list[float], tau2: float) -> float:
     ya, v = np.asarray(y), np.asarray(s) ** 2
+    w = 1.0 / (v + tau2)
+    mu = np.sum(w * ya) / np.sum(w)
+    return float(-0.5 * (np.sum(np.log(v + tau2)) + np.log(np.sum(w)) + np.sum(w * (ya - mu) ** 2)))
 
-    def negative_restricted_loglik(tau2: float) -> float:
-        w = 1.0 / (v + tau2)
-        mu = np.sum(w * ya) / np.sum(w)
-        return 0.5 * (np.sum(np.log(v + tau2)) + np.log(np.sum(w)) + np.sum(w * (ya - mu) ** 2))
 
+def reml_by_optimiser(y: list[float], s: list[float]) -> float:
+    """The global maximum of the restricted likelihood: a dense grid from 0 (the likelihood
+    can have two maxima, one at the boundary), then a bounded optimiser around the best."""
+    ya, v = np.asarray(y), np.asarray(s) ** 2
     upper = 10.0 * float(np.var(ya) + np.max(v))
+    grid = np.concatenate([[0.0], np.linspace(0.0, upper, 4001)[1:]])
+    k = int(np.argmax([restricted_loglik(y, s, t) for t in grid]))
+    lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, grid.size - 1)]
     found = optimize.minimize_scalar(
-        negative_restricted_loglik, bounds=(0.0, upper), method="bounded", options={"xatol": 1e-13}
+        lambda t: -restricted_loglik(y, s, t), bounds=(lo, hi), method="bounded", options={"xatol": 1e-13}
     )
-    return float(found.x)
+    best = float(found.x)
+    return 0.0 if restricted_loglik(y, s, 0.0) >= restricted_loglik(y, s, best) else best
 
 
 @pytest.mark.filterwarnings("ignore:invalid value encountered in sqrt:RuntimeWarning")  # statsmodels, τ² < 0
@@ -181,7 +188,22 @@ def test_properties_reml_is_the_restricted_likelihood_maximum_and_intervals_nest
     assert min(y) - 1e-9 <= result.pooled <= max(y) + 1e-9
     assert result.prediction_low is not None and result.prediction_high is not None
     assert result.prediction_low <= result.ci_low <= result.pooled <= result.ci_high <= result.prediction_high
-    assert result.tau2 == pytest.approx(reml_by_optimiser(y, s), abs=1e-5)
+    reference = reml_by_optimiser(y, s)
+    assert restricted_loglik(y, s, result.tau2) >= restricted_loglik(y, s, reference) - 1e-9
+    assert result.tau2 == pytest.approx(reference, abs=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("y", "s", "tau2"),
+    [
+        # Found by the property test: the fixed-point iteration stopped short on a flat likelihood.
+        ([0.0, 0.0, 0.46875], [0.75, 0.03125, 0.40625], 0.0015257877),
+        # Two maxima: the highest at τ² = 0, a lower one near 0.67 where a local optimiser stops.
+        ([0.0, 0.0, 2.0], [0.125, 0.125, 0.75], 0.0),
+    ],
+)
+def test_reml_finds_the_highest_maximum(y: list[float], s: list[float], tau2: float) -> None:
+    assert meta_analysis(y, s).tau2 == pytest.approx(tau2, abs=1e-8)
 
 
 def test_bad_method_is_refused() -> None:

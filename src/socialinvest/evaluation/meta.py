@@ -199,24 +199,63 @@ def _tau2_dl(y: FloatArray, v: FloatArray) -> float:
 
 
 def reml(effects: Sequence[float], standard_errors: Sequence[float]) -> float:
-    """τ² by restricted maximum likelihood (fixed-point iteration from the DL value); zero for one study."""
+    """τ² by restricted maximum likelihood (Newton's method); zero for one study."""
     y, v = _as_arrays(effects, standard_errors)
     return _tau2_reml(y, v)
 
 
+def _restricted_loglik(y: FloatArray, v: FloatArray, tau2: float) -> float:
+    w = 1.0 / (v + tau2)
+    mu = float(np.sum(w * y) / np.sum(w))
+    return -0.5 * float(np.sum(np.log(v + tau2)) + np.log(np.sum(w)) + np.sum(w * (y - mu) ** 2))
+
+
 def _tau2_reml(y: FloatArray, v: FloatArray) -> float:
+    """Newton's method on the restricted likelihood (Viechtbauer 2005), with step halving.
+
+    With ``W = diag(1/(v + τ²))`` and ``P = W − W11ᵀW/ΣW``, the score is
+    ``½(yᵀPPy − tr P)``, the observed information ``yᵀPPPy − ½ tr(PP)`` and the
+    expected information ``½ tr(PP)``; ``Py = W(y − μ̂)``.  Each step is the score
+    over the observed information where that is positive (the expected one
+    elsewhere: Fisher scoring alone can overshoot and oscillate around a flat
+    maximum); a step that would lower the likelihood is halved, and τ² stays at or
+    above zero.  (The simpler fixed-point
+    iteration from the DL value crawls where the likelihood is flat and stopped short
+    of the maximum, and a local optimiser can stop on the lower of two maxima:
+    property tests against a grid search found both.)
+    """
     if y.size < 2:
         return 0.0
-    tau2 = _tau2_dl(y, v)
+    # The restricted likelihood can have a second, lower maximum (or its maximum at
+    # τ² = 0 with a local one inside): start from the best of the DL value, zero and a
+    # geometric grid up to ten times the spread, so scoring climbs the highest hill.
+    upper = 10.0 * float(np.var(y) + np.max(v))
+    starts = [_tau2_dl(y, v), 0.0, *(upper * np.geomspace(1e-6, 1.0, 40)).tolist()]
+    likelihoods = [_restricted_loglik(y, v, t) for t in starts]
+    best = int(np.argmax(likelihoods))
+    tau2, current = starts[best], likelihoods[best]
     for _ in range(_REML_MAX_ITERATIONS):
         w = 1.0 / (v + tau2)
-        mu = float(np.sum(w * y) / np.sum(w))
-        updated = float(np.sum(w * w * ((y - mu) ** 2 - v)) / np.sum(w * w) + 1.0 / np.sum(w))
-        updated = max(0.0, updated)
+        sw = float(np.sum(w))
+        py = w * (y - float(np.sum(w * y)) / sw)  # P y
+        ppy = w * py - w * (float(np.sum(w * py)) / sw)  # P P y
+        sw2, sw3 = float(np.sum(w * w)), float(np.sum(w * w * w))
+        trace_p = sw - sw2 / sw
+        trace_pp = sw2 - 2.0 * sw3 / sw + (sw2 / sw) ** 2
+        score = float(np.sum(py * py)) - trace_p  # twice the derivative
+        observed = 2.0 * float(np.sum(py * ppy)) - trace_pp  # twice minus the second derivative
+        # Newton where the likelihood is concave; the expected information elsewhere.
+        step = score / observed if observed > 0 else score / trace_pp
+        for _halving in range(60):
+            updated = max(0.0, tau2 + step)
+            likelihood = _restricted_loglik(y, v, updated)
+            if likelihood >= current or abs(updated - tau2) <= _REML_TOLERANCE * max(1.0, tau2):
+                break
+            step /= 2.0
         if abs(updated - tau2) <= _REML_TOLERANCE * max(1.0, tau2):
             return updated
-        tau2 = updated
-    return tau2  # pragma: no cover - the iteration converges in a few dozen steps on real data
+        tau2, current = updated, max(current, likelihood)
+    return tau2  # pragma: no cover - Newton converges in a handful of steps
 
 
 def meta_analysis(
