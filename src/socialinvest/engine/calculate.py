@@ -13,7 +13,7 @@ from .catalogue import Catalogue
 from .evaluate import PresentValues, Value, avoided_share, base_values, present_values
 from .flows import YearlyFlows, payback_year, yearly_flows
 from .montecarlo import DEFAULT_CHUNK_SIZE, Draws, simulate
-from .perspectives import by_perspective
+from .perspectives import PerspectiveFlows, by_perspective
 from .resolve import Model, resolve
 from .results import (
     ActorFlows,
@@ -52,11 +52,18 @@ def break_even_cases(pv_costs: float, pv_benefits: float, avoided: float) -> flo
     return None
 
 
-def perspective_values(model: Model, pv: PresentValues, flows: YearlyFlows) -> dict[str, PerspectiveValue]:
-    """The base case of each perspective, from the per-actor present values and flows."""
+def perspective_values(
+    model: Model,
+    pv: PresentValues,
+    flows: YearlyFlows,
+    present: dict[str, PerspectiveFlows] | None = None,
+) -> dict[str, PerspectiveValue]:
+    """The base case of each perspective, from the per-actor present values and flows
+    (``present``: ``pv`` already summed by perspective)."""
     levels = [a.level for a in model.actors]
     factor = model.scenario.public_funds_factor
-    present = by_perspective(levels, pv.costs, pv.resource_benefits, pv.transfers, factor)
+    if present is None:
+        present = by_perspective(levels, pv.costs, pv.resource_benefits, pv.transfers, factor)
     yearly = by_perspective(levels, flows.costs.T, flows.resource_benefits.T, flows.transfers.T, factor)
     avoided = float(pv.avoided_cases[0])
     out = {}
@@ -77,14 +84,16 @@ def perspective_values(model: Model, pv: PresentValues, flows: YearlyFlows) -> d
     return out
 
 
-def base_case(model: Model, pv: PresentValues | None = None) -> BaseCase:
+def base_case(
+    model: Model, pv: PresentValues | None = None, present: dict[str, PerspectiveFlows] | None = None
+) -> BaseCase:
     """Present values and yearly flows with every parameter at its mean.
 
     The totals (``pv_costs``, ``pv_benefits``, ``npv`` …) are society's:
     resources only.  ``by_actor`` is each actor's budget view, transfers included;
     ``perspectives`` sums them for the municipality, the public sector and the
-    participants.  ``pv``: the base case's present values when already evaluated
-    (with the sensitivity cases, :mod:`.cases`)."""
+    participants.  ``pv`` and ``present``: the base case's present values, and their
+    sums by perspective, when already evaluated (with the sensitivity cases, :mod:`.cases`)."""
     values = base_values(model)
     if pv is None:
         pv = present_values(model, values, 1)
@@ -141,7 +150,7 @@ def base_case(model: Model, pv: PresentValues | None = None) -> BaseCase:
             )
             for i, o in enumerate(model.outcomes)
         ],
-        perspectives=perspective_values(model, pv, flows),
+        perspectives=perspective_values(model, pv, flows, present),
     )
 
 
@@ -180,7 +189,7 @@ def run(
     # The base case and every sensitivity case in one evaluation (the same bits as apart).
     planned = plan_sensitivity(model) if with_sensitivity else None
     evaluated = evaluate_cases(model, planned.cases, planned.rates) if planned else evaluate_cases(model)
-    base = base_case(model, evaluated.base)
+    base = base_case(model, evaluated.base, evaluated.base_perspectives)
     simulated = simulate(model, n, root_seed, chunk_size, sample_threads=SAMPLE_THREADS) if n > 0 else None
     data = scenario.as_data()  # once: hashed and carried by the result
     result = Result(

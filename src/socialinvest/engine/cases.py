@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .evaluate import PresentValues, Value, present_values
-from .perspectives import SOCIETY, by_perspective
+from .perspectives import SOCIETY, PerspectiveFlows, by_perspective
 from .resolve import Model
 
 FloatArray = npt.NDArray[np.float64]
@@ -39,6 +39,8 @@ class Evaluated:
 
     base: PresentValues
     """The base case: per-actor arrays of one column."""
+    base_perspectives: dict[str, PerspectiveFlows]
+    """The base case summed for each perspective (arrays of one)."""
     nets: dict[str, FloatArray]
     """Each perspective's NPV in each moved case, in the order they were given."""
     rate_costs: FloatArray
@@ -69,6 +71,7 @@ def evaluate(model: Model, moved: Sequence[Case] = (), rates: Sequence[float] = 
     levels = [a.level for a in model.actors]
     factor = model.scenario.public_funds_factor
     base: PresentValues | None = None
+    base_perspectives: dict[str, PerspectiveFlows] = {}
     nets: dict[str, list[FloatArray]] = {}
     rate_costs: list[FloatArray] = []
     rate_benefits: list[FloatArray] = []
@@ -93,6 +96,10 @@ def evaluate(model: Model, moved: Sequence[Case] = (), rates: Sequence[float] = 
         if start == 0:
             base = _column(pv, 0)
         views = by_perspective(levels, pv.costs, pv.resource_benefits, pv.transfers, factor)
+        if start == 0:
+            base_perspectives = {
+                name: PerspectiveFlows(v.costs[:1], v.benefits[:1]) for name, v in views.items()
+            }
         lo, hi = max(start, 1) - start, min(stop, first_rate) - start
         for name, view in views.items():
             nets.setdefault(name, [])
@@ -107,6 +114,7 @@ def evaluate(model: Model, moved: Sequence[Case] = (), rates: Sequence[float] = 
     empty = np.empty(0)
     return Evaluated(
         base=base,
+        base_perspectives=base_perspectives,
         nets={name: np.concatenate(parts) if parts else empty for name, parts in nets.items()},
         rate_costs=np.concatenate(rate_costs) if rate_costs else empty,
         rate_benefits=np.concatenate(rate_benefits) if rate_benefits else empty,

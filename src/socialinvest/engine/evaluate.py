@@ -194,12 +194,10 @@ def present_values(
     def side_by_side(weights: list[Value]) -> Value:
         if discounting is None:
             return weights[0]
-        return np.concatenate(
-            [
-                np.broadcast_to(np.asarray(w, dtype=np.float64).reshape(-1), (part.stop - part.start,))
-                for w, (_, part) in zip(weights, groups, strict=True)
-            ]
-        )
+        out = np.empty(n)
+        for w, (_, part) in zip(weights, groups, strict=True):
+            out[part] = w  # a float, or one value (or one per case) for the group's cases
+        return out
 
     uplift = 1.0 + values[model.optimism_bias]
     for line in model.costs:

@@ -157,10 +157,12 @@ def net_by_perspective(
     """
     public: FloatArray | None = None
     for name, wanted in PERSPECTIVE_LEVELS.items():
-        net = _sum_rows(npv_by_actor, _members(levels, wanted))
         if name == PUBLIC_SECTOR and public_funds_factor != 1.0:
-            public = net
-        yield name, net
+            public = _sum_rows(npv_by_actor, _members(levels, wanted))
+            yield name, public
+            continue
+        # Not bound to a local: the caller can drop it before the next one is made.
+        yield name, _sum_rows(npv_by_actor, _members(levels, wanted))
     yield SOCIETY, society_npv
     if public is not None:
         yield SOCIETY_PUBLIC_FUNDS, society_npv + (public_funds_factor - 1.0) * public

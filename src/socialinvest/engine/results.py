@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -125,21 +126,30 @@ def percentiles(x: FloatArray, percents: Sequence[float]) -> list[float]:
     return percentiles_in_place(x.copy(), percents)
 
 
-def percentile_ranks(n: int, percents: Sequence[float]) -> tuple[list[float], list[int]]:
+def percentile_ranks(n: int, percents: Sequence[float]) -> tuple[tuple[float, ...], tuple[int, ...]]:
     """The virtual index ``v`` of each percentile and the order statistics it needs."""
     if n == 0:
         raise ValueError("percentiles of no values")
+    return _percentile_ranks(n, tuple(percents))
+
+
+@functools.lru_cache(maxsize=256)
+def _percentile_ranks(n: int, percents: tuple[float, ...]) -> tuple[tuple[float, ...], tuple[int, ...]]:
+    # The same few (n, percents) for every array of a calculation: computed once.
     virtual = ((n - 1) * np.true_divide(np.asarray(percents, dtype=np.float64), 100)).tolist()
     ranks = {min(math.floor(v), n - 1) for v in virtual}
     ranks |= {math.floor(v) + 1 for v in virtual if v < n - 1}
-    return virtual, sorted(ranks)
+    return tuple(virtual), tuple(sorted(ranks))
 
 
-def percentiles_in_place(y: FloatArray, percents: Sequence[float]) -> list[float]:
-    """:func:`percentiles` of ``y``, reordering ``y`` itself (a copy the caller owns)."""
+def percentiles_in_place(y: FloatArray, percents: Sequence[float], may_have_nan: bool = True) -> list[float]:
+    """:func:`percentiles` of ``y``, reordering ``y`` itself (a copy the caller owns).
+
+    ``may_have_nan=False`` when the caller knows there is no NaN (its sum is not NaN).
+    """
     n = y.size
     virtual, ranks = percentile_ranks(n, percents)
-    if math.isnan(y.max()):  # np.percentile gives NaN when there is one
+    if may_have_nan and math.isnan(y.max()):  # np.percentile gives NaN when there is one
         return [math.nan] * len(virtual)
     at = order_statistics(y, ranks)
     values = []

@@ -84,7 +84,8 @@ def stats_of(
         sd = math.sqrt(float(np.add.reduce(scratch) / (n - 1)))
     positive = float(np.count_nonzero(x > 0) / n)
     np.copyto(scratch, x)
-    return Stats(mean, sd, positive, percentiles_in_place(scratch, percents))
+    # A NaN anywhere makes the sum NaN: a mean that is a number rules one out.
+    return Stats(mean, sd, positive, percentiles_in_place(scratch, percents, may_have_nan=math.isnan(mean)))
 
 
 def monte_carlo_summary(model: Model, draws: Draws) -> MonteCarlo:
@@ -107,35 +108,20 @@ def monte_carlo_summary(model: Model, draws: Draws) -> MonteCarlo:
         members = [j for j, level in enumerate(levels) if level in wanted]
         if len(members) == 1:
             single[name] = members[0]
-    nets = list(net_by_perspective(levels, by_actor, draws.npv, factor))
-    # The arrays to summarise: society's NPV, each actor's, each other perspective's, the BCR.
-    arrays: list[FloatArray] = [draws.npv, *by_actor]
-    percents: list[Sequence[float]] = [QUANTILES]
-    percents += [_actor_quantiles(single, j) for j in range(len(by_actor))]
-    own = [(name, npv) for name, npv in nets if npv is not draws.npv and name not in single]
-    arrays += [npv for _, npv in own]
-    percents += [QUANTILES] * len(own)
-    whole_bcr = bcr.size == draws.n
-    if whole_bcr:
-        arrays.append(bcr)
-        percents.append(QUANTILES)
     scratch = np.empty(draws.n)  # one buffer for every array's figures
-    stats = [stats_of(x, p, scratch) for x, p in zip(arrays, percents, strict=True)]
-    npv_stats = stats[0]
-    actor_stats = stats[1 : 1 + len(by_actor)]
-    own_stats = dict(zip([name for name, _ in own], stats[1 + len(by_actor) :], strict=False))
+    npv_stats = stats_of(draws.npv, QUANTILES, scratch)
+    actor_stats = [stats_of(row, _actor_quantiles(single, j), scratch) for j, row in enumerate(by_actor)]
+    bcr_stats = stats_of(bcr, QUANTILES, scratch if bcr.size == draws.n else None) if bcr.size else None
+    # One perspective at a time: its array is made, summarised and dropped (memory).
     perspective_stats = []
-    for name, npv in nets:
+    for name, npv in net_by_perspective(levels, by_actor, draws.npv, factor):
         if name in single:
             perspective_stats.append((name, actor_stats[single[name]].plus_zero()))
         elif npv is draws.npv:
             perspective_stats.append((name, npv_stats))
         else:
-            perspective_stats.append((name, own_stats[name]))
-    if whole_bcr:
-        bcr_stats: Stats | None = stats[-1]
-    else:
-        bcr_stats = stats_of(bcr) if bcr.size else None
+            perspective_stats.append((name, stats_of(npv, QUANTILES, scratch)))
+        del npv
     npv_summary = npv_stats.summary()
     return MonteCarlo(
         draws=draws.n,
