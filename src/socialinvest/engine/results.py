@@ -114,9 +114,9 @@ def percentiles(x: FloatArray, percents: Sequence[float]) -> list[float]:
     ``⌊v⌋`` and ``⌊v⌋ + 1`` and ``t = v − ⌊v⌋`` it is ``a + (b − a)·t``, computed
     as ``b − (b − a)(1 − t)`` when ``t ≥ 0.5`` (numpy's rule, kept for the bits).
     Only those order statistics are needed, so they are selected
-    (:func:`order_statistics`) rather than sorted: the same values, in about
-    two-thirds of a sort's time at ten thousand values and a tenth of it at ten
-    million.  A property test holds this to ``np.percentile``.
+    (:func:`order_statistics`) rather than sorted: the same values, in at most a
+    sort's time at ten thousand values and about a sixth of it at ten million.
+    A property test holds this to ``np.percentile``.
 
     Examples
     --------
@@ -175,9 +175,8 @@ def order_statistics(y: FloatArray, ranks: Sequence[int]) -> dict[int, float]:
     (``np.partition``, introselect, linear time), which leaves the smaller ranks
     to its left and the larger to its right, and each side is done the same way
     on its part alone.  A rank at either end of its part is a minimum or a maximum
-    (one vectorised pass instead of a partition).  Three percentiles of ten
-    thousand values take three partitions of shrinking parts; a full sort
-    costs about half as much again.
+    (one vectorised pass instead of a partition).  Three percentiles take three
+    partitions of shrinking parts.
 
     Examples
     --------
