@@ -233,7 +233,7 @@ def _tau2_reml(y: FloatArray, v: FloatArray) -> float:
     starts = [_tau2_dl(y, v), 0.0, *(upper * np.geomspace(1e-6, 1.0, 40)).tolist()]
     likelihoods = [_restricted_loglik(y, v, t) for t in starts]
     best = int(np.argmax(likelihoods))
-    tau2, current = starts[best], likelihoods[best]
+    tau2, current = float(starts[best]), float(likelihoods[best])
     for _ in range(_REML_MAX_ITERATIONS):
         w = 1.0 / (v + tau2)
         sw = float(np.sum(w))
