@@ -59,7 +59,10 @@ class Stats:
 
 
 def stats_of(
-    x: FloatArray, percents: Sequence[float] = QUANTILES, scratch: FloatArray | None = None
+    x: FloatArray,
+    percents: Sequence[float] = QUANTILES,
+    scratch: FloatArray | None = None,
+    with_sd: bool = True,
 ) -> Stats:
     """:class:`Stats` of one array, in ``scratch`` (an array of its size, overwritten).
 
@@ -67,7 +70,8 @@ def stats_of(
     (so the same bits), with ``scratch`` as their one temporary array: a summary of
     many arrays reuses one buffer rather than allocating a new one per array and
     figure (fresh memory costs a page fault per 4 KiB on first touch, which at ten
-    thousand draws costs more than the arithmetic).
+    thousand draws costs more than the arithmetic).  ``with_sd=False``: no sd
+    (``nan``), for an actor's NPV, whose summary has none.
     """
     n = x.size
     if scratch is None:
@@ -76,7 +80,9 @@ def stats_of(
     np.subtract(x, shift, out=scratch)
     total = np.add.reduce(scratch)
     mean = float(shift + total / n)
-    if n < 2:
+    if not with_sd:
+        sd = math.nan
+    elif n < 2:
         sd = 0.0
     else:
         np.subtract(scratch, total / n, out=scratch)
@@ -110,7 +116,10 @@ def monte_carlo_summary(model: Model, draws: Draws) -> MonteCarlo:
             single[name] = members[0]
     scratch = np.empty(draws.n)  # one buffer for every array's figures
     npv_stats = stats_of(draws.npv, QUANTILES, scratch)
-    actor_stats = [stats_of(row, _actor_quantiles(single, j), scratch) for j, row in enumerate(by_actor)]
+    actor_stats = [
+        stats_of(row, _actor_quantiles(single, j), scratch, with_sd=j in single.values())
+        for j, row in enumerate(by_actor)
+    ]
     bcr_stats = stats_of(bcr, QUANTILES, scratch if bcr.size == draws.n else None) if bcr.size else None
     # One perspective at a time: its array is made, summarised and dropped (memory).
     perspective_stats = []
