@@ -187,6 +187,8 @@ class Server:
         threads: int,
         db_pids: Callable[[], list[int]] | None = None,
         config: Path | None = None,
+        worker_class: str = "gthread",
+        preload: bool = False,
     ):
         self.port = free_port()
         self.db_pids = db_pids
@@ -194,10 +196,12 @@ class Server:
         self.cmd = [
             sys.executable, "-m", "gunicorn", "socialinvest.config.wsgi:application",
             "--bind", f"{HOST}:{self.port}",
-            "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
+            "--workers", str(workers), "--threads", str(threads), "--worker-class", worker_class,
             "--keep-alive", "30", "--timeout", "60", "--graceful-timeout", "5",
             "--log-level", "warning", "--error-logfile", str(self.log),
         ]  # fmt: skip
+        if preload:  # as `socialinvest serve` runs it: the app loaded once, the workers forked warm
+            self.cmd.append("--preload")
         if config is not None:  # e.g. hooks that try a fix in the workers without editing the app
             self.cmd += ["--config", str(config)]
         self.env = {**os.environ, **env}
