@@ -67,15 +67,33 @@ def test_a_save_reuses_the_previewed_result(engine_calls: list[tuple[str, int]],
 
 
 @pytest.mark.django_db
-def test_the_api_answers_a_repeated_scenario_from_the_cache(engine_calls: list[tuple[str, int]]) -> None:
+def test_the_api_answers_from_the_editors_cache_but_stores_nothing(
+    engine_calls: list[tuple[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import json
 
     import yaml
 
-    from socialinvest.api.calculate import calculation_json
+    from socialinvest.api import calculate as api_calculate
+    from socialinvest.engine.loading import parse_scenario
 
-    body = json.dumps(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))).encode()
-    assert calculation_json(body) == calculation_json(body)
-    assert len(engine_calls) == 1
+    api_runs: list[int] = []
+
+    def counted(scenario: Any, **kwargs: Any) -> Any:
+        api_runs.append(scenario.seed)
+        return run(scenario, **kwargs)
+
+    monkeypatch.setattr(api_calculate, "run", counted)
+    document = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    editors = calculation_cache.cached_result(load_scenario(EXAMPLE))  # the editor's preview
+    body = json.dumps(document).encode()
+    assert json.loads(api_calculate.calculation_json(body)) == editors.model_dump(mode="json")
+    assert len(engine_calls) == 1 and api_runs == []  # served from the editor's entry
+
+    reseeded = {**document, "seed": document["seed"] + 1}
+    other = json.dumps(reseeded).encode()
+    assert api_calculate.calculation_json(other) == api_calculate.calculation_json(other)
+    assert api_runs == [reseeded["seed"]] * 2  # calculated each time: the API stores nothing
+    assert calculation_cache.stored_result(parse_scenario(reseeded)) is None
     # A seed override is not the scenario's own calculation: not served from its entry.
-    assert json.loads(calculation_json(body, seed=7))["seed"] == 7
+    assert json.loads(api_calculate.calculation_json(body, seed=7))["seed"] == 7

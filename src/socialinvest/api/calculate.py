@@ -14,6 +14,13 @@ differently, ``0.00001`` for ``1e-05``, the same number).  The CLI refuses a NaN
 (``allow_nan=False``); pydantic-core writes them as ``NaN``/``Infinity``, and when either word
 appears anywhere in the text the result goes through ``json.dumps`` after all, which refuses it
 as the CLI does (or, when the word was only inside a name, gives the same JSON).
+
+A result the editor has calculated (the same input, draws, seed and engine version) is served
+from the shared result cache, but the API does not store its own results there: a caller who
+varies the seed, as a Monte Carlo client does, would pay a database write of the pickled result
+on every request (~0.85 ms CPU of ~10 with the database cache) for an entry no one reads, and
+anonymous callers, at 600 requests a minute each, would push the editor's entries out of the
+cache (the database cache keeps 300).  A repeated API request is calculated again.
 """
 
 # No ``from __future__ import annotations``: django-ninja reads these annotations at import time.
@@ -24,7 +31,7 @@ import pydantic_core
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from socialinvest.applications.calculation_cache import cached_result
+from socialinvest.applications.calculation_cache import stored_result
 from socialinvest.engine import Result, run
 from socialinvest.engine.errors import Problem, ScenarioError
 from socialinvest.engine.loading import MAX_FILE_BYTES, decode, parse_scenario, parse_text
@@ -40,10 +47,9 @@ def calculation_json(body: bytes, *, draws: int | None = None, seed: int | None 
     if len(body) > MAX_FILE_BYTES:
         raise ScenarioError([Problem("", f"file is too large ({len(body)} bytes; at most {MAX_FILE_BYTES})")])
     scenario = parse_scenario(parse_text(decode(body), json_only=True))
-    if draws is None and seed is None:  # the scenario's own: the editor's cache serves it
-        result = cached_result(scenario)
-    else:
-        result = run(scenario, draws=draws, seed=seed).result
+    # The scenario's own draws and seed: a result the editor calculated is served from its cache.
+    stored = stored_result(scenario) if draws is None and seed is None else None
+    result = stored if stored is not None else run(scenario, draws=draws, seed=seed).result
     return result_json(result)
 
 

@@ -19,6 +19,12 @@ def result_key(scenario: Scenario, draws: int) -> str:
     return f"socialinvest:result:{ENGINE_VERSION}:{scenario.input_sha256()}:{draws}:{scenario.seed}"
 
 
+def stored_result(scenario: Scenario, draws: int | None = None) -> Result | None:
+    """The cached ``run(scenario, draws=draws).result``, or None: looks, never calculates or stores."""
+    result = cache.get(result_key(scenario, scenario.draws if draws is None else draws))
+    return result if isinstance(result, Result) else None
+
+
 def cached_result(scenario: Scenario, draws: int | None = None) -> Result:
     """``run(scenario, draws=draws).result``, from the cache when it was calculated before."""
     n = scenario.draws if draws is None else draws
