@@ -135,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=20, help="requests per client")
     parser.add_argument("--evaluations", type=int, default=500)
     parser.add_argument(
+        "--rate-limit", type=int, default=1_000_000, help="API_RATE_LIMIT per minute (0: not counted)"
+    )
+    parser.add_argument(
         "--calculate-only", action="store_true", help="only POST /api/calculate (no registry, no export)"
     )
     args = parser.parse_args(argv)
@@ -170,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             "SOCIALINVEST_REGISTRY": "1",
             # The rate limiter counts every request, as in production, at a limit this run
             # never reaches (all its clients share one address).
-            "API_RATE_LIMIT": "1000000",
+            "API_RATE_LIMIT": str(args.rate_limit),
         }
         full_env = {**os.environ, **env}
         manage = [sys.executable, "-m", "django"]
