@@ -46,7 +46,16 @@ BENCH = Path(__file__).resolve().parent
 EXAMPLE = BENCH.parent / "examples" / "alla-barn-i-skolan.yaml"
 RESULTS = BENCH / "results" / "api.json"
 CALC_TARGET_MS, REGISTRY_TARGET_MS, EXPORT_TARGET_S = 60.0, 200.0, 1.0
-# The worker model measured best for POST /api/calculate on two cores: see WORKER_MODEL.
+# The worker model, chosen by measuring POST /api/calculate with 10 keep-alive clients on the
+# shared two-core machine (server CPU 11-16 ms per request, load average 3-5 from other work;
+# p50 over 4-6 runs each, interleaved):
+#   gthread 2 × 5   p50  86-168 ms (median ~125)
+#   sync 10         p50 176-252 ms, sync 5: p50 184-362 ms (the same CPU per request, fewer
+#                   requests per second: a new connection per request, and the workers idle between)
+#   gthread 5 × 2, 10 × 1, 4 × 3: no better (p95 124-420 ms; a keep-alive connection stays with
+#                   the worker that accepted it, so many small workers share the connections unevenly)
+# One worker per core with five threads keeps every core busy; the README's "Workers for the
+# API's calculations" tells an installation to run `serve` the same way.
 WORKER_CLASS, WORKERS, THREADS = "gthread", 2, 5
 
 FILL = """
