@@ -118,25 +118,37 @@ def base_case(
         break_even_cases=break_even_cases(pv_costs, pv_benefits, avoided),
         by_actor={
             a: ActorPresentValue(
-                pv_costs=float(pv.costs[j, 0]),
-                pv_benefits=float(pv.benefits[j, 0]),
-                pv_benefits_cashable=float(pv.benefits_cashable[j, 0] + pv.transfers[j, 0]),
-                pv_benefits_non_cashable=float(pv.benefits_non_cashable[j, 0]),
-                npv=float(pv.npv_by_actor[j, 0]),
-                pv_transfers=float(pv.transfers[j, 0]),
+                pv_costs=costs,
+                pv_benefits=benefits,
+                pv_benefits_cashable=cashable,
+                pv_benefits_non_cashable=non_cashable,
+                npv=actor_npv,
+                pv_transfers=transfers,
             )
-            for j, a in enumerate(ids)
+            # Each array's column as floats in one call, not an indexing per actor and figure.
+            for a, costs, benefits, cashable, non_cashable, actor_npv, transfers in zip(
+                ids,
+                pv.costs[:, 0].tolist(),
+                pv.benefits[:, 0].tolist(),
+                (pv.benefits_cashable[:, 0] + pv.transfers[:, 0]).tolist(),
+                pv.benefits_non_cashable[:, 0].tolist(),
+                pv.npv_by_actor[:, 0].tolist(),
+                pv.transfers[:, 0].tolist(),
+                strict=True,
+            )
         },
         years=[model.scenario.first_year + t for t in range(model.horizon)],
         discount_factors=model.discount.tolist(),
         flows={
-            a: ActorFlows(
-                costs=flows.costs[:, j].tolist(),
-                benefits=flows.benefits[:, j].tolist(),
-                benefits_cashable=(flows.benefits_cashable[:, j] + flows.transfers[:, j]).tolist(),
-                transfers=flows.transfers[:, j].tolist(),
+            a: ActorFlows(costs=costs, benefits=benefits, benefits_cashable=cashable, transfers=transfers)
+            for a, costs, benefits, cashable, transfers in zip(
+                ids,
+                flows.costs.T.tolist(),
+                flows.benefits.T.tolist(),
+                (flows.benefits_cashable + flows.transfers).T.tolist(),
+                flows.transfers.T.tolist(),
+                strict=True,
             )
-            for j, a in enumerate(ids)
         },
         net_flow=net.tolist(),
         cumulative_discounted_net_flow=cumulative.tolist(),
