@@ -78,9 +78,9 @@ def evaluate(model: Model, moved: Sequence[Case] = (), rates: Sequence[float] = 
     for start in range(0, total, CASES_AT_ONCE):
         stop = min(start + CASES_AT_ONCE, total)
         n = stop - start
-        # An uncertain parameter is an array as in the base case alone (base_values); a fixed
-        # one a float unless a case moves it.
-        values: list[Value] = [np.full(n, p.base) if p.uncertain else p.base for p in model.parameters]
+        # A parameter is a float unless a case of this batch moves it (memory: a batch holds
+        # at most one column per case).  A float and an array of it give the same bits.
+        values: list[Value] = [p.base for p in model.parameters]
         for column in range(max(start, 1), min(stop, 1 + len(moved))):
             i, value = moved[column - 1]
             array = values[i]
