@@ -7,8 +7,9 @@ Run with ``.venv/bin/python bench/api_bench.py`` (``make bench`` runs it last;
    settings; 500 evaluations of one intervention type published to it through the
    registry's service (the instance runs as a registry).
 2. gunicorn with ``socialinvest.config.wsgi`` and ``--preload``, as ``socialinvest serve``
-   runs it: ``--worker-class`` (WORKER_MODEL below), ``--workers`` processes × ``--threads``
-   threads.
+   runs it: ``--worker-class``, ``--workers`` processes × ``--threads`` threads (the
+   defaults, gthread 2 × 5, at WORKER_CLASS below with the measurements that chose them).
+   The rate limiter counts every request as in production (``--rate-limit``).
 3. ``POST /api/calculate`` of ``examples/alla-barn-i-skolan.yaml`` with 10 000 draws,
    each request with its own seed (so no cached result can serve it), from 10 client
    threads with keep-alive and no think time; p50/p95 against the target p95 ≤ 60 ms.
