@@ -154,7 +154,7 @@ def portfolio_breakdown(count: int, profile: bool) -> None:
     print(f"\nportfolio({count} scenarios × {DRAWS:,} draws)")
     for workers in (1, 2):
         busy: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
-        original = portfolio_module._calculate_one
+        original = portfolio_module._calculate_block
 
         def timed(*args: Any, original: Any = original, busy: Any = busy) -> Any:
             t0, c0 = time.perf_counter(), time.thread_time()
@@ -164,18 +164,18 @@ def portfolio_breakdown(count: int, profile: bool) -> None:
             slot[1] += time.thread_time() - c0
             return out
 
-        portfolio_module._calculate_one = timed
+        portfolio_module._calculate_block = timed
         try:
             t0, c0, contention = time.perf_counter(), time.process_time(), Contention()
             portfolio(scenarios, workers=workers)
             others = contention.other_cores()
             wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         finally:
-            portfolio_module._calculate_one = original
+            portfolio_module._calculate_block = original
         in_workers = sum(v[0] for v in busy.values())
         worker_cpu = sum(v[1] for v in busy.values())
         print(
-            f"  workers={workers}: wall {wall:.3f} s, CPU {cpu:.3f} s; in _calculate_one {in_workers:.3f} s "
+            f"  workers={workers}: wall {wall:.3f} s, CPU {cpu:.3f} s; in _calculate_block {in_workers:.3f} s "
             f"of thread wall, {worker_cpu:.3f} s CPU → waiting (GIL or CPU) {in_workers - worker_cpu:.3f} s; "
             f"outside the workers {wall - in_workers / workers:.3f} s; "
             f"other processes used {others if others is not None else float('nan'):.1f} CPUs"
