@@ -175,7 +175,8 @@ def portfolio_breakdown(count: int, profile: bool) -> None:
         in_workers = sum(v[0] for v in busy.values())
         worker_cpu = sum(v[1] for v in busy.values())
         print(
-            f"  workers={workers}: wall {wall:.3f} s, CPU {cpu:.3f} s; in _calculate_block {in_workers:.3f} s "
+            f"  workers={workers}: wall {wall:.3f} s, CPU {cpu:.3f} s; "
+            f"in _calculate_block {in_workers:.3f} s "
             f"of thread wall, {worker_cpu:.3f} s CPU → waiting (GIL or CPU) {in_workers - worker_cpu:.3f} s; "
             f"outside the workers {wall - in_workers / workers:.3f} s; "
             f"other processes used {others if others is not None else float('nan'):.1f} CPUs"
