@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from . import exchange, web
 from .i18n import LANGUAGES, choose_language, english, speaking
 from .i18n import gettext as _
+from .plugins import skip_plugin_lookup
 
 # Lazy imports: the engine (numpy, pydantic) and the tables are imported by the commands
 # that use them, so `socialinvest --help` and argument errors start in milliseconds
@@ -255,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
         name: str, func: Callable[[argparse.Namespace], int], help_: str, formats: Sequence[str]
     ) -> Any:
         p = sub.add_parser(name, help=help_, description=help_)
-        p.set_defaults(func=func)
+        p.set_defaults(func=func, engine_command=True)
         p.add_argument("--format", choices=formats, default=formats[0])
         p.add_argument("--output", "-o", help="write to this file instead of standard output")
         _lang_option(p)
@@ -311,10 +312,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    as_program = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["manage"]:  # everything after it is Django's, --help included
         return web.cmd_manage(argv[1:])
     args = build_parser().parse_args(argv)
+    if as_program and getattr(args, "engine_command", False):
+        # The program's own process, about to import the engine: pydantic's plugin look-up
+        # would be ~30 ms of its start-up (see cli.plugins; the user's setting wins).
+        skip_plugin_lookup()
     # Every command speaks the user's language; the web commands' Django too (cli.web).
     with speaking(choose_language(getattr(args, "lang", None), os.environ)):
         return _run(args)
