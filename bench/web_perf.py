@@ -73,6 +73,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from report import Row, machine_info, machine_lines, table  # noqa: E402
+from socialinvest.cli.web import ALLOCATOR_ENVIRONMENT  # noqa: E402
 
 RESULTS = BENCH / "results" / "web.json"
 HOST = "127.0.0.1"
@@ -89,8 +90,10 @@ SEARCH_WORDS = ("skolan", "Familjecentral", "SIF-2024", "arbete", "Norr", "0042"
 
 
 def server_env(tmp: Path, database_url: str) -> dict[str, str]:
-    """Production settings, with only what a loopback bench must change."""
+    """Production settings, with only what a loopback bench must change, and the
+    allocator settings ``socialinvest serve`` gives gunicorn."""
     return {
+        **ALLOCATOR_ENVIRONMENT,
         "DJANGO_SETTINGS_MODULE": "socialinvest.config.settings.prod",
         "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
         "DEBUG": "0",

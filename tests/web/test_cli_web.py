@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 from socialinvest.cli import web
 from socialinvest.cli.main import build_parser, main
@@ -115,3 +116,48 @@ def test_load_demo_refuses_a_production_database(tmp_path):
     result = _cli(["manage", "load_demo"], _production(tmp_path, DEBUG="1"), tmp_path)
     assert result.returncode != 0 and "not the demo's own" in result.stderr
     assert not (tmp_path / "prod.sqlite3").exists() or (tmp_path / "prod.sqlite3").stat().st_size == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_gives_gunicorn_the_allocator_settings_unless_the_environment_has_its_own(tmp_path):
+    # A real `serve`: migrate, collectstatic, gunicorn; then the workers' own environment is read
+    # from /proc (glibc reads these variables when a process starts, so only that shows they work).
+    import time
+    import urllib.request
+
+    port = _free_port()
+    env = {
+        **_production(tmp_path, SECURE_SSL_REDIRECT="0", MALLOC_TRIM_THRESHOLD_="12345"),
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    command = [sys.executable, "-m", "socialinvest.cli.main", "serve", "--port", str(port), "--workers", "1"]
+    server = subprocess.Popen(
+        command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+                assert time.monotonic() < deadline, "serve did not answer"
+                time.sleep(0.5)
+        children = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(server.pid)], capture_output=True, text=True, check=True
+        ).stdout.split()
+        assert children, "gunicorn has no worker"
+        for pid in [server.pid, *children]:
+            text = Path(f"/proc/{pid}/environ").read_text()
+            environ = dict(item.split("=", 1) for item in text.split("\0") if "=" in item)
+            assert environ["MALLOC_MMAP_THRESHOLD_"] == web.ALLOCATOR_ENVIRONMENT["MALLOC_MMAP_THRESHOLD_"]
+            assert environ["MALLOC_TRIM_THRESHOLD_"] == "12345"  # the installation's own value wins
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
