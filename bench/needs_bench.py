@@ -105,6 +105,9 @@ def bench_fetch(org: Any, admin: Any, runs: int, raw: dict[str, Any]) -> Row:
         stand_in.ok(
             "municipality/0581", {"count": 1, "values": [{"id": "0581", "title": "Bench", "type": "K"}]}
         )
+        # The fetch names the comparison group, so it asks Kolada for the group too.
+        group = {"id": "G1", "title": "Grupp", "members": [{"id": "0581", "title": "Bench"}]}
+        stand_in.ok("municipality_groups/G1", {"count": 1, "values": [group]})
         serve_kpis(stand_in, KPIS, ["0581", "0000", "G1"], YEARS)
 
         def fetch() -> None:
