@@ -15,7 +15,10 @@ FloatArray = npt.NDArray[np.float64]
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # JSON text spells a NaN or an infinity as ``NaN``/``Infinity`` (not ``null``), so that the
+    # API can find and refuse one as the CLI does (``api.calculate.result_json``); a Python dump
+    # (``model_dump(mode="json")``) keeps the float either way.
+    model_config = ConfigDict(frozen=True, ser_json_inf_nan="constants")
 
 
 class ActorInfo(_Out):
