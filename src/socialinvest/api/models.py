@@ -55,3 +55,20 @@ class IdempotentResponse(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
+
+
+class RateWindow(models.Model):
+    """Requests counted per caller (a token, or an address for anonymous calls) and fixed window.
+
+    One row per caller and window, counted by one upsert statement (``api.ratelimit``); the rows
+    of past windows are deleted when a window's first request comes.
+    """
+
+    identity = models.CharField(max_length=200)
+    slot = models.BigIntegerField(help_text="Unix time // the window's length in seconds.")
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["identity", "slot"], name="rate_window_once_per_caller"),
+        ]
