@@ -223,18 +223,22 @@ def stable_sd(x: FloatArray) -> float:
     return float(np.std(x - x[0], ddof=1))
 
 
-def mean_and_sd(x: FloatArray) -> tuple[float, float]:
+def mean_and_sd(x: FloatArray, out: FloatArray | None = None, with_sd: bool = True) -> tuple[float, float]:
     """:func:`stable_mean` and :func:`stable_sd` of ``x`` with one temporary array, not three.
 
     The same operations as ``np.mean`` and ``np.std(ddof=1)`` on ``x − x[0]`` (so
-    the same bits; tested), done in place in that one copy.
+    the same bits; tested), done in place in that one copy: ``out`` when given (an
+    array of ``x``'s size, overwritten; a summary of many arrays reuses one).
+    ``with_sd=False``: the mean only, the sd ``nan``.
     """
     if x.size == 0:
         return math.nan, 0.0
     shift = x[0]
-    d = x - shift
+    d = np.subtract(x, shift, out=out)
     total = np.add.reduce(d)
     mean = float(shift + total / x.size)
+    if not with_sd:
+        return mean, math.nan
     if x.size < 2:
         return mean, 0.0
     np.subtract(d, total / x.size, out=d)

@@ -27,6 +27,7 @@ from .results import (
     MonteCarlo,
     PerspectiveMonteCarlo,
     Summary,
+    mean_and_sd,
     percentiles_in_place,
 )
 
@@ -66,28 +67,17 @@ def stats_of(
 ) -> Stats:
     """:class:`Stats` of one array, in ``scratch`` (an array of its size, overwritten).
 
-    The same operations as :func:`.results.mean_and_sd` and :func:`.results.percentiles`
-    (so the same bits), with ``scratch`` as their one temporary array: a summary of
-    many arrays reuses one buffer rather than allocating a new one per array and
-    figure (fresh memory costs a page fault per 4 KiB on first touch, which at ten
-    thousand draws costs more than the arithmetic).  ``with_sd=False``: no sd
-    (``nan``), for an actor's NPV, whose summary has none.
+    :func:`.results.mean_and_sd` and :func:`.results.percentiles` with ``scratch`` as
+    their one temporary array: a summary of many arrays reuses one buffer rather than
+    allocating a new one per array and figure (fresh memory costs a page fault per
+    4 KiB on first touch, which at ten thousand draws costs more than the
+    arithmetic).  ``with_sd=False``: no sd (``nan``), for an actor's NPV, whose
+    summary has none.
     """
     n = x.size
     if scratch is None:
         scratch = np.empty(n)
-    shift = x[0]
-    np.subtract(x, shift, out=scratch)
-    total = np.add.reduce(scratch)
-    mean = float(shift + total / n)
-    if not with_sd:
-        sd = math.nan
-    elif n < 2:
-        sd = 0.0
-    else:
-        np.subtract(scratch, total / n, out=scratch)
-        np.multiply(scratch, scratch, out=scratch)
-        sd = math.sqrt(float(np.add.reduce(scratch) / (n - 1)))
+    mean, sd = mean_and_sd(x, out=scratch, with_sd=with_sd)
     positive = float(np.count_nonzero(x > 0) / n)
     np.copyto(scratch, x)
     # A NaN anywhere makes the sum NaN: a mean that is a number rules one out.
