@@ -8,11 +8,12 @@ Run with ``.venv/bin/python bench/api_bench.py`` (``make bench`` runs it last;
    registry's service (the instance runs as a registry).
 2. gunicorn with ``socialinvest.config.wsgi`` and ``--preload``, as ``socialinvest serve``
    runs it: ``--worker-class``, ``--workers`` processes × ``--threads`` threads (the
-   defaults, gthread 2 × 5, at WORKER_CLASS below with the measurements that chose them).
+   defaults, 10 sync workers, at WORKER_CLASS below with the measurements that chose them).
    The rate limiter counts every request as in production (``--rate-limit``).
 3. ``POST /api/calculate`` of ``examples/alla-barn-i-skolan.yaml`` with 10 000 draws,
    each request with its own seed (so no cached result can serve it), from 10 client
-   threads with keep-alive and no think time; p50/p95 against the target p95 ≤ 60 ms.
+   threads with no think time (keep-alive where the worker class keeps connections open; a sync
+   worker closes each, and the client connects again); p50/p95 against the target p95 ≤ 60 ms.
    One client alone gives the latency without queueing.
 4. The registry page of the type with 500 evaluations, one client, p95 against ≤ 200 ms.
 5. ``socialinvest export`` of the demo fund (loaded into the same database): the median of
@@ -47,17 +48,21 @@ BENCH = Path(__file__).resolve().parent
 EXAMPLE = BENCH.parent / "examples" / "alla-barn-i-skolan.yaml"
 RESULTS = BENCH / "results" / "api.json"
 CALC_TARGET_MS, REGISTRY_TARGET_MS, EXPORT_TARGET_S = 60.0, 200.0, 1.0
-# The worker model, chosen by measuring POST /api/calculate with 10 keep-alive clients on the
-# shared two-core machine (server CPU 11-16 ms per request, load average 3-5 from other work;
-# p50 over 4-6 runs each, interleaved):
-#   gthread 2 × 5   p50  86-168 ms (median ~125)
-#   sync 10         p50 176-252 ms, sync 5: p50 184-362 ms (the same CPU per request, fewer
-#                   requests per second: a new connection per request, and the workers idle between)
-#   gthread 5 × 2, 10 × 1, 4 × 3: no better (p95 124-420 ms; a keep-alive connection stays with
-#                   the worker that accepted it, so many small workers share the connections unevenly)
-# One worker per core with five threads keeps every core busy; the README's "Workers for the
-# API's calculations" tells an installation to run `serve` the same way.
-WORKER_CLASS, WORKERS, THREADS = "gthread", 2, 5
+# The worker model, chosen by measuring POST /api/calculate with 10 clients on the idle two-core
+# machine, three rounds with the configurations taking turns (p95 / p50 / server CPU per request,
+# the median round; 2026-12-07):
+#   sync 10         p95  97 ms (91-103), p50 73 ms, CPU 13.9 ms
+#   sync 5          p95 101 ms (100-107), p50 78 ms, CPU 14.7 ms  (`socialinvest serve`'s default here)
+#   sync 3          p95 104 ms (99-156),  p50 81 ms, CPU 15.3 ms
+#   gthread 2 × 5   p95 137 ms (125-156), p50 86 ms, CPU 15.8 ms
+# Sync workers won every round.  A calculation is CPU work in numpy, which releases the GIL for
+# each array operation: five threads of one process hand the GIL back and forth hundreds of times
+# a request, which costs CPU, and a keep-alive connection stays with the worker that accepted it,
+# so one process may serve six clients and the other four.  A sync worker is one process per
+# request in flight, and the kernel shares the cores between them evenly.  (An earlier
+# measurement on the same machine under load from other work had favoured gthread 2 × 5; on the
+# idle machine it did not hold.)  The README's "Workers for the API's calculations" says the same.
+WORKER_CLASS, WORKERS, THREADS = "sync", 10, 1
 
 FILL = """
 from socialinvest.registry.actions import do_publish_evaluation
