@@ -19,6 +19,7 @@ are switched off while writing).  The same seed gives the same data.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -164,6 +165,9 @@ class BenchData:
     scenario_file: str = SCENARIO_FILES[0]
     typical_application_id: int = 0
     typical_user: str = ""
+    # username -> hex key of the confirmed TOTP device of a user whose role needs a second
+    # factor (the production settings ask administrators for one after the password).
+    totp_keys: dict[str, str] = field(default_factory=dict)
 
 
 @contextmanager
@@ -215,6 +219,7 @@ def generate(n_applications: int = 2000, seed: int = 20250101, batch: int = 500)
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from socialinvest.applications.models import (
         Application,
@@ -234,6 +239,7 @@ def generate(n_applications: int = 2000, seed: int = 20250101, batch: int = 500)
     from socialinvest.core.models import AuditEvent
     from socialinvest.funds.models import Criterion, Fund
     from socialinvest.organisations.models import Membership, Organisation, Unit
+    from socialinvest.organisations.second_factor import ADMIN_ROLES
 
     rng = random.Random(seed)
     User = get_user_model()
@@ -530,9 +536,14 @@ def generate(n_applications: int = 2000, seed: int = 20250101, batch: int = 500)
         password=PASSWORD,
         clients=[c[0] for c in CLIENTS],
     )
+    needs_second_factor = {username for username, role, _s, _u in CLIENTS if role in ADMIN_ROLES}
     for username in data.clients:
         u = User.objects.get(username=username)
         data.visible[username] = list(applications_visible_to(u).values_list("pk", flat=True))
+        if username in needs_second_factor:
+            key = hashlib.sha1(f"bench-totp:{username}".encode()).hexdigest()  # 20 bytes, fixed
+            TOTPDevice.objects.create(user=u, name="bench", key=key, confirmed=True)
+            data.totp_keys[username] = key
     for s in statuses:
         data.statuses[s] = data.statuses.get(s, 0) + 1
     data.rows = {
