@@ -9,7 +9,9 @@ start-up   ``socialinvest calc EXAMPLE --format json`` as a subprocess, wall and
            interleaved; ``--help`` and importing the engine's calculation too.
 small      ``run(example, 10 000 draws)`` with sensitivity, against drawing the same
            parameters and evaluating the vectorised present values once (the minimal
-           numpy work for those draws), timed alternately, in CPU time.
+           numpy work for those draws), timed alternately, in CPU time; and again in a
+           fresh process with the allocator settings ``serve`` gives gunicorn, where
+           neither pays page faults for fresh memory (information).
 huge       10 000 000 draws of the example in a fresh process: peak memory
            (``ru_maxrss``), against the kept arrays' size (8 bytes × draws × kept rows).
 validation the largest scenario file accepted (50 000 entries) and a 10 MB file:
@@ -174,6 +176,8 @@ def bench_small(runs: int, raw: dict[str, Any]) -> list[Row]:
         bare.append(best_of(lambda: run(scenario, draws=n, with_sensitivity=False), 10))
     ratio = median([a / b for a, b in zip(full, base, strict=True)])
     raw["small"] = {"run_s": full, "run_without_sensitivity_s": bare, "floor_s": base}
+    if os.environ.get(_SMALL_ONLY):  # the child of bench_small_allocator: its figures only
+        return []
     return [
         Row("floor", "small: run(example, 10 000 draws), with sensitivity, CPU", median(full) * 1e3, "ms"),
         Row("floor", "small: run(example, 10 000 draws), without sensitivity, CPU", median(bare) * 1e3, "ms"),
@@ -192,6 +196,43 @@ def bench_small(runs: int, raw: dict[str, Any]) -> list[Row]:
             ratio <= SMALL_TARGET_RATIO,
             note=f"without sensitivity {median([a / b for a, b in zip(bare, base, strict=True)]):.2f}×",
         ),
+    ]
+
+
+_SMALL_ONLY = "SOCIALINVEST_BENCH_SMALL_ONLY"
+
+
+def bench_small_allocator(runs: int, raw: dict[str, Any]) -> list[Row]:
+    """The small run again in a fresh process with the allocator settings ``serve`` gives
+    gunicorn (information, no target): without them, every call of the run and of the floor
+    gets its large arrays as fresh pages and pays a page fault per 4 KiB on first touch, a
+    large part of both at ten thousand draws; with them (as in the web server) neither does."""
+    from socialinvest.cli.web import ALLOCATOR_ENVIRONMENT
+
+    env = {**_env(), **ALLOCATOR_ENVIRONMENT, _SMALL_ONLY: "1"}
+    code = "import json, sys, floor\nraw = {}\nfloor.bench_small(int(sys.argv[1]), raw)\n"
+    code += "print(json.dumps(raw))"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(runs)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parent,
+    )
+    child = json.loads(done.stdout.strip().splitlines()[-1])["small"]
+    raw["small_allocator"] = child
+    full, base = child["run_s"], child["floor_s"]
+    ratio = median([a / b for a, b in zip(full, base, strict=True)])
+    return [
+        Row(
+            "floor",
+            "small, with serve's allocator settings (no page faults): run / floor",
+            ratio,
+            "x",
+            note=f"run {median(full) * 1e3:.1f} ms, floor {median(base) * 1e3:.1f} ms CPU; "
+            "what the web server's workers see",
+        )
     ]
 
 
@@ -289,6 +330,12 @@ def bench_validation(raw: dict[str, Any]) -> list[Row]:
 
 def bench_floor(runs: int, raw: dict[str, Any]) -> list[Row]:
     sub: dict[str, Any] = {}
-    rows = [*bench_startup(runs, sub), *bench_small(runs, sub), *bench_huge(sub), *bench_validation(sub)]
+    rows = [
+        *bench_startup(runs, sub),
+        *bench_small(runs, sub),
+        *bench_small_allocator(runs, sub),
+        *bench_huge(sub),
+        *bench_validation(sub),
+    ]
     raw["floor"] = sub
     return rows
