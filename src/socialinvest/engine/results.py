@@ -117,8 +117,8 @@ def percentiles(x: FloatArray, percents: Sequence[float]) -> list[float]:
     ``⌊v⌋`` and ``⌊v⌋ + 1`` and ``t = v − ⌊v⌋`` it is ``a + (b − a)·t``, computed
     as ``b − (b − a)(1 − t)`` when ``t ≥ 0.5`` (numpy's rule, kept for the bits).
     Only those order statistics are needed, so they are selected
-    (:func:`order_statistics`) rather than sorted: the same values, in at most a
-    sort's time at ten thousand values and about a sixth of it at ten million.
+    (:func:`order_statistics`, one partition) rather than sorted: the same values,
+    in about a third of a sort's time at ten thousand values.
     A property test holds this to ``np.percentile``.
 
     Examples
@@ -174,38 +174,24 @@ def order_statistics(y: FloatArray, ranks: Sequence[int]) -> dict[int, float]:
 
     Notes
     -----
-    Divide and conquer over the ranks: ``y`` is partitioned at the middle rank
-    (``np.partition``, introselect, linear time), which leaves the smaller ranks
-    to its left and the larger to its right, and each side is done the same way
-    on its part alone.  A rank at either end of its part is a minimum or a maximum
-    (one vectorised pass instead of a partition).  Three percentiles take three
-    partitions of shrinking parts.
+    One ``np.partition`` with every rank as a ``kth``: introselect, linear time,
+    and numpy keeps the pivots of each selection to narrow the next, so all the
+    ranks together cost less than one median alone (measured on numpy 2.4 at
+    10 000 values: 36 µs for the six ranks of the 5th, 50th and 95th percentiles,
+    83 µs for the median alone, 180 µs for partitioning at one rank at a time; at
+    10 million values the one call is still the fastest).  The values are the order
+    statistics whatever the method, so the bits cannot depend on it.
 
     Examples
     --------
     >>> order_statistics(np.array([5.0, 1.0, 4.0, 2.0, 3.0]), [0, 1, 4])
     {0: 1.0, 1: 2.0, 4: 5.0}
     """
-    out: dict[int, float] = {}
-    stack = [(0, y.size, sorted(set(ranks)))]
-    while stack:
-        lo, hi, wanted = stack.pop()
-        if not wanted:
-            continue
-        middle = len(wanted) // 2
-        rank = wanted[middle]
-        part = y[lo:hi]
-        if rank == lo or rank == hi - 1:
-            # An end of this part: swap its minimum or maximum into place.
-            i = int(part.argmin() if rank == lo else part.argmax())
-            j = rank - lo
-            part[i], part[j] = part[j], part[i]
-        else:
-            part.partition(rank - lo)
-        out[rank] = float(y[rank])
-        stack.append((lo, rank, wanted[:middle]))
-        stack.append((rank + 1, hi, wanted[middle + 1 :]))
-    return dict(sorted(out.items()))
+    wanted = sorted(set(ranks))
+    if not wanted:
+        return {}
+    y.partition(wanted)
+    return dict(zip(wanted, y[wanted].tolist(), strict=True))
 
 
 def stable_mean(x: FloatArray) -> float:
