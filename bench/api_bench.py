@@ -62,6 +62,10 @@ CALC_TARGET_MS, REGISTRY_TARGET_MS, EXPORT_TARGET_S = 60.0, 200.0, 1.0
 # request in flight, and the kernel shares the cores between them evenly.  (An earlier
 # measurement on the same machine under load from other work had favoured gthread 2 × 5; on the
 # idle machine it did not hold.)  The README's "Workers for the API's calculations" says the same.
+# After the engine's faster percentiles and the warm-up calculation (2026-12-07, afternoon, three
+# rounds of 400 requests, taking turns): p95 2 workers 47-82 ms, 3: 67-97, 5: 61-81, 10: 67-72
+# (p50 41-59 for all, server CPU 8-11 ms a request): the spread between rounds is larger than
+# between worker counts, so the default stays.
 WORKER_CLASS, WORKERS, THREADS = "sync", 10, 1
 
 FILL = """
