@@ -21,6 +21,8 @@ import importlib
 from pathlib import Path
 from typing import Any
 
+from socialinvest.engine import parse_scenario, run
+
 # Imported where a chart is drawn (see the module docstring); slow to import.
 CHART_LIBRARIES = ("altair", "vl_convert")
 
@@ -136,8 +138,6 @@ def _compile_patterns(resolver: Any) -> None:
 
 def calculate_once() -> None:
     """One calculation as the API and the editor make it: validate, run, write the JSON."""
-    from socialinvest.engine import parse_scenario, run
-
     run(parse_scenario(WARM_UP_SCENARIO)).result.model_dump_json()
 
 
