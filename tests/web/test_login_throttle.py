@@ -153,6 +153,8 @@ def test_the_limit_holds_across_several_gunicorn_workers(tmp_path: Path):
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            # As `socialinvest serve` runs it: the app loaded once, the workers forked from it.
+            "--preload",
             "--log-level",
             "warning",
         ],
