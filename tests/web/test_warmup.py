@@ -13,6 +13,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from socialinvest.cli import web
 
 PROBE = """
@@ -35,11 +37,16 @@ print(json.dumps({
 """
 
 
-def test_importing_the_wsgi_app_loads_every_view_and_the_chart_library_and_keeps_no_connection():
+@pytest.fixture(scope="module")
+def found() -> dict:
+    """What a fresh process has after importing the WSGI module (one process for the module's tests)."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_importing_the_wsgi_app_loads_every_view_and_the_chart_library_and_keeps_no_connection(found):
     loaded = set(found["loaded"])
     assert {"altair", "vl_convert"} <= loaded
     # The economy page's view and the other apps' pages are imported before any request.
@@ -51,11 +58,7 @@ def test_importing_the_wsgi_app_loads_every_view_and_the_chart_library_and_keeps
     assert found["open_connections"] == []
 
 
-def test_importing_the_wsgi_app_calculates_once_and_loads_what_a_request_would():
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=120)
-    assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+def test_importing_the_wsgi_app_calculates_once_and_loads_what_a_request_would(found):
     assert found["percentile_ranks_cached"] > 0
     # Imported by the first request otherwise: the cache backend, the message and session storage.
     assert {
