@@ -8,7 +8,7 @@ Run with ``.venv/bin/python bench/api_bench.py`` (``make bench`` runs it last;
    registry's service (the instance runs as a registry).
 2. gunicorn with ``socialinvest.config.wsgi`` and ``--preload``, as ``socialinvest serve``
    runs it: ``--worker-class``, ``--workers`` processes × ``--threads`` threads (the
-   defaults, 10 sync workers, at WORKER_CLASS below with the measurements that chose them).
+   defaults, one sync worker per core, at WORKER_CLASS below with the measurements that chose them).
    The rate limiter counts every request as in production (``--rate-limit``).
 3. ``POST /api/calculate`` of ``examples/alla-barn-i-skolan.yaml`` with 10 000 draws,
    each request with its own seed (so no cached result can serve it), from 10 client
@@ -61,12 +61,16 @@ CALC_TARGET_MS, REGISTRY_TARGET_MS, EXPORT_TARGET_S = 60.0, 200.0, 1.0
 # so one process may serve six clients and the other four.  A sync worker is one process per
 # request in flight, and the kernel shares the cores between them evenly.  (An earlier
 # measurement on the same machine under load from other work had favoured gthread 2 × 5; on the
-# idle machine it did not hold.)  The README's "Workers for the API's calculations" says the same.
-# After the engine's faster percentiles and the warm-up calculation (2026-12-07, afternoon, three
-# rounds of 400 requests, taking turns): p95 2 workers 47-82 ms, 3: 67-97, 5: 61-81, 10: 67-72
-# (p50 41-59 for all, server CPU 8-11 ms a request): the spread between rounds is larger than
-# between worker counts, so the default stays.
-WORKER_CLASS, WORKERS, THREADS = "sync", 10, 1
+# idle machine it did not hold.)
+# After the engine's faster percentiles and the warm-up calculation (2026-12-07, afternoon), three
+# rounds of 400 requests: p95 2 workers 47-82 ms, 3: 67-97, 5: 61-81, 10: 67-72, too noisy to
+# choose; then five rounds of 2 against 10 taking turns on the idle machine: 2 workers had the lower
+# p95 every round (49.8, 53.6, 62.7, 50.8, 51.3 ms; CPU 8.2 ms a request) against 10 (78.3, 72.5,
+# 67.7, 61.0, 67.2; CPU 9.4).  With one worker per core the requests beyond them wait in the listen
+# queue and are served in turn, each on a warm core; with ten they are time-sliced and the unlucky
+# ones finish late.  The default is one sync worker per core; the README's "Workers for the API's
+# calculations" says the same.
+WORKER_CLASS, WORKERS, THREADS = "sync", os.cpu_count() or 1, 1
 
 FILL = """
 from socialinvest.registry.actions import do_publish_evaluation
