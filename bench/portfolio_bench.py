@@ -14,8 +14,8 @@ page p95 ≤ 50 ms (cached).
    gains and the portfolio Monte Carlo have 50 scenarios to sum; ten auditors.
 2. The dashboard's stored figures are computed once (timed: that is what the first view
    after a change costs) — page views then read the stored row.
-3. gunicorn (production settings, 2 workers × 4 threads) on 127.0.0.1; ten users log in;
-   ten client threads send a bounded number of dashboard requests each, all in flight.
+3. gunicorn (production settings, 2 workers × 1 thread, see ``web_perf.THREADS``) on 127.0.0.1;
+   ten users log in; ten client threads send a bounded number of dashboard requests each, all in flight.
 4. The annual report PDF (when the report exists) and the public fund page (when it
    exists), timed the same way.
 
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--requests", type=int, default=40, help="dashboard requests per user")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=web_perf.THREADS)
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument(
         "--database",

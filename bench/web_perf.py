@@ -12,9 +12,9 @@ and 10 concurrent users; a live recalculation round trip ≤ 100 ms (judged on p
    one fund, 2 000 applications in a realistic mix of statuses; then ANALYZE.
 2. A real server: gunicorn with ``socialinvest.config.wsgi`` and the production
    settings (DEBUG off, whitenoise, persistent DB connections; only
-   SECURE_SSL_REDIRECT off, as there is no TLS proxy), gthread workers, bound
-   to 127.0.0.1.  Ten users log in through the login form (CSRF); one user
-   alone gives the latency without queueing; then ten client threads
+   SECURE_SSL_REDIRECT off, as there is no TLS proxy), two gthread workers of one
+   thread each (:data:`THREADS`), bound to 127.0.0.1.  Ten users log in through the
+   login form (CSRF); one user alone gives the latency without queueing; then ten client threads
    (``http.client``, keep-alive, no think time: ten requests always in flight)
    send a bounded number of requests each: the list page (page 1, deep pages,
    status/fund filters, search), random application pages the user may see, and
@@ -76,6 +76,17 @@ from report import Row, machine_info, machine_lines, table  # noqa: E402
 from socialinvest.cli.web import ALLOCATOR_ENVIRONMENT  # noqa: E402
 
 RESULTS = BENCH / "results" / "web.json"
+# Threads per gunicorn worker, for this bench and bench/portfolio_bench.py: one.  Measured on the
+# idle two-core machine (2026-12-07), 2 workers × 4 threads against 2 × 1 taking turns: the p95 of
+# 10 users was lower with one thread in every round, here (list 224/223 ms against 144/211,
+# application page 207/241 against 155/215, other pages 501/601 against 270/424) and in the
+# portfolio bench (dashboard 109/144/193/126/79 against 66/75/99/53/70, public fund page
+# 58/59/90/44/48 against 48/32/36/40/32), with less server CPU a request.  The pages are CPU work
+# under the GIL: four threads of a process take turns on one core and finish late together,
+# where one thread per worker serves its requests in turn on a warm core (the API bench found
+# the same for calculations).
+THREADS = 1
+
 HOST = "127.0.0.1"
 SECOND_FACTOR_PATH = "/accounts/second-factor/"  # organisations.account_urls: second_factor_verify
 PAGE_TARGET_MS = 200.0
@@ -903,7 +914,7 @@ def main(argv: list[str] | None = None) -> int:
         help="mean pause before each request of a user (exponential); 0: every user always waiting",
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (2 cores)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--threads", type=int, default=THREADS, help="threads per gunicorn worker")
     parser.add_argument("--phase-deadline", type=float, default=25.0, help="seconds per load phase at most")
     parser.add_argument(
         "--budget", type=float, default=170.0, help="seconds for the whole run; phases shrink to fit"
