@@ -58,8 +58,7 @@ CALC_TARGET_MS, REGISTRY_TARGET_MS, EXPORT_TARGET_S = 60.0, 200.0, 1.0
 # Sync workers won every round.  A calculation is CPU work in numpy, which releases the GIL for
 # each array operation: five threads of one process hand the GIL back and forth hundreds of times
 # a request, which costs CPU, and a keep-alive connection stays with the worker that accepted it,
-# so one process may serve six clients and the other four.  A sync worker is one process per
-# request in flight, and the kernel shares the cores between them evenly.  (An earlier
+# so one process may serve six clients and the other four.  (An earlier
 # measurement on the same machine under load from other work had favoured gthread 2 × 5; on the
 # idle machine it did not hold.)
 # After the engine's faster percentiles and the warm-up calculation (2026-12-07, afternoon), three
@@ -245,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         server.start(timeout=120)
         try:
-            # Warm-up: until every worker has served a few calculations.
+            # Warm-up: until every worker has served at least one calculation.
             raw["warm_up_rounds"] = warm_every_worker(server, calc, args.clients)
             alone = timed_requests(server.port, calc, 20)
             cpu0, client0 = server.cpu_s(), time.process_time()

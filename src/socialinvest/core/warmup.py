@@ -26,8 +26,8 @@ from socialinvest.engine import parse_scenario, run
 # Imported where a chart is drawn (see the module docstring); slow to import.
 CHART_LIBRARIES = ("altair", "vl_convert")
 
-# Calculated once at start: every distribution the engine draws from, an outcome per unit
-# (per year with persistence, per case), a transfer, sensitivity and 10 000 draws.
+# Calculated once at start: every distribution the engine draws from, an outcome of each unit
+# (per year with persistence, per case), two actors, sensitivity and 10 000 draws.
 _UNCERTAIN = {
     "normal": {"dist": "normal", "mean": 100, "sd": 10},
     "lognormal": {"dist": "lognormal", "mean": 100, "sd": 10},
@@ -91,8 +91,9 @@ WARM_UP_SCENARIO = {
 
 
 def warm_up() -> None:
-    """Load the URLconf, the URL tables, the template engine and templates, the translations and
-    the chart libraries; touch no database."""
+    """Load the URLconf (its patterns compiled), the URL tables, the template engine and
+    templates, the translations, the chart libraries, the cache backend and the message and
+    session storage, and calculate once; touch no database."""
     # Lazy imports: Django is set up by the caller, and only a serving process warms up.
     from django.conf import settings
     from django.core.cache import caches
