@@ -112,8 +112,20 @@ def test_summary_is_numpys_percentiles_of_each_array(name: str) -> None:
 
 def test_order_statistics_are_the_sorted_values() -> None:
     rng = np.random.default_rng(7)
-    for size in (1, 2, 3, 10, 1_001):
+    # Sizes on both sides of numpy's SIMD quickselect's small-array network (128 values).
+    for size in (1, 2, 3, 10, 127, 129, 1_001, 10_000, 100_001):
         x = rng.normal(size=size)
         x[rng.integers(0, size, size // 3)] = 0.5  # ties
         ranks = sorted({int(r) for r in rng.integers(0, size, 5)} | {0, size - 1})
-        assert order_statistics(x.copy(), ranks) == {r: float(np.sort(x)[r]) for r in ranks}
+        # The percentiles' ranks: neighbours, some at the ends of the parts they split.
+        ranks += [r + 1 for r in ranks if r + 1 < size]
+        expected = np.sort(x)
+        assert order_statistics(x.copy(), ranks) == {r: float(expected[r]) for r in ranks}
+
+
+def test_a_zero_order_statistic_is_positive_zero_whatever_lands_there() -> None:
+    # Which of 0.0 and -0.0 (equal as numbers) a selection leaves at a rank depends on
+    # its method, and numpy's method on the CPU: the result must not.
+    x = np.array([-0.0, 0.0, -1.0, 0.0, -0.0, 2.0, -0.0] * 50)
+    got = order_statistics(x.copy(), range(x.size))
+    assert [np.signbit(v) for v in got.values()] == [v < 0 for v in np.sort(x)]

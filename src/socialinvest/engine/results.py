@@ -174,25 +174,45 @@ def order_statistics(y: FloatArray, ranks: Sequence[int]) -> dict[int, float]:
 
     Notes
     -----
-    One ``np.partition`` with every rank as a ``kth``: introselect, linear time,
-    and numpy keeps the pivots of each selection to narrow the next, so all the
-    ranks together cost less than one median alone (measured on numpy 2.4 at
-    10 000 values, cycling through a calculation's twelve arrays: about 105 µs for
-    the six ranks of the 5th, 50th and 95th percentiles against 180–215 µs when
-    partitioning at one rank at a time; at 10 million values the one call is
-    still the fastest).  The values are the order
-    statistics whatever the method, so the bits cannot depend on it.
+    One rank at a time, each in the part of ``y`` the ranks already selected left
+    it: the middle wanted rank is selected first (``np.partition`` with one
+    ``kth``), splitting ``y`` in two, and each half is searched for the ranks on its
+    side; a rank at either end of its part is that part's ``min`` or ``max``.
+    numpy selects a single ``kth`` with its SIMD quickselect where the CPU has
+    AVX2 or AVX-512, but a list of ``kth`` with its scalar introselect only:
+    measured on numpy 2.4 at 10 000 values, cycling through twelve arrays, the six
+    ranks of the 5th, 50th and 95th percentiles took about 24 µs this way against
+    131 µs in one call with every ``kth`` (on a CPU with neither, 147 µs against
+    131 µs).  The values are the order statistics whatever the method; a zero is
+    given as ``0.0``, since which of ``0.0`` and ``−0.0`` (equal as numbers) lands
+    at a rank depends on the method and so on the CPU.
 
     Examples
     --------
     >>> order_statistics(np.array([5.0, 1.0, 4.0, 2.0, 3.0]), [0, 1, 4])
     {0: 1.0, 1: 2.0, 4: 5.0}
     """
-    wanted = sorted(set(ranks))
-    if not wanted:
-        return {}
-    y.partition(wanted)
-    return dict(zip(wanted, y[wanted].tolist(), strict=True))
+    out: dict[int, float] = {}
+    # Parts still to search: (first index, end index, the wanted ranks inside it).
+    todo = [(0, y.size, sorted(set(ranks)))]
+    while todo:
+        start, end, wanted = todo.pop()
+        if not wanted:
+            continue
+        part = y[start:end]
+        if wanted == [start]:
+            out[start] = float(part.min()) + 0.0
+            continue
+        if wanted == [end - 1]:
+            out[end - 1] = float(part.max()) + 0.0
+            continue
+        middle = len(wanted) // 2
+        rank = wanted[middle]
+        part.partition(rank - start)
+        out[rank] = float(y[rank]) + 0.0
+        todo.append((start, rank, wanted[:middle]))
+        todo.append((rank + 1, end, wanted[middle + 1 :]))
+    return dict(sorted(out.items()))
 
 
 def stable_mean(x: FloatArray) -> float:
