@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from strategies import scenarios
 
 from socialinvest.engine import load_scenario, run
-from socialinvest.engine.montecarlo import STANDARD_COLUMNS, simulate
+from socialinvest.engine.evaluate import written_rows
+from socialinvest.engine.montecarlo import STANDARD_COLUMNS, sample_chunks, simulate
 from socialinvest.engine.perspectives import PERSPECTIVE_LEVELS
 from socialinvest.engine.resolve import resolve
 from socialinvest.engine.results import (
@@ -22,6 +24,7 @@ from socialinvest.engine.results import (
     stable_mean,
     stable_sd,
 )
+from socialinvest.engine.scenario import Scenario
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -129,3 +132,25 @@ def test_a_zero_order_statistic_is_positive_zero_whatever_lands_there() -> None:
     x = np.array([-0.0, 0.0, -1.0, 0.0, -0.0, 2.0, -0.0] * 50)
     got = order_statistics(x.copy(), range(x.size))
     assert [np.signbit(v) for v in got.values()] == [v < 0 for v in np.sort(x)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(scenarios(), st.integers(1, 64), st.integers(0, 2**32))
+def test_kept_columns_skip_only_rows_that_are_zero(scenario: Scenario, n: int, seed: int) -> None:
+    """The kept columns read only the rows the evaluation wrote (``written_rows``); they
+    must have the bits of the columns computed over every row (zeros' signs included)."""
+    model = resolve(scenario)
+    whole = simulate(model, n, seed, columns=STANDARD_COLUMNS)  # over every row
+    kept = simulate(model, n, seed)  # written rows only
+    for name in STANDARD_COLUMNS:
+        assert whole.columns[name].tobytes() == kept.columns[name].tobytes(), name
+    written = written_rows(model)
+    ((_, pv),) = sample_chunks(model, n, seed)  # one chunk
+    for array, wanted in (
+        (pv.costs, written.costs),
+        (pv.benefits_cashable, written.cash),
+        (pv.benefits_non_cashable, written.non_cash),
+        (pv.transfers, written.transfers),
+    ):
+        others = [j for j in range(len(model.actors)) if j not in wanted]
+        assert not np.signbit(array[others]).any() and not array[others].any()

@@ -91,6 +91,44 @@ class PresentValues:
         return self.pv_benefits - self.pv_costs
 
 
+@dataclass(frozen=True)
+class WrittenRows:
+    """The actor rows of each array that :func:`present_values` adds to; every other
+    row stays the ``0.0`` it started as (``costs`` is multiplied by the optimism bias as
+    a whole, but ``0.0 × (1 + ob)`` is ``0.0``)."""
+
+    costs: tuple[int, ...]
+    cash: tuple[int, ...]
+    non_cash: tuple[int, ...]
+    transfers: tuple[int, ...]
+
+
+def written_rows(model: Model) -> WrittenRows:
+    """Which rows of each array :func:`present_values` writes, from the model's structure.
+
+    A row left out is exactly ``0.0`` in every draw.  An accumulator that starts at
+    ``0.0`` is never ``−0.0`` (``0.0 + x`` is ``0.0`` when ``x`` is a zero of either
+    sign), and adding ``0.0`` to a value that is not ``−0.0``, or subtracting it from
+    any value, gives that value: so a sum that skips those rows has the same bits
+    as one over every row, and never touches their memory.
+    """
+    cash: set[int] = set()
+    non_cash: set[int] = set()
+    transfers: set[int] = set()
+    for outcome in model.outcomes:
+        for term in outcome.benefits:
+            if term.is_transfer:
+                transfers.update((term.actor, term.receiver))
+            else:
+                (cash if term.cashable else non_cash).add(term.actor)
+    return WrittenRows(
+        costs=tuple(sorted({line.actor for line in model.costs})),
+        cash=tuple(sorted(cash)),
+        non_cash=tuple(sorted(non_cash)),
+        transfers=tuple(sorted(transfers)),
+    )
+
+
 def row_sum(a: FloatArray) -> FloatArray:
     """Sum over the first axis, left to right (see :func:`_row_sum`)."""
     return _row_sum(a)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from .evaluate import PresentValues, Value, present_values, row_sum
+from .evaluate import PresentValues, Value, WrittenRows, present_values, written_rows
 from .resolve import Model, Parameter
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ STANDARD_COLUMNS: dict[str, Column] = {
 """Kept for every calculation: ``(8 × (2 + actors))`` bytes per draw, whatever the chunk size."""
 
 
-def _standard_columns(pv: PresentValues) -> dict[str, FloatArray]:
+def _standard_columns(pv: PresentValues, rows: WrittenRows) -> dict[str, FloatArray]:
     """:data:`STANDARD_COLUMNS` of a chunk's present values that nothing uses afterwards.
 
     The same operations as the columns one by one, so the same bits:
@@ -114,20 +114,33 @@ def _standard_columns(pv: PresentValues) -> dict[str, FloatArray]:
     computed in place wherever an array is not needed again: the actors' NPVs in
     the chunk's cashable benefits, society's NPV in the benefits' sum.  Fresh memory
     costs a page fault per 4 KiB on first touch, which at ten thousand draws costs
-    more than the arithmetic.  ``pv`` is spent: its ``benefits_cashable`` no longer
-    holds what its name says.
+    more than the arithmetic.  For the same reason, only the ``rows`` the evaluation
+    wrote are read: the others are ``0.0``, which changes no sum
+    (:func:`.evaluate.written_rows`), and their pages have not been touched (reading
+    them would fault them in: a quarter more faults than the evaluation itself
+    in the example).  ``pv`` is spent: its ``benefits_cashable`` no longer holds
+    what its name says.
     """
     npv_by_actor = pv.benefits_cashable
-    np.add(npv_by_actor, pv.benefits_non_cashable, out=npv_by_actor)  # each actor's resources
-    npv = np.zeros(npv_by_actor.shape[1:])
-    for row in npv_by_actor:  # society's benefits: resources only, actors left to right
-        npv += row
-    costs = row_sum(pv.costs)
+    n = npv_by_actor.shape[1]
+    for j in rows.non_cash:  # each actor's resources
+        np.add(npv_by_actor[j], pv.benefits_non_cashable[j], out=npv_by_actor[j])
+    npv = np.zeros(n)
+    for j in sorted({*rows.cash, *rows.non_cash}):  # society's benefits: resources only, left to right
+        npv += npv_by_actor[j]
+    if len(rows.costs) == 1:  # 0.0 + row is the row: no new array
+        costs = pv.costs[rows.costs[0]]
+    else:
+        costs = np.zeros(n)
+        for j in rows.costs:
+            costs += pv.costs[j]
     with np.errstate(divide="ignore", invalid="ignore"):
         bcr = npv / costs  # undefined where the costs are 0: the summary leaves those out
     np.subtract(npv, costs, out=npv)
-    np.add(npv_by_actor, pv.transfers, out=npv_by_actor)
-    np.subtract(npv_by_actor, pv.costs, out=npv_by_actor)
+    for j in rows.transfers:
+        np.add(npv_by_actor[j], pv.transfers[j], out=npv_by_actor[j])
+    for j in rows.costs:
+        np.subtract(npv_by_actor[j], pv.costs[j], out=npv_by_actor[j])
     return {"npv": npv, "bcr": bcr, "npv_by_actor": npv_by_actor}
 
 
@@ -242,10 +255,11 @@ def simulate(
     True
     """
     kept: dict[str, FloatArray] = {}
+    rows = written_rows(model)
     for start, pv in sample_chunks(model, n, seed, chunk_size, sample_threads):
         size = pv.avoided_cases.shape[0]
         if columns is None:
-            parts = _standard_columns(pv)
+            parts = _standard_columns(pv, rows)
         else:
             parts = {name: column(pv) for name, column in columns.items()}
         for name, part in parts.items():
