@@ -11,6 +11,7 @@ Every cross-reference is checked here, and all problems are reported together.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import threading
 import weakref
@@ -43,15 +44,17 @@ class Parameter:
     low: float = -math.inf
     high: float = math.inf
 
-    @property
+    # Cached: asked for dozens of times a calculation (every case and evaluation reads
+    # each parameter's base), and the distribution is frozen.
+    @functools.cached_property
     def base(self) -> float:
         return self.dist.mean()
 
-    @property
+    @functools.cached_property
     def uncertain(self) -> bool:
         return not isinstance(self.dist, Fixed)
 
-    @property
+    @functools.cached_property
     def needs_clip(self) -> bool:
         """Whether a draw can fall outside the valid range (a normal's tail can; a beta can't)."""
         lo, hi = self.dist.support()
