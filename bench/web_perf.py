@@ -13,7 +13,9 @@ and 10 concurrent users; a live recalculation round trip ≤ 100 ms (judged on p
 2. A real server: gunicorn with ``socialinvest.config.wsgi`` and the production
    settings (DEBUG off, whitenoise, persistent DB connections; only
    SECURE_SSL_REDIRECT off, as there is no TLS proxy), two gthread workers of one
-   thread each (:data:`THREADS`), bound to 127.0.0.1.  Ten users log in through the
+   thread each (:data:`THREADS`, :data:`WORKER_CLASS`; ``--worker-class sync`` for
+   ``socialinvest serve``'s worker class), forked warm from a ``--preload``-ed master as
+   ``serve`` forks them, bound to 127.0.0.1.  Ten users log in through the
    login form (CSRF); one user alone gives the latency without queueing; then ten client threads
    (``http.client``, keep-alive, no think time: ten requests always in flight)
    send a bounded number of requests each: the list page (page 1, deep pages,
@@ -86,6 +88,7 @@ RESULTS = BENCH / "results" / "web.json"
 # where one thread per worker serves its requests in turn on a warm core (the API bench found
 # the same for calculations).
 THREADS = 1
+WORKER_CLASS = "gthread"
 
 HOST = "127.0.0.1"
 SECOND_FACTOR_PATH = "/accounts/second-factor/"  # organisations.account_urls: second_factor_verify
@@ -915,6 +918,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (2 cores)")
     parser.add_argument("--threads", type=int, default=THREADS, help="threads per gunicorn worker")
+    parser.add_argument("--worker-class", default=WORKER_CLASS, choices=("sync", "gthread"))
     parser.add_argument("--phase-deadline", type=float, default=25.0, help="seconds per load phase at most")
     parser.add_argument(
         "--budget", type=float, default=170.0, help="seconds for the whole run; phases shrink to fit"
@@ -949,8 +953,8 @@ def main(argv: list[str] | None = None) -> int:
     print(machine_lines(info))
     print(
         f"Protocol: {backend}, {args.applications:,} applications; gunicorn {args.workers} workers × "
-        f"{args.threads} threads (gthread); {args.users} users × {args.requests} requests per phase, "
-        f"think time {args.think_ms:g} ms\n",
+        f"{args.threads} threads ({args.worker_class}, preloaded); {args.users} users × {args.requests} "
+        f"requests per phase, think time {args.think_ms:g} ms\n",
         flush=True,
     )
 
@@ -998,7 +1002,16 @@ def main(argv: list[str] | None = None) -> int:
         users = data.clients[: args.users]
         rng = random.Random(args.seed)
         db_pids = postgres_backend_pids if args.postgres else None
-        server = Server(env, tmp, args.workers, args.threads, db_pids, args.gunicorn_config)
+        server = Server(
+            env,
+            tmp,
+            args.workers,
+            args.threads,
+            db_pids,
+            args.gunicorn_config,
+            worker_class=args.worker_class,
+            preload=True,
+        )
         stack.callback(server.stop)
         t0 = time.perf_counter()
         server.start()
@@ -1174,7 +1187,7 @@ def main(argv: list[str] | None = None) -> int:
             "users": len(users),
             "requests_per_user_per_phase": args.requests,
             "think_time_mean_s": args.think_ms / 1e3,
-            "gunicorn": {"workers": args.workers, "threads": args.threads, "worker_class": "gthread"},
+            "gunicorn": {"workers": args.workers, "threads": args.threads, "worker_class": args.worker_class},
             "settings": "socialinvest.config.settings.prod (DEBUG=0, SECURE_SSL_REDIRECT=0)",
             "phase_deadline_s": args.phase_deadline,
             "budget_s": args.budget,
