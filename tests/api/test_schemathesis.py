@@ -1,4 +1,5 @@
-"""Schemathesis against /api/openapi.json: for an anonymous client and a token of each role, no 5xx,
+"""Schemathesis against /api/openapi.json: for an anonymous client and a token of each role (all
+eight: the world's users and an organisation administrator and a project lead), no 5xx,
 every status code documented, every response body conforming to the schema.
 
 One test walks every operation (the fund, its users and a granted investment are built once,
@@ -23,7 +24,9 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from factories import MembershipFactory, UserFactory
 from socialinvest.config.wsgi import application
+from socialinvest.organisations.models import Role
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 ROLES = ["fund_admin", "applicant", "preparer", "council", "decision_maker", "auditor", "outsider"]
@@ -51,9 +54,21 @@ def connection_kept_across_requests() -> Any:
 @pytest.mark.usefixtures("connection_kept_across_requests")
 def test_api_conforms_for_anonymous_and_every_role(world: Any, granted: Any, settings: Any) -> None:
     settings.API_RATE_LIMIT = (0, 60)  # the fuzzer sends hundreds of requests
+    # As a registry: its operations answer (publish, correct, withdraw, pool) rather than 404,
+    # so their responses are checked too; the fund's operations do not depend on the setting.
+    settings.SOCIALINVEST_REGISTRY = True
     clients: list[dict[str, str]] = [{}]
-    for role in ROLES:
-        clients.append({"Authorization": f"Bearer {token_for(getattr(world, role), 'write')}"})
+    users = [getattr(world, role) for role in ROLES]
+    # The two roles the shared world has no user for: the organisation's administrator and a
+    # project lead of the unit that runs the granted investment.
+    for username, role, scope in (
+        ("orgadmin", Role.ORG_ADMIN, {"organisation": world.org}),
+        ("projektledare", Role.PROJECT_LEAD, {"unit": world.school}),
+    ):
+        users.append(UserFactory(username=username))
+        MembershipFactory(user=users[-1], role=role, **scope)
+    for user in users:
+        clients.append({"Authorization": f"Bearer {token_for(user, 'write')}"})
     clients.append({"Authorization": f"Bearer {token_for(world.auditor, 'read', days=2)}"})
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
     operations = [result.ok() for result in schema.get_all_operations()]

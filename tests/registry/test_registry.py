@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 from api_helpers import ApiClient, token_for
+from django.template.defaultfilters import floatformat
 from django.test import Client
+from django.utils import translation
 from registry_data import EFFECTS, SES, document
 
 from socialinvest.evaluation.meta import meta_analysis
@@ -63,11 +65,11 @@ def test_publish_retry_correct_withdraw_and_pool(world: Any, registry: None) -> 
 @pytest.mark.parametrize(
     ("overrides", "loc"),
     [
-        ({"target_group": "Elev 19121212-1212"}, ["body", "payload", "target_group"]),
-        ({"standard_error": 0}, ["body", "payload", "standard_error"]),
-        ({"intervention_type": "astrology"}, ["body", "payload", "intervention_type"]),
-        ({"n_intervention": 2}, ["body", "payload", "n_intervention"]),
-        ({"n_comparison": None}, ["body", "payload"]),
+        ({"target_group": "Elev 19121212-1212"}, ["body", "target_group"]),
+        ({"standard_error": 0}, ["body", "standard_error"]),
+        ({"intervention_type": "astrology"}, ["body", "intervention_type"]),
+        ({"n_intervention": 2}, ["body", "n_intervention"]),
+        ({"n_comparison": None}, ["body"]),
     ],
 )
 def test_bad_publications_are_refused_and_nothing_is_written(
@@ -97,6 +99,23 @@ def test_registry_page_shows_the_meta_analysis_forest_and_egger_from_ten(world: 
     client.post(URL, document(9))
     html = Client().get("/registry/types/school-attendance/").content.decode()
     assert 'class="funnel"' in html and "p = " in html
+    # Both estimators, each with its pooled effect, intervals, τ² and I², from the tested meta-analysis.
+    table = html.split('id="meta-methods"')[1].split("</table>")[0]
+    rows = table.split("<tr>")[2:]
+    assert len(rows) == 2
+    with translation.override("sv"):
+        for label, method in (("DerSimonian–Laird", "dl"), ("REML", "reml")):
+            m = meta_analysis(EFFECTS[:10], SES[:10], method=method)
+            (row,) = [r for r in rows if f">{label}<" in r]
+            assert m.prediction_low is not None and m.prediction_high is not None
+            for figure in (
+                floatformat(m.pooled, 3),
+                f"{floatformat(m.ci_low, 3)} – {floatformat(m.ci_high, 3)}",
+                f"{floatformat(m.prediction_low, 3)} – {floatformat(m.prediction_high, 3)}",
+                floatformat(m.tau2, 4),
+                f"{round(m.i2 * 100)} %",
+            ):
+                assert f">{figure}<" in row, (label, figure, row)
     assert Client().get("/registry/").status_code == 200
     assert Client().get("/registry/types/astrology/").status_code == 404
 

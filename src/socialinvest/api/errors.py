@@ -35,13 +35,29 @@ def _path(text: str) -> list[Any]:
     return parts
 
 
+BODY_PARAMETER = "payload"
+"""The name every operation gives its JSON body's parameter (tested)."""
+
+
+def body_path(loc: list[Any]) -> list[Any]:
+    """A field's path in the JSON body as the client sent it: ``["body", "amount"]``.
+
+    django-ninja puts the Python parameter's name after ``"body"``
+    (``["body", "payload", "amount"]``); the service errors, ``/api/calculate`` and
+    the documentation give the path in the document itself, so the name is left out.
+    """
+    if len(loc) >= 2 and loc[0] == "body" and loc[1] == BODY_PARAMETER:
+        return ["body", *loc[2:]]
+    return loc
+
+
 def install(api: NinjaAPI) -> None:
     def respond(request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
         return api.create_response(request, body, status=status)
 
     @api.exception_handler(NinjaValidationError)
     def validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        problems = [(list(e.get("loc", [])), e.get("msg", "")) for e in exc.errors]
+        problems = [(body_path(list(e.get("loc", []))), e.get("msg", "")) for e in exc.errors]
         return respond(request, error_body(*problems), 422)
 
     @api.exception_handler(ScenarioError)

@@ -61,6 +61,7 @@ def intervention_type(request: HttpRequest, slug: str) -> HttpResponse:
         context["forest"] = plots.forest(labels, effects, ses, pooled.reml)
         context["funnel"] = plots.funnel(effects, ses, pooled.reml) if pooled.egger else ""
         context["rows_html"] = _study_rows(pooled)
+        context["methods"] = [("DerSimonian–Laird", pooled.dl), ("REML", pooled.reml)]
         context.update(_benefits(slug, outcome, pooled))
     return render(request, "registry/type.html", context)
 
