@@ -2,6 +2,9 @@
 eight: the world's users and an organisation administrator and a project lead), no 5xx,
 every status code documented, every response body conforming to the schema.
 
+A write answered with a 4xx must have written nothing: the rows of every domain table are
+counted before and after each such call.
+
 One test walks every operation (the fund, its users and a granted investment are built once,
 not once per operation); each generated case is sent by every client.
 """
@@ -14,6 +17,7 @@ from typing import Any
 import pytest
 import schemathesis
 from api_helpers import token_for
+from django.apps import apps as django_apps
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
@@ -80,9 +84,28 @@ def test_api_conforms_for_anonymous_and_every_role(world: Any, granted: Any, set
         @given(case=operation.as_strategy())
         def check(case: Any) -> None:
             for headers in clients:
-                case.call_and_validate(headers=headers, checks=CHECKS)
+                before = stored_rows() if case.method.upper() != "GET" else None
+                response = case.call_and_validate(headers=headers, checks=CHECKS)
+                if before is not None and response.status_code >= 400:
+                    # Bad input, no permission, not found: a 4xx has written nothing.
+                    assert stored_rows() == before, (case.method, case.formatted_path, response.status_code)
 
         check()
+
+
+# Bookkeeping every request may write, whatever its answer: a token's last use, the rate limit.
+BOOKKEEPING = {"api.apitoken", "api.ratewindow"}
+# Django's own bookkeeping: sessions, the admin's log, content types, login attempts.
+NOT_DOMAIN = {"admin", "contenttypes", "sessions", "axes"}
+
+
+def stored_rows() -> dict[str, int]:
+    """Rows in every table of ours and of the queue (the audit trail, idempotency keys, tasks)."""
+    return {
+        model._meta.label_lower: model._base_manager.count()
+        for model in django_apps.get_models()
+        if model._meta.app_label not in NOT_DOMAIN and model._meta.label_lower not in BOOKKEEPING
+    }
 
 
 settings_for_fuzzing = settings(
