@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from followup_builders import MEAN, PLACEMENTS, PROPORTION, WELFARE, approve, proportions, snapshot
 
 from socialinvest.core.formatting import kronor
@@ -235,3 +236,60 @@ def test_an_effect_whose_interval_includes_zero_is_said_so_with_the_npv_at_zero(
     assert evaluation.count('class="warning includes-zero"') == len(
         [r for r in selectors.evaluations(measured) if r.estimate and r.estimate.includes_zero]
     )
+
+
+def test_every_page_showing_the_evaluated_npv_says_when_an_effect_includes_zero(
+    world: Any, measured: Any, client: Any
+) -> None:
+    """The adopted ex-post NPV is published and reported to the owners: the outcomes whose
+    interval includes zero go with it (public page, open data JSON and CSV, dashboard, annual report)."""
+    import csv
+    import io
+
+    import jsonschema
+    from django.urls import reverse
+
+    from socialinvest.core.formatting import millions
+    from socialinvest.public.actions import do_set_publication
+
+    expost = actions.do_run_expost_calculation(application=measured, acting_user=world.fund_admin)
+    actions.do_adopt_expost_calculation(expost=expost, acting_user=world.fund_admin)
+    do_set_publication(fund=world.fund, published=True, acting_user=world.fund_admin)
+    data = client.get(reverse("public:fund_json", args=[world.fund.slug])).json()
+    jsonschema.validate(data, client.get(reverse("public:schema")).json())
+    (published,) = [i for i in data["investments"] if i["reference"] == measured.reference]
+    evaluation = published["evaluation"]
+    assert evaluation["effects_including_zero"] == expost.inputs["effects_including_zero"] != []
+    at_zero = expost.inputs["npv_with_those_effects_at_zero"]
+    assert evaluation["npv_with_those_effects_at_zero"] == round(at_zero, 2)
+    csv_text = client.get(reverse("public:fund_csv", args=[world.fund.slug])).content.decode()
+    (row,) = [r for r in csv.DictReader(io.StringIO(csv_text)) if r["reference"] == measured.reference]
+    assert row["evaluated_effects_including_zero"] == "; ".join(evaluation["effects_including_zero"])
+    page = client.get(reverse("public:investment", args=[world.fund.slug, measured.reference]))
+    html = page.content.decode()
+    assert "Effekten går inte att skilja statistiskt från noll." in html
+    assert all(name in html for name in evaluation["effects_including_zero"])
+    shown = re.search(r'id="npv-at-zero">([^<]+)<', html)
+    assert shown and shown.group(1) == millions(round(at_zero, 2))
+    client.force_login(world.fund_admin)
+    names = ", ".join(evaluation["effects_including_zero"])
+    said = f"{measured.reference}: effekten på {names} går inte att skilja statistiskt från noll"
+    dashboard = client.get(reverse("portfolio:dashboard", args=[world.fund.pk])).content.decode()
+    assert said in dashboard and 'class="includes-zero"' in dashboard
+    expost.refresh_from_db()
+    assert expost.adopted_at is not None
+    year = timezone.localtime(expost.adopted_at).year
+    annual = client.get(reverse("portfolio:annual", args=[world.fund.pk]), {"year": year}).content.decode()
+    assert said in annual
+
+
+def test_the_publish_page_says_when_the_effect_to_publish_includes_zero(world: Any, measured: Any) -> None:
+    from django.test import Client
+
+    first = next(e for e in selectors.evaluations(measured) if e.effect and e.estimate)
+    admin = Client()
+    admin.force_login(world.fund_admin)
+    html = admin.get(f"/registry/publish/{measured.pk}/").content.decode()
+    assert first.estimate.includes_zero  # the fixture's first effect: welfare, −7.8 pp, se 6.4 pp
+    assert 'id="includes-zero"' in html
+    assert f'value="{round(first.effect[0], 6)}"' in html  # the effect the warning is about is the form's

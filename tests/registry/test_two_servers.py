@@ -106,6 +106,11 @@ def test_publish_pool_and_fetch_the_prior(
 
     # The applicant takes the registry's estimate as the effect of an outcome of their calculation.
     outcome_name = draft.calculations.order_by("-number").first().scenario["outcomes"][0]["name"]
+    query = urllib.parse.urlencode(
+        {"intervention_type": "school-attendance", "registry_outcome": OUTCOME, "outcome_name": outcome_name}
+    )
+    offered = Browser(live_server.url, world.applicant).get(f"/registry/prior/{draft.pk}/?{query}")
+    assert 'id="prediction-includes-zero"' in offered and 'id="ci-includes-zero"' not in offered
     Browser(live_server.url, world.applicant).post(
         f"/registry/prior/{draft.pk}/",
         {"intervention_type": "school-attendance", "registry_outcome": OUTCOME, "outcome_name": outcome_name},
@@ -116,3 +121,6 @@ def test_publish_pool_and_fetch_the_prior(
     assert effect["mean"] == pytest.approx(expected.pooled, abs=1e-6)
     assert effect["sd"] == pytest.approx(expected.prediction_standard_error, abs=1e-6)
     assert "evidensregistret" in latest.note and "4 studier" in latest.note
+    # Four studies: a prediction interval of about -0.21 to 0.52, zero included, said first.
+    assert expected.prediction_low is not None and expected.prediction_low < 0
+    assert latest.note.startswith("Intervallet innehåller noll: effekten kan utebli.")

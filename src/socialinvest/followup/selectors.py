@@ -409,3 +409,20 @@ __all__ = [
     "status_reports_of",
     "stop_decision",
 ]
+
+
+def effects_including_zero(expost: ExPostCalculation | None) -> tuple[list[str], float | None]:
+    """The outcomes of an ex-post calculation whose measured effect's 95 % interval includes
+    zero, and its NPV with those effects set to zero (``None`` when there is none to show).
+
+    Every page and export that shows an ex-post result says so beside it, from here.
+    """
+    if expost is None:
+        return [], None
+    inputs = expost.inputs or {}
+    outcomes = inputs.get("effects_including_zero") or [
+        row["outcome"] for row in inputs.get("effects", []) if row.get("includes_zero")
+    ]
+    if not outcomes:
+        return [], None
+    return list(outcomes), inputs.get("npv_with_those_effects_at_zero")

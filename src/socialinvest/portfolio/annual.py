@@ -19,7 +19,7 @@ from typing import Any
 from socialinvest.applications.models import Decision, EvidenceGrade
 from socialinvest.finance.money import ZERO
 from socialinvest.followup.models import ClosingDecision, ExPostCalculation
-from socialinvest.followup.selectors import current_evidence_grades
+from socialinvest.followup.selectors import current_evidence_grades, effects_including_zero
 from socialinvest.ledger import report_forecast, reporting
 
 from . import hooks
@@ -41,6 +41,8 @@ class InvestmentLine:
     # (none for calculations stored before the engine had perspectives).
     forecast_by_perspective: dict[str, float] = field(default_factory=dict)
     outcome_by_perspective: dict[str, float] = field(default_factory=dict)
+    # The ex-post calculation's outcomes whose measured effect's 95 % interval includes zero.
+    effects_including_zero: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -180,6 +182,7 @@ def annual_report(fund: Any, year: int) -> AnnualReport:
                 status=close.get_outcome_display() if close else "",
                 forecast_by_perspective=_npv_by_perspective(d.calculation.result if d.calculation else None),
                 outcome_by_perspective=_npv_by_perspective(expost.result if expost else None),
+                effects_including_zero=effects_including_zero(expost)[0],
             )
         )
     repayments, late = [], []

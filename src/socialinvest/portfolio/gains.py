@@ -17,7 +17,7 @@ from socialinvest.applications.models import Decision
 from socialinvest.engine import ScenarioError, parse_scenario, portfolio
 from socialinvest.engine.scenario import DEFAULT_DRAWS
 from socialinvest.followup.forecast import actor_names
-from socialinvest.followup.selectors import latest_adopted_expost
+from socialinvest.followup.selectors import effects_including_zero, latest_adopted_expost
 
 LEVEL_ORDER = ("kommun", "region", "stat", "individ", "samhalle")
 PV_FIELDS = ("pv_costs", "pv_benefits", "pv_benefits_cashable", "pv_benefits_non_cashable", "npv")
@@ -180,6 +180,7 @@ def forecast_against_outcome(decisions: Iterable[Decision]) -> dict[str, Any]:
                 "outcome_npv": float(expost.npv),
                 "difference": float(expost.npv) - float(forecast.npv),
                 "measured_through": expost.measured_through.isoformat() if expost.measured_through else None,
+                "effects_including_zero": effects_including_zero(expost)[0],
                 "perspectives": {
                     k: {"forecast": float(f_views[k]["npv"]), "outcome": float(o_views[k]["npv"])}
                     for k in f_views

@@ -29,6 +29,8 @@ CSV_COLUMNS = (
     *(f"benefits_{level}" for level in LEVELS),
     "evaluated_npv",
     "measured_through",
+    # The outcomes whose measured effect's 95 % interval includes zero (";"-separated).
+    "evaluated_effects_including_zero",
     "evidence_grade",
     "licence",
 )
@@ -56,6 +58,7 @@ def csv_rows(data: dict[str, Any]) -> list[list[Any]]:
                 *(inv["benefits_by_level"].get(level, 0.0) for level in LEVELS),
                 evaluation.get("npv"),
                 evaluation.get("measured_through"),
+                "; ".join(evaluation.get("effects_including_zero") or []),
                 inv["evidence_grade"],
                 data["licence"],
             ]
@@ -186,6 +189,16 @@ def json_schema(schema_url: str) -> dict[str, Any]:
                             "npv": {"type": "number"},
                             "measured_through": _DATE,
                             "adopted_on": _DATE,
+                            "effects_including_zero": {
+                                "type": "array",
+                                "items": _TEXT,
+                                "description": "Outcomes whose measured effect's 95 % interval includes "
+                                "zero: not told apart from chance, no finding.",
+                            },
+                            "npv_with_those_effects_at_zero": {
+                                "type": ["number", "null"],
+                                "description": "The evaluated NPV with those effects set to zero.",
+                            },
                         },
                     },
                     "evidence_grade": {"type": ["integer", "null"], "minimum": 1, "maximum": 4},

@@ -24,7 +24,11 @@ from django.utils import timezone
 
 from socialinvest.applications.models import ApplicationUnit
 from socialinvest.followup.models import ClosingDecision
-from socialinvest.followup.selectors import current_evidence_grade, latest_adopted_expost
+from socialinvest.followup.selectors import (
+    current_evidence_grade,
+    effects_including_zero,
+    latest_adopted_expost,
+)
 from socialinvest.funds.models import Fund
 from socialinvest.portfolio.gains import granted_decisions, who_gains
 from socialinvest.portfolio.store import fund_changed
@@ -123,13 +127,7 @@ def compute(fund: Fund) -> dict[str, Any]:
                 },
                 "benefits_by_level": by_level,
                 "benefits_by_actor": sorted(actors, key=lambda a: -a["pv_benefits"]),
-                "evaluation": None
-                if expost is None
-                else {
-                    "npv": round(expost.npv, 2),
-                    "measured_through": _date(expost.measured_through),
-                    "adopted_on": _date(expost.adopted_at.date() if expost.adopted_at else None),
-                },
+                "evaluation": None if expost is None else _evaluation(expost),
                 "evidence_grade": current_evidence_grade(app),
                 "lessons_learned": close.lessons_learned if close else "",
             }
@@ -156,6 +154,19 @@ def compute(fund: Fund) -> dict[str, Any]:
             "benefits_by_level": gains["benefits_by_level"],
         },
         "investments": investments,
+    }
+
+
+def _evaluation(expost: Any) -> dict[str, Any]:
+    """The adopted ex-post result, with the outcomes whose effect is not told apart from zero."""
+    uncertain, npv_at_zero = effects_including_zero(expost)
+    return {
+        "npv": round(expost.npv, 2),
+        "measured_through": _date(expost.measured_through),
+        "adopted_on": _date(expost.adopted_at.date() if expost.adopted_at else None),
+        # The 95 % interval of these outcomes' measured effects includes zero: no finding.
+        "effects_including_zero": uncertain,
+        "npv_with_those_effects_at_zero": None if npv_at_zero is None else round(npv_at_zero, 2),
     }
 
 

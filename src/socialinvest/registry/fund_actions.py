@@ -69,7 +69,8 @@ def do_take_registry_prior(
     """A new calculation version whose outcome ``outcome_name`` has the registry's pooled effect.
 
     The version's note says so (type, outcome, number of studies), so the effect is labelled
-    as the registry's wherever the calculation is shown.
+    as the registry's wherever the calculation is shown; and, first, when the pooled
+    confidence or prediction interval includes zero.
     """
     can_save_calculation(acting_user, application).require()
     latest = application.calculations.order_by("-number").first()
@@ -99,6 +100,10 @@ def do_take_registry_prior(
         "type": intervention_type,
         "registry_outcome": registry_outcome,
     }
+    low, high = pooled.get("prediction_low"), pooled.get("prediction_high")
+    if pooled["ci_low"] <= 0 <= pooled["ci_high"] or (low is not None and low <= 0 <= high):
+        # First, so that the note's 300 characters keep it.
+        note = _("Intervallet innehåller noll: effekten kan utebli.") + " " + note
     return do_save_calculation(
         application=application, scenario=parse_scenario(document), acting_user=acting_user, note=note[:300]
     )

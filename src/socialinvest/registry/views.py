@@ -144,22 +144,25 @@ class PublishForm(forms.Form):
     year_to = forms.IntegerField(label=gettext_lazy("Till år"))
 
 
-def _initial(application: Application) -> dict[str, Any]:
+def _evaluated(application: Application) -> Any:
+    """The first indicator evaluation with an effect: what the publish form starts from."""
+    return next((e for e in evaluations(application) if e.effect and e.estimate), None)
+
+
+def _initial(application: Application, evaluated: Any) -> dict[str, Any]:
     initial: dict[str, Any] = {
         "municipality": application.fund.owner.name,
         "target_group": application.target_group[:300],
         "year_from": application.period_start.year if application.period_start else None,
         "year_to": application.period_end.year if application.period_end else None,
     }
-    for e in evaluations(application):
-        if e.effect and e.estimate:
-            initial.update(
-                outcome=e.indicator.outcome_name or e.indicator.name,
-                effect=round(e.effect[0], 6),
-                standard_error=round(e.effect[1], 6),
-                design="comparison_group" if e.estimate.design == "did" else "before_after",
-            )
-            break
+    if evaluated is not None:
+        initial.update(
+            outcome=evaluated.indicator.outcome_name or evaluated.indicator.name,
+            effect=round(evaluated.effect[0], 6),
+            standard_error=round(evaluated.effect[1], 6),
+            design="comparison_group" if evaluated.estimate.design == "did" else "before_after",
+        )
     return initial
 
 
@@ -170,7 +173,8 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     verdict = can_run_expost(request.user, application)
     if not verdict:
         raise PermissionDenied(verdict.reason)
-    form = PublishForm(request.POST or None, initial=_initial(application))
+    evaluated = _evaluated(application)
+    form = PublishForm(request.POST or None, initial=_initial(application, evaluated))
     if request.method == "POST" and form.is_valid():
         try:
             data = PublicationIn(
@@ -194,6 +198,8 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "submissions": Submission.objects.filter(application=application),
             "configured": client.configured(),
+            # Published all the same (a null result is evidence too), but not without saying so.
+            "includes_zero": evaluated is not None and evaluated.estimate.includes_zero,
         },
     )
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from socialinvest.core import formatting
 
+from .. import selectors
 from ..models import ExPostCalculation
 from ..selectors import ForecastVsOutcome, IndicatorEvaluation
 
@@ -149,19 +150,14 @@ def evaluation_row(e: IndicatorEvaluation) -> EvaluationRow:
 
 def effects_at_zero(expost: ExPostCalculation | None) -> dict[str, Any] | None:
     """The outcomes whose measured effect's 95 % interval includes zero, and the NPV with them at zero."""
-    if expost is None:
-        return None
-    inputs = expost.inputs or {}
-    outcomes = inputs.get("effects_including_zero") or [
-        row["outcome"] for row in inputs.get("effects", []) if row.get("includes_zero")
-    ]
-    if not outcomes:
+    outcomes, npv_at_zero = selectors.effects_including_zero(expost)
+    if expost is None or not outcomes:
         return None
     return {
         "outcomes": outcomes,
         "names": ", ".join(f"”{name}”" for name in outcomes),
         "npv": expost.npv,
-        "npv_at_zero": inputs.get("npv_with_those_effects_at_zero"),
+        "npv_at_zero": npv_at_zero,
     }
 
 
