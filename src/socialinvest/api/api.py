@@ -12,7 +12,7 @@ from ninja import NinjaAPI
 
 from socialinvest.engine.scenario import Scenario
 
-from . import agreement_writes, application_writes, calculate, errors, resources, writes  # noqa: F401
+from . import agreement_writes, application_writes, calculate, errors, followup_writes, resources, writes  # noqa: F401
 
 
 class SocialinvestAPI(NinjaAPI):
@@ -47,4 +47,5 @@ def make_api() -> SocialinvestAPI:
     api.add_router("", writes.router)
     # application_writes adds its operations to resources.router (the same paths).
     api.add_router("", agreement_writes.router)
+    api.add_router("", followup_writes.router)
     return api

@@ -83,3 +83,18 @@ class AgreementIn(WriteIn):
     )
     reason: str
     approver_id: int
+
+
+class MeasurementIn(WriteIn):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    intervention_n: int | None = None
+    intervention_events: int | None = None
+    intervention_mean: float | None = None
+    intervention_sd: float | None = None
+    comparison_n: int | None = None
+    comparison_events: int | None = None
+    comparison_mean: float | None = None
+    comparison_sd: float | None = None
+    comment: str = ""
+    submit: bool = False
