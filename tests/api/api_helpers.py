@@ -38,3 +38,8 @@ class ApiClient:
         return self.client.post(
             path, data=data, content_type="application/json", headers={**self.headers, **headers}
         )
+
+    def patch(self, path: str, body: Any) -> Any:
+        return self.client.patch(
+            path, data=json.dumps(body), content_type="application/json", headers=self.headers
+        )

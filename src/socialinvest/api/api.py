@@ -12,7 +12,7 @@ from ninja import NinjaAPI
 
 from socialinvest.engine.scenario import Scenario
 
-from . import calculate, errors, resources, writes
+from . import agreement_writes, application_writes, calculate, errors, followup_writes, resources, writes  # noqa: F401
 
 
 class SocialinvestAPI(NinjaAPI):
@@ -32,7 +32,8 @@ DESCRIPTION = (
     "permissions as the web pages. Authenticate with `Authorization: Bearer <token>` "
     "(tokens are created on your own user page, /api/tokens/). "
     'Errors: `{"errors": [{"loc": [...], "msg": ...}]}`. '
-    "Writes that move money need an `Idempotency-Key` header."
+    "Writes that move money (a decision, a repayment agreement, approving or paying a "
+    "disbursement, a repayment) need an `Idempotency-Key` header."
 )
 
 
@@ -44,4 +45,7 @@ def make_api() -> SocialinvestAPI:
     api.add_router("", calculate.router)
     api.add_router("", resources.router)
     api.add_router("", writes.router)
+    # application_writes adds its operations to resources.router (the same paths).
+    api.add_router("", agreement_writes.router)
+    api.add_router("", followup_writes.router)
     return api

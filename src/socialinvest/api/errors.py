@@ -6,6 +6,8 @@ problem is not about one field.  Messages are in the request's language.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -51,6 +53,39 @@ def body_path(loc: list[Any]) -> list[Any]:
     return loc
 
 
+class Problems(Exception):
+    """Errors at given places of the request: a service's field errors moved to where the client
+    sent each value (:func:`located`)."""
+
+    def __init__(self, problems: list[tuple[list[Any], str]], status: int = 422):
+        super().__init__("; ".join(msg for _loc, msg in problems))
+        self.problems = problems
+        self.status = status
+
+
+@contextmanager
+def located(where: Callable[[str], list[Any]]) -> Iterator[None]:
+    """Re-raise a service's ``ValidationError`` with each field at ``where(field)``.
+
+    The services name their fields as the pages' forms do (``unit``, ``indicator-0-name``);
+    an operation whose body says it differently (``unit_id``, ``["indicators", 0, "name"]``)
+    gives here the path in its own body.  ``__all__`` stays ``["body"]``; a message without a
+    field stays where it is (empty ``loc``).
+    """
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise Problems(
+            [
+                (["body"] if field == "__all__" else where(field), message)
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ]
+        ) from exc
+
+
 def install(api: NinjaAPI) -> None:
     def respond(request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
         return api.create_response(request, body, status=status)
@@ -76,6 +111,10 @@ def install(api: NinjaAPI) -> None:
         else:
             problems = [([], m) for m in exc.messages]
         return respond(request, error_body(*problems), 422)
+
+    @api.exception_handler(Problems)
+    def problems(request: HttpRequest, exc: Problems) -> HttpResponse:
+        return respond(request, error_body(*exc.problems), exc.status)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

@@ -61,8 +61,14 @@ def _fund(request: HttpRequest, fund_id: int) -> Fund:
     return fund
 
 
-def _application(request: HttpRequest, application_id: int) -> Application:
-    application = get_object_or_404(Application.objects.select_related("fund"), pk=application_id)
+def application_found(application_id: int) -> Application:
+    """The application with its fund, or 404 (the caller asks whether the user may see it)."""
+    return get_object_or_404(Application.objects.select_related("fund"), pk=application_id)
+
+
+def application_for(request: HttpRequest, application_id: int) -> Application:
+    """The application, if the user may see it (404 otherwise)."""
+    application = application_found(application_id)
     visible(can_view(request.user, application))
     return application
 
@@ -108,7 +114,7 @@ def list_applications(request: HttpRequest, filters: Query[ApplicationFilter]) -
 
 @router.get("/applications/{application_id}", response={200: ApplicationOut, **ERRORS}, tags=["applications"])
 def get_application(request: HttpRequest, application_id: int) -> Application:
-    return _application(request, application_id)
+    return application_for(request, application_id)
 
 
 @router.get(
@@ -118,7 +124,7 @@ def get_application(request: HttpRequest, application_id: int) -> Application:
 )
 @paginate(LimitOffsetPagination)
 def list_calculations(request: HttpRequest, application_id: int) -> Any:
-    application = _application(request, application_id)
+    application = application_for(request, application_id)
     return CalculationVersion.objects.filter(application=application).order_by("number")
 
 
@@ -128,7 +134,7 @@ def list_calculations(request: HttpRequest, application_id: int) -> Any:
     tags=["applications"],
 )
 def get_calculation(request: HttpRequest, application_id: int, number: int) -> CalculationVersion:
-    application = _application(request, application_id)
+    application = application_for(request, application_id)
     return get_object_or_404(CalculationVersion, application=application, number=number)
 
 
@@ -136,7 +142,7 @@ def get_calculation(request: HttpRequest, application_id: int, number: int) -> C
     "/applications/{application_id}/decision", response={200: DecisionOut, **ERRORS}, tags=["applications"]
 )
 def get_decision(request: HttpRequest, application_id: int) -> Any:
-    decision = decision_of(_application(request, application_id))
+    decision = decision_of(application_for(request, application_id))
     if decision is None:
         raise Http404
     return decision
@@ -198,20 +204,21 @@ def list_agreements(request: HttpRequest, fund_id: int) -> Any:
         .prefetch_related("versions")
         .order_by("id")
     )
-    return [
-        {
-            "id": a.pk,
-            "application_id": a.application_id,
-            "unit_id": a.unit_id,
-            "unit_name": a.unit.name,
-            "versions": sorted(a.versions.all(), key=lambda v: v.number),
-        }
-        for a in agreements
-    ]
+    return [agreement_out(a) for a in agreements]
+
+
+def agreement_out(agreement: RepaymentAgreement) -> dict[str, Any]:
+    return {
+        "id": agreement.pk,
+        "application_id": agreement.application_id,
+        "unit_id": agreement.unit_id,
+        "unit_name": agreement.unit.name,
+        "versions": sorted(agreement.versions.all(), key=lambda v: v.number),
+    }
 
 
 def _followup_application(request: HttpRequest, application_id: int) -> Application:
-    application = _application(request, application_id)
+    application = application_for(request, application_id)
     visible(can_view_followup(request.user, application))
     return application
 

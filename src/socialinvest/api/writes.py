@@ -66,7 +66,7 @@ def _disbursement(request: HttpRequest, pk: int) -> Disbursement:
     return disbursement
 
 
-def _dump(schema: Any, obj: Any) -> Any:
+def dump(schema: Any, obj: Any) -> Any:
     return json.loads(schema.from_orm(obj).model_dump_json())
 
 
@@ -78,7 +78,7 @@ def approve_disbursement(
 
     def write() -> tuple[int, Any]:
         done = do_approve_disbursement(disbursement=disbursement, acting_user=request.user)
-        return 200, _dump(DisbursementOut, done)
+        return 200, dump(DisbursementOut, done)
 
     return idempotent(request, idempotency_key, write)
 
@@ -93,7 +93,7 @@ def pay_disbursement(
         done = do_pay_disbursement(
             disbursement=disbursement, acting_user=request.user, paid_on=payload.paid_on
         )
-        return 200, _dump(DisbursementOut, done)
+        return 200, dump(DisbursementOut, done)
 
     return idempotent(request, idempotency_key, write)
 
@@ -118,6 +118,6 @@ def record_repayment(
             description=payload.description,
         )
         entry = type(entry).objects.prefetch_related("lines").get(pk=entry.pk)
-        return 201, _dump(LedgerEntryOut, entry)
+        return 201, dump(LedgerEntryOut, entry)
 
     return idempotent(request, idempotency_key, write)
