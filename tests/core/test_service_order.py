@@ -35,6 +35,11 @@ NO_LOCK = {
     "registry/fund_actions.py:do_take_registry_prior",
 }
 PERMISSION_BEFORE_LOCK = {
+    # A remote call (the registry) before the transaction, so no row lock is held while waiting;
+    # permission is checked first so nothing is sent for a user who may not, and the submission
+    # is locked afterwards to record the registry's answer.
+    "registry/fund_actions.py:do_correct_registry_publication",
+    "registry/fund_actions.py:do_withdraw_registry_publication",
     # The engine's Monte Carlo and the network take seconds: they run before the transaction
     # (permission checked first, so no work is done for a user who may not), and permission is
     # checked again under the lock before anything is written.

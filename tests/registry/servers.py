@@ -96,6 +96,15 @@ class RegistryServer:
     def token(self, name: str) -> str:
         return self.django("shell", "-c", CREATE_TOKEN.format(name=name)).strip().splitlines()[-1]
 
+    def call_page(self, path: str) -> tuple[int, str]:
+        """GET a page of the registry (HTML), anonymously."""
+        request = urllib.request.Request(self.url + path, headers={"Accept": "text/html"})
+        try:
+            with NO_PROXY.open(request, timeout=60) as response:
+                return response.status, str(response.read().decode())
+        except urllib.error.HTTPError as exc:
+            return exc.code, str(exc.read().decode())
+
     def call(self, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
         headers = {"Content-Type": "application/json"}
         if token:

@@ -56,6 +56,18 @@ def test_publish_retry_correct_withdraw_and_pool(world: Any, registry: None) -> 
     withdrawn = client.post(f"{URL}/{first.pk}/withdraw", {"reason": "Dubbelpublicerad"})
     assert withdrawn.status_code == 200 and withdrawn.json()["withdrawn_at"]
     assert ApiClient().get(POOLED, outcome="Fullständiga betyg").json()["k"] == 3
+    # Withdrawn is final: a correction is refused and writes nothing.
+    late = client.post(f"{URL}/{first.pk}/corrections", {**document(0, effect=0.6), "reason": "Sent"})
+    assert late.status_code == 422 and PublicationVersion.objects.filter(publication=first).count() == 2
+    # The history, public: both versions with the correction's reason, and the withdrawal.
+    history = ApiClient().get(f"{URL}/{first.pk}").json()
+    assert [(v["number"], v["effect"], v["reason"]) for v in history["versions"]] == [
+        (1, EFFECTS[0], ""),
+        (2, 0.5, "Fel i underlaget"),
+    ]
+    assert history["withdrawn_reason"] == "Dubbelpublicerad" and history["withdrawn_at"]
+    page = Client().get(f"/registry/publications/{first.pk}/").content.decode()
+    assert 'id="withdrawn"' in page and "Fel i underlaget" in page and "Dubbelpublicerad" in page
 
     # Another publisher can neither correct nor withdraw it.
     other = ApiClient(token_for(world.auditor))

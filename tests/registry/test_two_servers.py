@@ -124,3 +124,29 @@ def test_publish_pool_and_fetch_the_prior(
     # Four studies: a prediction interval of about -0.21 to 0.52, zero included, said first.
     assert expected.prediction_low is not None and expected.prediction_low < 0
     assert latest.note.startswith("Intervallet innehåller noll: effekten kan utebli.")
+
+    # The fund corrects its publication from its own page, then withdraws it; the registry keeps
+    # the history (both versions, the reason of each change) and pools without it.
+    admin = Browser(live_server.url, world.fund_admin)
+    corrected = {
+        **fields,
+        "effect": "0.2",
+        "standard_error": "0.07",
+        "reason": "Fel standardfel i första versionen",
+    }
+    page = admin.post(f"/registry/publish/{granted.pk}/{submission.pk}/correct/", corrected)
+    assert "Rättelsen är skickad till registret." in page
+    status, history = registry_server.call("GET", f"/api/registry/publications/{submission.registry_id}")
+    assert status == 200 and [v["number"] for v in history["versions"]] == [1, 2]
+    assert history["versions"][1]["reason"] == corrected["reason"] and history["effect"] == 0.2
+    page = admin.post(f"/registry/publish/{granted.pk}/{submission.pk}/withdraw/", {"reason": "Dubblett"})
+    assert "Publiceringen är återkallad ur registret." in page
+    submission.refresh_from_db()
+    assert submission.version == 2 and submission.withdrawn_at is not None
+    status, pooled = registry_server.call("GET", POOLED)
+    assert status == 200 and pooled["k"] == 3
+    status, page_html = registry_server.call_page(f"/registry/publications/{submission.registry_id}/")
+    assert status == 200 and "Dubblett" in page_html and corrected["reason"] in page_html
+    # Withdrawn is final: no correction afterwards, on either side.
+    page = admin.post(f"/registry/publish/{granted.pk}/{submission.pk}/correct/", corrected)
+    assert "En återkallad publicering kan inte rättas." in page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,6 +97,9 @@ def do_correct_publication(*, publication: Publication, data: CorrectionIn, acti
     """Add a corrected version (the earlier ones stay, with the reason for the change)."""
     with transaction.atomic():
         locked = _own(publication, acting_user)
+        if locked.withdrawn_at is not None:
+            # Withdrawn is final: a corrected study is published again, under a new reference.
+            raise ValidationError(_("En återkallad publicering kan inte rättas."))
         if locked.intervention_type != data.intervention_type:
             locked.intervention_type = data.intervention_type
             locked.save(update_fields=["intervention_type"])

@@ -16,7 +16,15 @@ from socialinvest.api.resources import ERRORS
 from . import selectors
 from .actions import do_correct_publication, do_publish_evaluation, do_withdraw_publication
 from .models import Publication
-from .schemas import CorrectionIn, PooledOut, PublicationIn, PublicationOut, WithdrawIn
+from .schemas import (
+    CorrectionIn,
+    HistoryOut,
+    PooledOut,
+    PublicationIn,
+    PublicationOut,
+    VersionOut,
+    WithdrawIn,
+)
 from .taxonomy import InterventionType
 
 router = Router(tags=["registry"])
@@ -77,6 +85,25 @@ def withdraw(request: HttpRequest, publication_id: int, payload: WithdrawIn) -> 
         publication=_own(request, publication_id), reason=payload.reason, acting_user=request.user
     )
     return publication_out(publication)
+
+
+@router.get("/publications/{publication_id}", auth=OptionalTokenAuth(), response={200: HistoryOut, **ERRORS})
+def history(request: HttpRequest, publication_id: int) -> Any:
+    """A publication with every version (corrections and their reasons) and its withdrawal: public,
+    like the pooled estimates it enters or left."""
+    _require_registry()
+    return history_out(
+        get_object_or_404(Publication.objects.select_related("current__version"), pk=publication_id)
+    )
+
+
+def history_out(p: Publication) -> dict[str, Any]:
+    versions = [
+        {"number": v.number, "created_at": v.created_at, "reason": v.reason}
+        | {f: getattr(v, f) for f in VersionOut.model_fields if f not in ("number", "created_at", "reason")}
+        for v in p.versions.order_by("number")
+    ]
+    return {**publication_out(p), "withdrawn_reason": p.withdrawn_reason, "versions": versions}
 
 
 class PooledQuery(Schema):

@@ -68,6 +68,21 @@ def publish(payload: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def correct(registry_id: int, payload: dict[str, Any]) -> dict[str, Any]:
+    """A corrected version of one's own publication (``payload``: the publication and a ``reason``)."""
+    result: dict[str, Any] = _request(
+        "POST", f"/api/registry/publications/{registry_id}/corrections", payload, auth=True
+    )
+    return result
+
+
+def withdraw(registry_id: int, reason: str) -> dict[str, Any]:
+    result: dict[str, Any] = _request(
+        "POST", f"/api/registry/publications/{registry_id}/withdraw", {"reason": reason}, auth=True
+    )
+    return result
+
+
 def pooled(intervention_type: str, outcome: str) -> dict[str, Any]:
     query = urllib.parse.urlencode({"outcome": outcome})
     path = f"/api/registry/intervention-types/{urllib.parse.quote(intervention_type)}/pooled?{query}"

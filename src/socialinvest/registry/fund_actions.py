@@ -1,5 +1,6 @@
-"""Fund-side writes that use the registry: publish an evaluation, take the pooled estimate into an
-application's calculation, and choose which estimate the ex-post calculation uses."""
+"""Fund-side writes that use the registry: publish an evaluation (and correct or withdraw it), take
+the pooled estimate into an application's calculation, and choose which estimate the ex-post
+calculation uses."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from socialinvest.applications.actions import do_save_calculation
@@ -44,6 +47,54 @@ def do_publish_to_registry(*, application: Application, data: PublicationIn, act
             application=application,
         )
     return submission
+
+
+def do_correct_registry_publication(
+    *, submission: Submission, data: PublicationIn, reason: str, acting_user: Any
+) -> Submission:
+    """Send a corrected version of a published evaluation; the registry keeps the earlier ones."""
+    can_run_expost(acting_user, submission.application).require()
+    if submission.withdrawn_at is not None:
+        raise ValidationError(_("En återkallad publicering kan inte rättas."))
+    payload = data.model_dump(mode="json")
+    answer = client.correct(submission.registry_id, {**payload, "reason": reason})  # a remote call
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        locked.payload, locked.outcome, locked.version = payload, data.outcome, answer["version"]
+        locked.save(update_fields=["payload", "outcome", "version"])
+        record_event(
+            actor=acting_user,
+            verb="registry.corrected",
+            target=locked,
+            summary=_("Rättad i registret till version %(n)s") % {"n": answer["version"]},
+            reason=reason,
+            fund=locked.application.fund,
+            application=locked.application,
+        )
+    return locked
+
+
+def do_withdraw_registry_publication(*, submission: Submission, reason: str, acting_user: Any) -> Submission:
+    """Withdraw a published evaluation: it leaves the pooled estimates and stays in the history."""
+    can_run_expost(acting_user, submission.application).require()
+    if not reason.strip():
+        raise ValidationError({"reason": _("Ange skälet.")})
+    answer = client.withdraw(submission.registry_id, reason)  # a remote call; withdrawing twice is harmless
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if locked.withdrawn_at is None:
+            locked.withdrawn_at = parse_datetime(answer["withdrawn_at"]) or timezone.now()
+            locked.save(update_fields=["withdrawn_at"])
+            record_event(
+                actor=acting_user,
+                verb="registry.withdrawn",
+                target=locked,
+                summary=_("Återkallad ur registret: %(outcome)s") % {"outcome": locked.outcome},
+                reason=reason,
+                fund=locked.application.fund,
+                application=locked.application,
+            )
+    return locked
 
 
 def prior_effect(pooled: dict[str, Any]) -> dict[str, Any]:

@@ -91,6 +91,9 @@ class Submission(models.Model):
     payload = models.JSONField()
     published_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(auto_now_add=True)
+    # The registry's version number of what ``payload`` now says (a correction adds one).
+    version = models.PositiveIntegerField(default=1)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-published_at"]

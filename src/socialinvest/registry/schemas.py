@@ -83,6 +83,34 @@ class PublicationOut(Schema):
     withdrawn_at: dt.datetime | None
 
 
+class VersionOut(Schema):
+    """One version of a publication: what it said, and why it was corrected."""
+
+    number: int
+    created_at: dt.datetime
+    reason: str
+    target_group: str
+    setting: str
+    outcome: str
+    effect: float
+    standard_error: float
+    design: str
+    evidence_grade: int
+    n_intervention: int
+    n_comparison: int | None
+    cost_per_participant: Decimal
+    municipality: str
+    year_from: int
+    year_to: int
+
+
+class HistoryOut(PublicationOut):
+    """A publication with every version, the withdrawal's reason and date included."""
+
+    withdrawn_reason: str
+    versions: list[VersionOut]
+
+
 class PooledOut(Schema):
     intervention_type: str
     outcome: str

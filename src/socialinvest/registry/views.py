@@ -29,7 +29,7 @@ from socialinvest.followup.selectors import evaluations
 
 from . import client, fund_actions, plots, selectors, valuation
 from .api import is_registry
-from .models import Choice, EffectChoice, Submission
+from .models import Choice, EffectChoice, Publication, Submission
 from .schemas import PublicationIn
 from .taxonomy import Design, InterventionType
 
@@ -83,7 +83,8 @@ def _study_rows(pooled: selectors.Pooled) -> str:
             f"{num}{formatting.number(s.effect, 3, lang=lang)}</td>"
             f"{num}{formatting.number(s.standard_error, 3, lang=lang)}</td>{num}{n}</td>"
             f"{num}{formatting.kronor(s.cost_per_participant, lang=lang)}</td>"
-            f"{num}{formatting.percent(w, 0, lang=lang)}</td></tr>"
+            f"{num}{formatting.percent(w, 0, lang=lang)}</td>"
+            f'{num}<a href="/registry/publications/{s.publication_id}/">{s.number}</a></td></tr>'
         )
     return mark_safe("\n".join(rows))  # every text above is escaped
 
@@ -166,6 +167,23 @@ def _initial(application: Application, evaluated: Any) -> dict[str, Any]:
     return initial
 
 
+def publication(request: HttpRequest, pk: int) -> HttpResponse:
+    """One publication's history: every version with the reason for its correction, and its
+    withdrawal.  Public, like the page of the intervention type it enters (or left)."""
+    if not is_registry():
+        raise Http404
+    found = get_object_or_404(Publication, pk=pk)
+    return render(
+        request,
+        "registry/publication.html",
+        {
+            "publication": found,
+            "versions": found.versions.order_by("-number"),
+            "type": InterventionType(found.intervention_type),
+        },
+    )
+
+
 @login_required
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Publicera i registret": the evaluation's figures, aggregates only, sent to the registry."""
@@ -197,11 +215,90 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "form": form,
             "submissions": Submission.objects.filter(application=application),
+            "withdraw_form": WithdrawForm(),
             "configured": client.configured(),
             # Published all the same (a null result is evidence too), but not without saying so.
             "includes_zero": evaluated is not None and evaluated.estimate.includes_zero,
         },
     )
+
+
+class CorrectForm(PublishForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Skäl för rättelse"), max_length=300, validators=[reject_personnummer]
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Skäl"), max_length=300, validators=[reject_personnummer])
+
+
+def _submission(request: HttpRequest, pk: int, submission_pk: int) -> Submission:
+    application = _application(request, pk)
+    verdict = can_run_expost(request.user, application)
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
+    return get_object_or_404(
+        Submission.objects.select_related("application__fund"), pk=submission_pk, application=application
+    )
+
+
+def _add_errors(form: forms.Form, exc: Exception) -> None:
+    if isinstance(exc, PydanticError):
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else None
+            form.add_error(field if field in form.fields else None, err["msg"])
+    elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+
+
+@login_required
+def correct_submission(request: HttpRequest, pk: int, submission_pk: int) -> HttpResponse:
+    """Send a corrected version of a published evaluation, with the reason for the correction."""
+    submission = _submission(request, pk, submission_pk)
+    form = CorrectForm(request.POST or None, initial=submission.payload)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+        try:
+            data = PublicationIn(source_ref=submission.payload["source_ref"], **fields)
+            fund_actions.do_correct_registry_publication(
+                submission=submission, data=data, reason=form.cleaned_data["reason"], acting_user=request.user
+            )
+        except (PydanticError, ValidationError, client.RegistryError) as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Rättelsen är skickad till registret."))
+            return redirect("registry:publish", pk=pk)
+    return render(
+        request,
+        "registry/correct.html",
+        {"application": submission.application, "submission": submission, "form": form},
+    )
+
+
+@login_required
+def withdraw_submission(request: HttpRequest, pk: int, submission_pk: int) -> HttpResponse:
+    """Withdraw a published evaluation from the registry (POST, with the reason)."""
+    submission = _submission(request, pk, submission_pk)
+    if request.method != "POST":
+        return redirect("registry:publish", pk=pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            fund_actions.do_withdraw_registry_publication(
+                submission=submission, reason=form.cleaned_data["reason"], acting_user=request.user
+            )
+        except (ValidationError, client.RegistryError) as exc:
+            messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("Publiceringen är återkallad ur registret."))
+    else:
+        messages.error(request, _("Ange skälet."))
+    return redirect("registry:publish", pk=pk)
 
 
 class CompareForm(forms.Form):
