@@ -21,8 +21,10 @@ from django.test import Client
 from registry_data import EFFECTS, SES, document
 from servers import RegistryServer
 
+from socialinvest.applications.actions import do_create_application
 from socialinvest.applications.models import CalculationVersion
 from socialinvest.evaluation.meta import meta_analysis
+from socialinvest.registry.fund_actions import outcome_names
 from socialinvest.registry.models import Submission
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -124,6 +126,30 @@ def test_publish_pool_and_fetch_the_prior(
     # Four studies: a prediction interval of about -0.21 to 0.52, zero included, said first.
     assert expected.prediction_low is not None and expected.prediction_low < 0
     assert latest.note.startswith("Intervallet innehåller noll: effekten kan utebli.")
+
+    # A new application, no calculation yet: the applicant starts from the registry's effect, put
+    # into the calculation editor's starter scenario as version 1.
+    idea = do_create_application(
+        fund=world.fund, title="Närvaroteam", lead_unit=world.school, acting_user=world.applicant
+    )
+    applicant = Browser(live_server.url, world.applicant)
+    offered = applicant.get(f"/applications/{idea.pk}/section/calculation/")
+    assert f'href="/registry/prior/{idea.pk}/" id="start-from-registry"' in offered
+    starter_outcome = outcome_names(idea)[0]
+    page = applicant.get(f"/registry/prior/{idea.pk}/")
+    assert 'id="first-version"' in page and f'<option value="{starter_outcome}"' in page
+    applicant.post(
+        f"/registry/prior/{idea.pk}/",
+        {
+            "intervention_type": "school-attendance",
+            "registry_outcome": OUTCOME,
+            "outcome_name": starter_outcome,
+        },
+    )
+    (first,) = CalculationVersion.objects.filter(application=idea)
+    assert first.number == 1 and "evidensregistret" in first.note
+    effect = next(o for o in first.scenario["outcomes"] if o["name"] == starter_outcome)["effect"]
+    assert effect["mean"] == pytest.approx(expected.pooled, abs=1e-6)
 
     # The fund corrects its publication from its own page, then withdraws it; the registry keeps
     # the history (both versions, the reason of each change) and pools without it.

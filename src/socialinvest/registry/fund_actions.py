@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from socialinvest.applications.actions import do_save_calculation
+from socialinvest.applications.calculation_input import starter_data
 from socialinvest.applications.locking import lock_application
 from socialinvest.applications.models import Application
 from socialinvest.applications.permissions import can_save_calculation
@@ -117,19 +118,17 @@ def do_take_registry_prior(
     registry_outcome: str,
     acting_user: Any,
 ) -> Any:
-    """A new calculation version whose outcome ``outcome_name`` has the registry's pooled effect.
+    """A new calculation version whose outcome ``outcome_name`` has the registry's pooled effect
+    (the first version, from the editor's starter, when the application has none yet).
 
     The version's note says so (type, outcome, number of studies), so the effect is labelled
     as the registry's wherever the calculation is shown; and, first, when the pooled
     confidence or prediction interval includes zero.
     """
     can_save_calculation(acting_user, application).require()
-    latest = application.calculations.order_by("-number").first()
-    if latest is None:
-        raise ValidationError({"outcome": _("Ansökan har ingen kalkyl ännu.")})
     pooled = client.pooled(intervention_type, registry_outcome)
     effect = prior_effect(pooled)
-    document = dict(latest.scenario)
+    document = starting_document(application)
     outcomes = [dict(o) for o in document.get("outcomes", [])]
     names = [o.get("name") for o in outcomes]
     if outcome_name not in names:
@@ -158,6 +157,21 @@ def do_take_registry_prior(
     return do_save_calculation(
         application=application, scenario=parse_scenario(document), acting_user=acting_user, note=note[:300]
     )
+
+
+def starting_document(application: Application) -> dict[str, Any]:
+    """The scenario a registry effect goes into: the latest calculation version's, or for a new
+    application without one the calculation editor's starter (so an applicant can begin there)."""
+    latest = application.calculations.order_by("-number").first()
+    if latest is not None:
+        return dict(latest.scenario)
+    lead = next((au for au in application.applicant_units.select_related("unit") if au.is_lead), None)
+    return starter_data(application.title, lead.unit.actor_id if lead else None)
+
+
+def outcome_names(application: Application) -> list[str]:
+    """The outcomes of :func:`starting_document`: where a registry effect can go."""
+    return [str(o.get("name")) for o in starting_document(application).get("outcomes", []) if o.get("name")]
 
 
 def pooled_analysis(pooled: dict[str, Any]) -> MetaAnalysis:

@@ -355,7 +355,11 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
 class PriorForm(forms.Form):
     intervention_type = forms.ChoiceField(label=gettext_lazy("Insatstyp"), choices=InterventionType.choices)
     registry_outcome = forms.CharField(label=gettext_lazy("Utfall i registret"), max_length=300)
-    outcome_name = forms.CharField(label=gettext_lazy("Utfall i kalkylen"), max_length=200)
+    outcome_name = forms.ChoiceField(label=gettext_lazy("Utfall i kalkylen"))
+
+    def __init__(self, *args: Any, outcomes: list[str], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome_name"].choices = [(name, name) for name in outcomes]
 
 
 @login_required
@@ -365,8 +369,12 @@ def prior(request: HttpRequest, pk: int) -> HttpResponse:
     verdict = can_save_calculation(request.user, application)
     if not verdict:
         raise PermissionDenied(verdict.reason)
-    form = PriorForm(request.POST or request.GET or None)
-    context: dict[str, Any] = {"application": application, "form": form}
+    form = PriorForm(request.POST or request.GET or None, outcomes=fund_actions.outcome_names(application))
+    context: dict[str, Any] = {
+        "application": application,
+        "form": form,
+        "first": not application.calculations.exists(),
+    }
     if form.is_bound and form.is_valid():
         try:
             pooled = client.pooled(

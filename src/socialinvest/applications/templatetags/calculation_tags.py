@@ -32,6 +32,12 @@ def sign_class(value: Any) -> str:
 
 
 @register.simple_tag
+def registry_configured() -> bool:
+    """Whether the fund uses an evidence registry (``REGISTRY_URL``) to take an effect from."""
+    return bool(getattr(settings, "REGISTRY_URL", ""))
+
+
+@register.simple_tag
 def calculation_summary(application: Any) -> dict[str, Any] | None:
     """The latest saved version and its figures from the stored result JSON (the engine is not run)."""
     version = application.latest_calculation()
