@@ -151,7 +151,7 @@ def _project(application: Application, agreements: list[tuple[RepaymentAgreement
             {
                 "outcome_metric_id": _v(metric),
                 "currency": CURRENCY,
-                "maximum_price_if_all_targets_achieved": {"amount": _v(str(schedule.ceiling))},
+                "maximum_price_if_all_targets_achieved": {"amount": _v(float(schedule.ceiling))},
                 "price_description": _v(_pricing_text(version.terms, schedule.ceiling)),
                 "notes": f"Repayment agreement {agreement.pk}, version {version.number} "
                 f"({version.terms['model']})",
