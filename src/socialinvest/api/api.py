@@ -12,7 +12,16 @@ from ninja import NinjaAPI
 
 from socialinvest.engine.scenario import Scenario
 
-from . import agreement_writes, application_writes, calculate, errors, followup_writes, resources, writes  # noqa: F401
+from . import (  # noqa: F401
+    agreement_writes,
+    application_writes,
+    calculate,
+    errors,
+    followup_writes,
+    plan_writes,
+    resources,
+    writes,
+)
 
 
 class SocialinvestAPI(NinjaAPI):
@@ -45,7 +54,7 @@ def make_api() -> SocialinvestAPI:
     api.add_router("", calculate.router)
     api.add_router("", resources.router)
     api.add_router("", writes.router)
-    # application_writes adds its operations to resources.router (the same paths).
+    # application_writes and plan_writes add their operations to resources.router (the same paths).
     api.add_router("", agreement_writes.router)
     api.add_router("", followup_writes.router)
     return api

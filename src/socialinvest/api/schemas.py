@@ -125,6 +125,7 @@ class ScheduledOut(Schema):
     period_end: dt.date
     is_baseline: bool
     due_date: dt.date
+    reporter_id: int | None
 
 
 class IndicatorOut(Schema):
@@ -135,6 +136,15 @@ class IndicatorOut(Schema):
     direction: str
     has_comparison: bool
     outcome_name: str
+    definition: str
+    baseline_value: Decimal | None
+    baseline_date: dt.date | None
+    target_value: Decimal | None
+    target_date: dt.date | None
+    data_source: str
+    comparison_description: str
+    measured_when: str
+    from_application: bool
     schedule: list[ScheduledOut]
 
 
