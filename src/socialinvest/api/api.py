@@ -17,6 +17,7 @@ from . import (  # noqa: F401
     application_writes,
     calculate,
     errors,
+    expost_writes,
     followup_writes,
     plan_writes,
     resources,
@@ -42,7 +43,7 @@ DESCRIPTION = (
     "(tokens are created on your own user page, /api/tokens/). "
     'Errors: `{"errors": [{"loc": [...], "msg": ...}]}`. '
     "Writes that move money (a decision, a repayment agreement, approving or paying a "
-    "disbursement, a repayment) need an `Idempotency-Key` header."
+    "disbursement, a repayment, adopting an ex-post calculation) need an `Idempotency-Key` header."
 )
 
 
@@ -57,4 +58,5 @@ def make_api() -> SocialinvestAPI:
     # application_writes and plan_writes add their operations to resources.router (the same paths).
     api.add_router("", agreement_writes.router)
     api.add_router("", followup_writes.router)
+    api.add_router("", expost_writes.router)
     return api

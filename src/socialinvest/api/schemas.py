@@ -183,6 +183,31 @@ class EvaluationOut(Schema):
     warnings: list[str]
 
 
+class ExPostCalculationOut(Schema):
+    """An ex-post calculation (efterkalkyl): the decided calculation re-run with measured effects and
+    actual costs.  ``inputs`` records the measurements, estimates and ledger costs used;
+    ``attribution`` the difference from the forecast by parameter."""
+
+    id: int
+    number: int
+    forecast_number: int
+    engine_version: str
+    seed: int
+    npv: float
+    bcr: float | None
+    probability_positive_npv: float | None
+    measured_through: dt.date | None
+    inputs: dict[str, Any]
+    attribution: dict[str, Any]
+    created_at: dt.datetime
+    adopted_at: dt.datetime | None
+
+
+class ExPostCalculationDetailOut(ExPostCalculationOut):
+    scenario: dict[str, Any]
+    result: dict[str, Any]
+
+
 class ApproveIn(Schema):
     pass
 
