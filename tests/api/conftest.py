@@ -10,6 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "browser"))
 sys.path.insert(0, str(Path(__file__).parents[1] / "ledger"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "followup"))
 
 from api_helpers import ApiClient, token_for  # noqa: F401 - re-exported for the tests
 from browser_builders import application_in

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from socialinvest.followup import actions
 from socialinvest.followup.models import ScheduledMeasurement
+from socialinvest.ledger import actions as ledger
+from socialinvest.ledger.models import Disbursement
 
 WELFARE = "Fewer young adults on welfare"  # outcomes[0].name of examples/worked-example.yaml
 PLACEMENTS = "Fewer placements"  # outcomes[1].name
@@ -75,6 +78,34 @@ def approve(w: Any, application: Any, indicator_name: str, label: str, values: d
     m = actions.do_save_measurement(scheduled=s, values=values, acting_user=w.applicant)
     m = actions.do_submit_measurement(measurement=m, acting_user=w.applicant)
     return actions.do_approve_measurement(measurement=m, acting_user=w.fund_admin)
+
+
+def pay(w: Any, application: Any, amount: str, year: int) -> Disbursement:
+    """Plan, approve and pay one more disbursement of ``amount`` in ``year`` (the fund admin)."""
+    rows = [
+        {"year": d.year, "quarter": d.quarter, "amount": d.amount}
+        for d in Disbursement.objects.filter(application=application, status="planned")
+    ]
+    planned = ledger.do_plan_disbursements(
+        application=application, rows=[*rows, {"year": year, "amount": amount}], acting_user=w.fund_admin
+    )
+    new = next(d for d in planned if d.amount == Decimal(amount) and d.year == year)
+    ledger.do_approve_disbursement(disbursement=new, acting_user=w.fund_admin)
+    return ledger.do_pay_disbursement(
+        disbursement=new, paid_on=dt.date(year, 6, 30), budget_year=year, acting_user=w.fund_admin
+    )
+
+
+def measure(w: Any, planned: Any) -> Any:
+    """``planned`` (the plan of :func:`plan_rows` completed) paid 3.9 Mkr in 2025, with approved periods:
+    welfare share 30 % → 20 % against 30 % → 27.8 %; placements 12 → 10 days."""
+    pay(w, planned, "3900000", 2025)
+    approve(w, planned, PROPORTION, "2024", proportions(200, 60, 180, 54))
+    approve(w, planned, PROPORTION, "2025", proportions(200, 50, 180, 52))
+    approve(w, planned, PROPORTION, "2026", proportions(200, 40, 180, 50))
+    approve(w, planned, MEAN, "2024", {"intervention_n": 40, "intervention_mean": 12, "intervention_sd": 4})
+    approve(w, planned, MEAN, "2025", {"intervention_n": 40, "intervention_mean": 10, "intervention_sd": 5})
+    return planned
 
 
 def snapshot() -> dict[str, int]:

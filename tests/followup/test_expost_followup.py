@@ -3,7 +3,6 @@ measured savings → the ledger's measured-share repayment schedule."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
@@ -11,7 +10,17 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from followup_builders import MEAN, PLACEMENTS, PROPORTION, WELFARE, approve, proportions, snapshot
+from followup_builders import (
+    MEAN,
+    PLACEMENTS,
+    PROPORTION,
+    WELFARE,
+    approve,
+    measure,
+    pay,
+    proportions,
+    snapshot,
+)
 
 from socialinvest.core.formatting import kronor
 from socialinvest.engine import Result
@@ -19,41 +28,15 @@ from socialinvest.finance.savings import forecast_savings
 from socialinvest.followup import actions, selectors
 from socialinvest.followup.models import ExPostCalculation, MeasuredSaving
 from socialinvest.ledger import actions as ledger
-from socialinvest.ledger.models import Disbursement
 from socialinvest.ledger.selectors import agreement_schedule, paid_by_year
 
 D = Decimal
 
 
-def pay(w: Any, application: Any, amount: str, year: int) -> Disbursement:
-    rows = [
-        {"year": d.year, "quarter": d.quarter, "amount": d.amount}
-        for d in Disbursement.objects.filter(application=application, status="planned")
-    ]
-    planned = ledger.do_plan_disbursements(
-        application=application, rows=[*rows, {"year": year, "amount": amount}], acting_user=w.fund_admin
-    )
-    new = next(d for d in planned if d.amount == D(amount) and d.year == year)
-    ledger.do_approve_disbursement(disbursement=new, acting_user=w.fund_admin)
-    return ledger.do_pay_disbursement(
-        disbursement=new, paid_on=dt.date(year, 6, 30), budget_year=year, acting_user=w.fund_admin
-    )
-
-
 @pytest.fixture
 def measured(world: Any, planned: Any) -> Any:
     """Paid 3.9 Mkr in 2025; welfare share 30 % → 20 % against 30 % → 27.8 %; placements 12 → 10 days."""
-    pay(world, planned, "3900000", 2025)
-    approve(world, planned, PROPORTION, "2024", proportions(200, 60, 180, 54))
-    approve(world, planned, PROPORTION, "2025", proportions(200, 50, 180, 52))
-    approve(world, planned, PROPORTION, "2026", proportions(200, 40, 180, 50))
-    approve(
-        world, planned, MEAN, "2024", {"intervention_n": 40, "intervention_mean": 12, "intervention_sd": 4}
-    )
-    approve(
-        world, planned, MEAN, "2025", {"intervention_n": 40, "intervention_mean": 10, "intervention_sd": 5}
-    )
-    return planned
+    return measure(world, planned)
 
 
 def test_expost_uses_measured_effects_and_ledger_costs(world: Any, measured: Any) -> None:

@@ -12,7 +12,17 @@ from ninja import NinjaAPI
 
 from socialinvest.engine.scenario import Scenario
 
-from . import agreement_writes, application_writes, calculate, errors, followup_writes, resources, writes  # noqa: F401
+from . import (  # noqa: F401
+    agreement_writes,
+    application_writes,
+    calculate,
+    errors,
+    expost_writes,
+    followup_writes,
+    plan_writes,
+    resources,
+    writes,
+)
 
 
 class SocialinvestAPI(NinjaAPI):
@@ -33,7 +43,7 @@ DESCRIPTION = (
     "(tokens are created on your own user page, /api/tokens/). "
     'Errors: `{"errors": [{"loc": [...], "msg": ...}]}`. '
     "Writes that move money (a decision, a repayment agreement, approving or paying a "
-    "disbursement, a repayment) need an `Idempotency-Key` header."
+    "disbursement, a repayment, adopting an ex-post calculation) need an `Idempotency-Key` header."
 )
 
 
@@ -45,7 +55,8 @@ def make_api() -> SocialinvestAPI:
     api.add_router("", calculate.router)
     api.add_router("", resources.router)
     api.add_router("", writes.router)
-    # application_writes adds its operations to resources.router (the same paths).
+    # application_writes and plan_writes add their operations to resources.router (the same paths).
     api.add_router("", agreement_writes.router)
     api.add_router("", followup_writes.router)
+    api.add_router("", expost_writes.router)
     return api

@@ -217,7 +217,8 @@ def agreement_out(agreement: RepaymentAgreement) -> dict[str, Any]:
     }
 
 
-def _followup_application(request: HttpRequest, application_id: int) -> Application:
+def followup_application(request: HttpRequest, application_id: int) -> Application:
+    """The application, if the user may see it and its follow-up (404 otherwise)."""
     application = application_for(request, application_id)
     visible(can_view_followup(request.user, application))
     return application
@@ -227,9 +228,27 @@ def _followup_application(request: HttpRequest, application_id: int) -> Applicat
     "/applications/{application_id}/followup-plan", response={200: PlanOut, **ERRORS}, tags=["followup"]
 )
 def get_plan(request: HttpRequest, application_id: int) -> Any:
-    plan = followup.plan_of(_followup_application(request, application_id))
+    plan = followup.plan_of(followup_application(request, application_id))
     if plan is None:
         raise Http404
+    return plan_out(plan)
+
+
+PLAN_DETAIL_FIELDS = (
+    "definition",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+    "data_source",
+    "comparison_description",
+    "measured_when",
+    "from_application",
+)
+
+
+def plan_out(plan: Any) -> dict[str, Any]:
+    """The plan as ``GET /applications/{id}/followup-plan`` shows it (and the plan's writes answer)."""
     indicators = followup.indicators_of(plan).prefetch_related("schedule")
     return {
         "status": plan.status,
@@ -243,6 +262,7 @@ def get_plan(request: HttpRequest, application_id: int) -> Any:
                 "direction": i.direction,
                 "has_comparison": i.has_comparison,
                 "outcome_name": i.outcome_name,
+                **{f: getattr(i, f) for f in PLAN_DETAIL_FIELDS},
                 "schedule": list(i.schedule.all()),
             }
             for i in indicators
@@ -257,7 +277,7 @@ def get_plan(request: HttpRequest, application_id: int) -> Any:
 )
 @paginate(LimitOffsetPagination)
 def list_measurements(request: HttpRequest, application_id: int) -> Any:
-    application = _followup_application(request, application_id)
+    application = followup_application(request, application_id)
     qs = (
         Measurement.objects.filter(scheduled__indicator__plan__application=application)
         .select_related("scheduled")
@@ -279,7 +299,7 @@ def list_measurements(request: HttpRequest, application_id: int) -> Any:
     tags=["followup"],
 )
 def list_evaluations(request: HttpRequest, application_id: int) -> list[dict[str, Any]]:
-    application = _followup_application(request, application_id)
+    application = followup_application(request, application_id)
     out = []
     for e in followup.evaluations(application):
         est = e.estimate

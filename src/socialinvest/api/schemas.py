@@ -125,6 +125,7 @@ class ScheduledOut(Schema):
     period_end: dt.date
     is_baseline: bool
     due_date: dt.date
+    reporter_id: int | None
 
 
 class IndicatorOut(Schema):
@@ -135,6 +136,15 @@ class IndicatorOut(Schema):
     direction: str
     has_comparison: bool
     outcome_name: str
+    definition: str
+    baseline_value: Decimal | None
+    baseline_date: dt.date | None
+    target_value: Decimal | None
+    target_date: dt.date | None
+    data_source: str
+    comparison_description: str
+    measured_when: str
+    from_application: bool
     schedule: list[ScheduledOut]
 
 
@@ -171,6 +181,31 @@ class EvaluationOut(Schema):
     interval_includes_zero: bool | None
     problem: str
     warnings: list[str]
+
+
+class ExPostCalculationOut(Schema):
+    """An ex-post calculation (efterkalkyl): the decided calculation re-run with measured effects and
+    actual costs.  ``inputs`` records the measurements, estimates and ledger costs used;
+    ``attribution`` the difference from the forecast by parameter."""
+
+    id: int
+    number: int
+    forecast_number: int
+    engine_version: str
+    seed: int
+    npv: float
+    bcr: float | None
+    probability_positive_npv: float | None
+    measured_through: dt.date | None
+    inputs: dict[str, Any]
+    attribution: dict[str, Any]
+    created_at: dt.datetime
+    adopted_at: dt.datetime | None
+
+
+class ExPostCalculationDetailOut(ExPostCalculationOut):
+    scenario: dict[str, Any]
+    result: dict[str, Any]
 
 
 class ApproveIn(Schema):

@@ -98,3 +98,47 @@ class MeasurementIn(WriteIn):
     comparison_sd: float | None = None
     comment: str = ""
     submit: bool = False
+
+
+class ScheduleRowIn(WriteIn):
+    """One measurement period of an indicator, as a row of the plan page's schedule."""
+
+    label: str = Field(..., max_length=40, description="The period's name, e.g. 2025 or HT2025.")
+    period_start: dt.date
+    period_end: dt.date
+    is_baseline: bool = False
+    due_date: dt.date = Field(..., description="The date the period is reported by.")
+    reporter_id: int | None = Field(
+        None, description="A member of an applicant unit or the project lead; null: the project lead."
+    )
+
+
+class IndicatorIn(WriteIn):
+    """One indicator of the plan, with the plan page's fields."""
+
+    name: str = Field(..., max_length=200)
+    definition: str = ""
+    kind: str = Field("proportion", max_length=20, description="proportion, count, mean or amount")
+    unit: str = Field("", max_length=60)
+    direction: str = Field("decrease", max_length=20, description="decrease or increase")
+    baseline_value: Decimal | None = Field(None, max_digits=18, decimal_places=4)
+    baseline_date: dt.date | None = None
+    target_value: Decimal | None = Field(None, max_digits=18, decimal_places=4)
+    target_date: dt.date | None = None
+    data_source: str = ""
+    has_comparison: bool = False
+    comparison_description: str = ""
+    outcome_name: str = Field("", description="An outcome of the decided calculation the indicator measures.")
+    measured_when: str = Field("", max_length=200)
+    schedule: list[ScheduleRowIn] = []
+
+
+class PlanIn(WriteIn):
+    indicators: list[IndicatorIn] = Field(
+        ..., description="Replaces the indicators added while drafting (the whole plan, in order)."
+    )
+    removed: dict[str, str] = Field(
+        {},
+        description="An indicator from the application left out of `indicators`, by name, with the reason "
+        "it goes; one left out and not named here stays in the plan.",
+    )

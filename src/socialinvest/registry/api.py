@@ -1,21 +1,35 @@
 """The registry's API: publish, correct and withdraw (a registry token with write scope), read the
-pooled estimate of an intervention type (open).  On an instance that is not a registry, 404."""
+pooled estimate of an intervention type (open).  On an instance that is not a registry, 404.
+
+And the fund's side (:data:`fund_router`, under ``/api/applications/…``): record which estimate of
+an effect — the fund's own, the registry's pooled or the shrunken one — the ex-post calculation
+uses, as the comparison page does (``do_choose_effect``), and read the choices made.  Here, not in
+the API app: the API app does not import the registry (the registry imports it).
+"""
 
 # No ``from __future__ import annotations``: django-ninja reads these annotations at import time.
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import ConfigDict
 
 from socialinvest.api.auth import OptionalTokenAuth, TokenAuth
-from socialinvest.api.resources import ERRORS
+from socialinvest.api.errors import Problems, located
+from socialinvest.api.resources import ERRORS, application_for, followup_application
+from socialinvest.api.schemas import ErrorOut
+from socialinvest.followup.permissions import can_run_expost
+from socialinvest.followup.selectors import evaluations
 
-from . import selectors
+from . import client, fund_actions, selectors
 from .actions import do_correct_publication, do_publish_evaluation, do_withdraw_publication
-from .models import Publication
+from .models import Choice, EffectChoice, Publication
 from .schemas import (
     CorrectionIn,
     HistoryOut,
@@ -120,3 +134,82 @@ def pooled(request: HttpRequest, intervention_type: InterventionType, query: Que
     a fund takes into an application (mean = pooled, spread = √(τ² + se²))."""
     _require_registry()
     return selectors.pooled_out(selectors.pooled(intervention_type, query.outcome))
+
+
+fund_router = Router(auth=TokenAuth(), tags=["registry"])
+
+
+class EffectChoiceIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    intervention_type: InterventionType
+    outcome: Annotated[str, Field(min_length=1, max_length=300)] = Field(
+        ..., description="The outcome's name in the registry (need not be the calculation's)."
+    )
+    choice: Choice = Field(..., description="The estimate the ex-post calculation uses.")
+
+
+class EffectChoiceOut(Schema):
+    id: int
+    outcome: str
+    choice: str
+    local_effect: float
+    local_se: float
+    pooled_effect: float
+    pooled_se: float
+    tau2: float
+    studies: int
+    shrunken_effect: float
+    shrunken_se: float
+    chosen_at: dt.datetime
+
+
+def no_local_estimate() -> str:
+    return _("Det finns ingen egen skattning att jämföra med: ingen indikator har en skattad effekt än.")
+
+
+@fund_router.post(
+    "/applications/{application_id}/effect-choices",
+    response={201: EffectChoiceOut, **ERRORS, 502: ErrorOut},
+)
+def choose_effect(request: HttpRequest, application_id: int, payload: EffectChoiceIn) -> Any:
+    """Record which estimate the ex-post calculation uses (the fund administrator), with all three.
+
+    As the comparison page (`/registry/compare/{id}/`): the local estimate is the investment's
+    first evaluated indicator's effect; the pooled one is asked of the registry (`REGISTRY_URL`)
+    for `intervention_type` and `outcome` — a registry that cannot be reached or refuses is a
+    502 —; the shrunken one is computed from both.  The ex-post calculation uses the choice
+    while the local estimate stays the same.
+    """
+    application = application_for(request, application_id)
+    can_run_expost(request.user, application).require()  # as the page
+    local = next((e for e in evaluations(application) if e.effect and e.estimate), None)
+    if local is None:
+        raise Problems([([], no_local_estimate())])
+    try:
+        pooled = client.pooled(str(payload.intervention_type), payload.outcome)
+    except client.RegistryError as exc:
+        raise Problems([([], str(exc))], status=502) from None
+    if not pooled.get("k"):  # as the page, before the service
+        raise Problems([(["body", "outcome"], _("Registret har inga studier för det utfallet."))])
+    with located(lambda field: ["body", field]):
+        chosen = fund_actions.do_choose_effect(
+            application=application,
+            outcome=payload.outcome,
+            choice=str(payload.choice),
+            local_effect=local.effect[0],
+            local_se=local.effect[1],
+            pooled=pooled,
+            acting_user=request.user,
+        )
+    return Status(201, chosen)
+
+
+@fund_router.get(
+    "/applications/{application_id}/effect-choices", response={200: list[EffectChoiceOut], **ERRORS}
+)
+@paginate(LimitOffsetPagination)
+def list_effect_choices(request: HttpRequest, application_id: int) -> Any:
+    """The choices recorded for the investment, the latest (the one in force for its local estimate) first."""
+    application = followup_application(request, application_id)
+    return EffectChoice.objects.filter(application=application).order_by("-chosen_at", "-id")
