@@ -62,7 +62,8 @@ def test_norrkoping_contract_in_indigo_structure(
     (pricing,) = project["outcome_pricings"]
     metric = pricing["outcome_metric_id"]["value"]
     assert metric in [m["id"] for m in project["outcome_metrics"]]
-    assert pricing["maximum_price_if_all_targets_achieved"]["amount"]["value"] == 12_000_000.0  # a number, as every other amount
+    # A number, as every other amount.
+    assert pricing["maximum_price_if_all_targets_achieved"]["amount"]["value"] == 12_000_000.0
     assert "40 %" in pricing["price_description"]["value"] and "50 %" in pricing["price_description"]["value"]
 
     planned = [p for p in project["outcome_payments"] if p["type"]["value"] == "Planned"]
