@@ -54,3 +54,41 @@ def test_registry_type_page_shows_benefits_per_participant(page: Any, settings: 
     expect(page.locator("#benefit-actors")).to_contain_text("Försäkringskassan")
     page.screenshot(path=str(SHOTS / "registry-type-benefits.png"), full_page=True)
     assert_accessible(page, "registry type page")
+    expect(page.locator("#meta-methods tbody tr")).to_have_count(2)
+
+    # A study's history: corrected once, then withdrawn; the page says both, accessibly.
+    from socialinvest.registry.actions import do_correct_publication, do_withdraw_publication
+    from socialinvest.registry.models import Publication
+    from socialinvest.registry.schemas import CorrectionIn
+
+    first = Publication.objects.get(source_ref="browser-0")
+    content = first.current.version
+    do_correct_publication(
+        publication=first,
+        data=CorrectionIn(
+            source_ref="browser-0",
+            intervention_type="school-attendance",
+            target_group=content.target_group,
+            setting=content.setting,
+            outcome=content.outcome,
+            effect=0.10,
+            standard_error=0.05,
+            design="comparison_group",
+            evidence_grade=3,
+            n_intervention=80,
+            n_comparison=90,
+            cost_per_participant="25000",
+            municipality="Kommun 0",
+            year_from=2018,
+            year_to=2022,
+            reason="Fel effekt i första versionen",
+        ),
+        acting_user=publisher,
+    )
+    do_withdraw_publication(publication=first, reason="Dubbelpublicerad", acting_user=publisher)
+    page.goto(f"/registry/publications/{first.pk}/")
+    expect(page.locator("#withdrawn")).to_contain_text("Dubbelpublicerad")
+    expect(page.locator("#versions tbody tr")).to_have_count(2)
+    expect(page.locator("#versions")).to_contain_text("Fel effekt i första versionen")
+    page.screenshot(path=str(SHOTS / "registry-publication-history.png"), full_page=True)
+    assert_accessible(page, "registry publication history")
