@@ -43,3 +43,8 @@ class ApiClient:
         return self.client.patch(
             path, data=json.dumps(body), content_type="application/json", headers=self.headers
         )
+
+    def put(self, path: str, body: Any, **headers: str) -> Any:
+        return self.client.put(
+            path, data=json.dumps(body), content_type="application/json", headers={**self.headers, **headers}
+        )

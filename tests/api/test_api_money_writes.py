@@ -91,3 +91,61 @@ def test_a_token_of_another_organisation_cannot_move_this_ones_money(
         assert response.status_code == 404, (path, response.content)
         assert response.json() == {"errors": [{"loc": [], "msg": "Finns inte."}]}
     assert written() == before
+
+
+def plan_path(application: Any) -> str:
+    return f"/api/applications/{application.pk}/disbursements"
+
+
+def test_planning_disbursements_replaces_the_planned_rows_under_a_key(world: Any, granted: Any) -> None:
+    admin = ApiClient(token_for(world.fund_admin, "write"))
+    k = key()
+    body = {"rows": [{"year": 2025, "amount": "60000"}, {"year": 2026, "quarter": 2, "amount": "40000.50"}]}
+    first = admin.put(plan_path(granted), body, **{"Idempotency-Key": k})
+    assert first.status_code == 200, first.content
+    planned = Disbursement.objects.filter(application=granted, status="planned").order_by("year")
+    assert [(d.year, d.quarter, str(d.amount)) for d in planned] == [
+        (2025, None, "60000.00"),
+        (2026, 2, "40000.50"),
+    ]
+    assert [row["id"] for row in first.json()] == [d.pk for d in planned]
+    again = admin.put(plan_path(granted), body, **{"Idempotency-Key": k})
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    # A new plan replaces the planned rows (the page's semantics), under a new key.
+    admin.put(plan_path(granted), {"rows": [{"year": 2025, "amount": "1000"}]}, **{"Idempotency-Key": key()})
+    assert [str(d.amount) for d in Disbursement.objects.filter(application=granted)] == ["1000.00"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "loc"),
+    [
+        ([{"year": 1990, "amount": "1000"}], ["body", "rows", 0, "year"]),
+        (
+            [{"year": 2025, "amount": "1000"}, {"year": 2025, "quarter": 7, "amount": "1"}],
+            ["body", "rows", 1, "quarter"],
+        ),
+        ([{"year": 2025, "amount": "99999999"}], ["body", "rows"]),  # more than granted
+        ([{"year": "soon", "amount": "1"}], ["body", "rows", 0, "year"]),  # the schema's check
+    ],
+)
+def test_a_bad_plan_names_the_row_and_field_and_writes_nothing(
+    world: Any, granted: Any, rows: list[dict[str, Any]], loc: list[Any]
+) -> None:
+    admin = ApiClient(token_for(world.fund_admin, "write"))
+    before = written()
+    bad = admin.put(plan_path(granted), {"rows": rows}, **{"Idempotency-Key": key()})
+    assert bad.status_code == 422, bad.content
+    assert loc in [e["loc"] for e in bad.json()["errors"]], bad.json()
+    assert written() == before
+
+
+def test_planning_needs_the_pages_permission_and_an_investment(
+    world: Any, granted: Any, other_org: Any
+) -> None:
+    body = {"rows": [{"year": 2025, "amount": "1000"}]}
+    applicant = ApiClient(token_for(world.applicant, "write"))
+    stranger = ApiClient(token_for(other_org.admin, "write"))
+    before = written()
+    assert applicant.put(plan_path(granted), body, **{"Idempotency-Key": key()}).status_code == 403
+    assert stranger.put(plan_path(granted), body, **{"Idempotency-Key": key()}).status_code == 404
+    assert written() == before

@@ -212,6 +212,20 @@ class ApproveIn(Schema):
     pass
 
 
+class PlannedRowIn(Schema):
+    year: int
+    quarter: int | None = None
+    amount: Decimal
+    note: str = ""
+
+
+class DisbursementPlanIn(Schema):
+    """The investment's planned disbursements, all of them: they replace the planned ones
+    (approved, paid and cancelled rows stay)."""
+
+    rows: list[PlannedRowIn]
+
+
 class PayIn(Schema):
     paid_on: dt.date | None = None
 

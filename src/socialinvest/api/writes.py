@@ -14,20 +14,27 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Header, Router
 from ninja.errors import HttpError
 
-from socialinvest.ledger.actions import do_approve_disbursement, do_pay_disbursement, do_record_repayment
+from socialinvest.ledger.actions import (
+    do_approve_disbursement,
+    do_pay_disbursement,
+    do_plan_disbursements,
+    do_record_repayment,
+)
+from socialinvest.ledger.actions.common import granted_decision
 from socialinvest.ledger.models import Disbursement, RepaymentAgreement
 from socialinvest.ledger.permissions import can_view_investment
 
 from .auth import TokenAuth
+from .errors import located
 from .models import IdempotentResponse
-from .resources import ERRORS, visible
-from .schemas import DisbursementOut, LedgerEntryOut, PayIn, RepaymentIn
+from .resources import ERRORS, application_found, visible
+from .schemas import DisbursementOut, DisbursementPlanIn, LedgerEntryOut, PayIn, RepaymentIn
 
 router = Router(auth=TokenAuth(), tags=["ledger"])
 KEY_HEADER = Header(..., alias="Idempotency-Key", min_length=1, max_length=120)
@@ -68,6 +75,35 @@ def _disbursement(request: HttpRequest, pk: int) -> Disbursement:
 
 def dump(schema: Any, obj: Any) -> Any:
     return json.loads(schema.from_orm(obj).model_dump_json())
+
+
+@router.put("/applications/{application_id}/disbursements", response={200: list[DisbursementOut], **ERRORS})
+def plan_disbursements(
+    request: HttpRequest, application_id: int, payload: DisbursementPlanIn, idempotency_key: str = KEY_HEADER
+) -> HttpResponse:
+    """Replace the granted investment's planned disbursements (as the investment page's plan does);
+    the answer is every disbursement of the investment, planned or not.  An error in a row names
+    ``["body", "rows", i, field]``."""
+    application = application_found(application_id)
+    visible(can_view_investment(request.user, application))
+    if granted_decision(application) is None:  # nothing to disburse: not an investment
+        raise Http404
+
+    def write() -> tuple[int, Any]:
+        rows = [row.model_dump() for row in payload.rows]
+        with located(_row_field):
+            done = do_plan_disbursements(application=application, rows=rows, acting_user=request.user)
+        return 200, [dump(DisbursementOut, d) for d in done]
+
+    return idempotent(request, idempotency_key, write)
+
+
+def _row_field(field: str) -> list[Any]:
+    """The plan form's ``rows-2-amount`` as the body's ``["body", "rows", 2, "amount"]``."""
+    parts = field.split("-")
+    if len(parts) == 3 and parts[0] == "rows" and parts[1].isdigit():
+        return ["body", "rows", int(parts[1]), parts[2]]
+    return ["body", "rows"] if field in ("rows", "amount") else ["body"]
 
 
 @router.post("/disbursements/{disbursement_id}/approve", response={200: DisbursementOut, **ERRORS})
