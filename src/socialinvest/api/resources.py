@@ -46,7 +46,7 @@ from .schemas import (
 
 router = Router(auth=TokenAuth())
 # Every documented failure shares one body: {"errors": [{"loc": [...], "msg": ...}]}.
-ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 422, 429), ErrorOut)
+ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 409, 422, 429), ErrorOut)
 
 
 def visible(verdict: Verdict) -> None:

@@ -44,25 +44,43 @@ def _fingerprint(request: HttpRequest) -> str:
     return hashlib.sha256(request.method.encode() + request.path.encode() + b"\n" + request.body).hexdigest()
 
 
+def _json(body: Any) -> str:
+    # Keys sorted: PostgreSQL's jsonb keeps a stored body's keys in its own order, and a replay must
+    # be the same bytes as the first answer.
+    return json.dumps(body, sort_keys=True)
+
+
 def idempotent(request: HttpRequest, key: str, write: Callable[[], tuple[int, Any]]) -> HttpResponse:
-    """Run ``write`` once per (user, key); replay its response for a retry."""
+    """Run ``write`` once per (user, key); replay its response for a retry.
+
+    The key is claimed first, in the write's own transaction: a row for it is inserted before
+    ``write`` runs and completed with the response after.  A retry that arrives while the first
+    request is still running waits on that row's unique index (PostgreSQL; on SQLite the write
+    lock serialises them) and, once the first commits, replays its response instead of running
+    the write a second time; if the first fails, nothing of it stays, the key included, and the
+    retry runs as a first request.  Only the claim's insert is caught as a duplicate: an
+    integrity error inside ``write`` stays the write's own error.
+    """
     fingerprint = _fingerprint(request)
-    previous = IdempotentResponse.objects.filter(user=request.user, key=key).first()
-    if previous is None:
+    with transaction.atomic():
         try:
-            with transaction.atomic():
-                status, body = write()
-                IdempotentResponse.objects.create(
-                    user=request.user, key=key, fingerprint=fingerprint, status=status, body=body
+            with transaction.atomic():  # a savepoint: a duplicate key leaves the outer transaction usable
+                claim = IdempotentResponse.objects.create(
+                    user=request.user, key=key, fingerprint=fingerprint, status=0, body={}
                 )
-            return HttpResponse(json.dumps(body), status=status, content_type="application/json")
-        except IntegrityError:  # a concurrent request with the same key won: replay it
-            previous = IdempotentResponse.objects.get(user=request.user, key=key)
+        except IntegrityError:
+            claim = None
+        if claim is not None:
+            status, body = write()
+            claim.status, claim.body = status, body
+            claim.save(update_fields=["status", "body"])
+            return HttpResponse(_json(body), status=status, content_type="application/json")
+    previous = IdempotentResponse.objects.filter(user=request.user, key=key).first()
+    if previous is None or previous.status == 0:  # claimed by a request that has not finished
+        raise HttpError(409, _("Ett anrop med samma Idempotency-Key pågår; försök igen om en stund."))
     if previous.fingerprint != fingerprint:
         raise HttpError(422, _("Idempotency-Key används redan för ett annat anrop."))
-    response = HttpResponse(
-        json.dumps(previous.body), status=previous.status, content_type="application/json"
-    )
+    response = HttpResponse(_json(previous.body), status=previous.status, content_type="application/json")
     response["Idempotent-Replayed"] = "true"
     return response
 
