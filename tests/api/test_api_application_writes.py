@@ -80,6 +80,18 @@ def test_creating_an_application_goes_through_the_service(world: Any) -> None:
     assert AuditEvent.objects.filter(verb="application.created", target_id=str(made.pk)).exists()
 
 
+def test_a_unit_named_twice_is_one_unit(world: Any) -> None:
+    body = {
+        "title": "Idé",
+        "lead_unit_id": world.school.pk,
+        "co_unit_ids": [world.social.pk, world.social.pk],
+    }
+    response = client(world.applicant).post(create_path(world.fund), body)
+    assert response.status_code == 201, response.content
+    made = Application.objects.get(pk=response.json()["id"])
+    assert sorted(u.unit_id for u in made.applicant_units.all()) == sorted([world.school.pk, world.social.pk])
+
+
 @pytest.mark.parametrize(
     ("body", "loc"),
     [
@@ -145,6 +157,7 @@ def test_updating_changes_only_the_fields_sent(world: Any) -> None:
         ({"requested_amount": "-5"}, ["body", "requested_amount"]),
         ({"requested_amount": "1.234"}, ["body", "requested_amount"]),
         ({"title": None}, ["body", "title"]),
+        ({"title": "   "}, ["body", "title"]),  # stripped, as the page's form: no title
         ({"summary": "Eleven 19811218-9876 deltar."}, ["body", "summary"]),
         ({"status": "granted"}, ["body", "status"]),
     ],

@@ -68,7 +68,10 @@ def create_application(request: HttpRequest, fund_id: int, payload: ApplicationC
     with co-applying units of the organisations they apply within (`co_unit_ids`).
     """
     fund = get_object_or_404(Fund.objects.select_related("owner"), pk=fund_id)
-    if not (can_view_fund(request.user, fund) or funds_open_for(request.user).filter(pk=fund.pk).exists()):
+    # The funds the page offers: those of an organisation where the user applies for a unit.
+    if not funds_open_for(request.user).filter(pk=fund.pk).exists():
+        if can_view_fund(request.user, fund):
+            raise PermissionDenied(_("Du kan bara söka för en enhet där du har rollen sökande."))
         raise Http404
     can_create_application(request.user).require()
     lead_unit = lead_unit_choices(request.user).filter(pk=payload.lead_unit_id).first()

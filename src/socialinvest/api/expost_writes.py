@@ -15,17 +15,15 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from socialinvest.followup import actions
 from socialinvest.followup.models import ExPostCalculation
-from socialinvest.followup.permissions import can_adopt_expost, can_run_expost
-from socialinvest.followup.selectors import latest_expost
+from socialinvest.followup.permissions import can_run_expost
 
 from .auth import TokenAuth
-from .errors import Problems, located
+from .errors import located
 from .resources import ERRORS, followup_application
 from .schemas import ExPostCalculationDetailOut, ExPostCalculationOut
 from .writes import KEY_HEADER, dump, idempotent
@@ -100,14 +98,9 @@ def adopt_expost_calculation(
     """Adopt the latest ex-post calculation (the fund administrator): its savings in the measured
     years become the measured savings the repayment agreements follow."""
     expost = _expost(request, application_id, number)
-    application = expost.application
 
     def write() -> tuple[int, Any]:  # checked inside: a retry after the adoption is replayed, not refused
-        can_adopt_expost(request.user, application).require()  # as the page
-        latest = latest_expost(application)
-        if latest is not None and latest.pk != expost.pk:  # the page adopts only the latest
-            raise Problems([([], _("Endast den senaste efterkalkylen kan fastställas."))])
-        with located(_problem_not_in_body):
+        with located(_problem_not_in_body):  # the service adopts only the latest, as the page
             actions.do_adopt_expost_calculation(expost=expost, acting_user=request.user)
         return 200, dump(ExPostCalculationOut, expost_out(_expost(request, application_id, number)))
 

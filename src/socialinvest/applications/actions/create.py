@@ -38,7 +38,8 @@ def do_create_application(
         if not title.strip():
             raise ValidationError({"title": _("Ange en titel.")})
         reject_personnummer(title)
-        units = [lead_unit, *[u for u in co_units if u.pk != lead_unit.pk]]
+        # Each unit once, the lead first (a unit named twice is one unit, as the page's choice gives).
+        units = list({u.pk: u for u in [lead_unit, *co_units]}.values())
         if any(u.organisation_id != fund.owner_id and not u.is_external for u in units):
             raise ValidationError({"co_units": _("Sökande enheter måste tillhöra fondens organisation.")})
         open_now = ideas_verdict(fund)

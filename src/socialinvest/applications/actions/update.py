@@ -119,6 +119,10 @@ def do_update_application(
         unknown = set(changes) - EDITABLE_FIELDS
         if unknown:
             raise ValidationError({f: _("Fältet kan inte ändras här.") for f in sorted(unknown)})
+        # Text as the page's form gives it: stripped (a title of spaces is no title).
+        changes = {f: v.strip() if isinstance(v, str) else v for f, v in changes.items()}
+        if "title" in changes and not changes["title"]:
+            raise ValidationError({"title": _("Ange en titel.")})
         before = {f: getattr(locked, f) for f in changes}
         for f, v in changes.items():
             setattr(locked, f, v)

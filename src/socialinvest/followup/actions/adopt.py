@@ -96,6 +96,11 @@ def do_adopt_expost_calculation(*, expost: ExPostCalculation, acting_user: Any) 
         locked.application = application
         if locked.adopted_at is not None:
             raise ValidationError({"expost": _("Efterkalkylen är redan fastställd.")})
+        # Only the latest: an older one was made from fewer measurements (checked under the lock,
+        # so a new ex-post run cannot slip in between).
+        newest = ExPostCalculation.objects.filter(application=application).order_by("-number").first()
+        if newest is not None and newest.pk != locked.pk:
+            raise ValidationError({"expost": _("Endast den senaste efterkalkylen kan fastställas.")})
         years = measured_years(locked)
         if not years:
             raise ValidationError(
