@@ -66,6 +66,8 @@ def test_publish_retry_correct_withdraw_and_pool(world: Any, registry: None) -> 
         (2, 0.5, "Fel i underlaget"),
     ]
     assert history["withdrawn_reason"] == "Dubbelpublicerad" and history["withdrawn_at"]
+    assert history["source_ref"] == ""  # the fund's own case reference: shown to the publisher only
+    assert client.get(f"{URL}/{first.pk}").json()["source_ref"] == "fund-0"
     page = Client().get(f"/registry/publications/{first.pk}/").content.decode()
     assert 'id="withdrawn"' in page and "Fel i underlaget" in page and "Dubbelpublicerad" in page
 

@@ -176,3 +176,11 @@ def test_publish_pool_and_fetch_the_prior(
     # Withdrawn is final: no correction afterwards, on either side.
     page = admin.post(f"/registry/publish/{granted.pk}/{submission.pk}/correct/", corrected)
     assert "En återkallad publicering kan inte rättas." in page
+    # Published again after the withdrawal: a new publication under a numbered reference.
+    page = admin.post(f"/registry/publish/{granted.pk}/", fields)
+    assert "Utvärderingen är publicerad i registret." in page
+    again = Submission.objects.filter(application=granted).order_by("-pk").first()
+    assert again is not None and again.registry_id != submission.registry_id
+    assert again.payload["source_ref"] == submission.payload["source_ref"] + " (2)"
+    status, pooled = registry_server.call("GET", POOLED)
+    assert status == 200 and pooled["k"] == 4

@@ -106,18 +106,20 @@ def history(request: HttpRequest, publication_id: int) -> Any:
     """A publication with every version (corrections and their reasons) and its withdrawal: public,
     like the pooled estimates it enters or left."""
     _require_registry()
-    return history_out(
-        get_object_or_404(Publication.objects.select_related("current__version"), pk=publication_id)
-    )
+    found = get_object_or_404(Publication.objects.select_related("current__version"), pk=publication_id)
+    return history_out(found, request.user if request.user.is_authenticated else None)
 
 
-def history_out(p: Publication) -> dict[str, Any]:
+def history_out(p: Publication, viewer: Any = None) -> dict[str, Any]:
     versions = [
         {"number": v.number, "created_at": v.created_at, "reason": v.reason}
         | {f: getattr(v, f) for f in VersionOut.model_fields if f not in ("number", "created_at", "reason")}
         for v in p.versions.order_by("number")
     ]
-    return {**publication_out(p), "withdrawn_reason": p.withdrawn_reason, "versions": versions}
+    out = {**publication_out(p), "withdrawn_reason": p.withdrawn_reason, "versions": versions}
+    if viewer is None or viewer.pk != p.publisher_id:
+        out["source_ref"] = ""  # the fund's own case reference: its business, not the public's
+    return out
 
 
 class PooledQuery(Schema):
@@ -212,4 +214,5 @@ def choose_effect(request: HttpRequest, application_id: int, payload: EffectChoi
 def list_effect_choices(request: HttpRequest, application_id: int) -> Any:
     """The choices recorded for the investment, the latest (the one in force for its local estimate) first."""
     application = followup_application(request, application_id)
+    can_run_expost(request.user, application).require()  # the page shows them to the fund administrator only
     return EffectChoice.objects.filter(application=application).order_by("-chosen_at", "-id")

@@ -87,4 +87,21 @@ def pooled(intervention_type: str, outcome: str) -> dict[str, Any]:
     query = urllib.parse.urlencode({"outcome": outcome})
     path = f"/api/registry/intervention-types/{urllib.parse.quote(intervention_type)}/pooled?{query}"
     result: dict[str, Any] = _request("GET", path)
+    # Another registry (or version) answering in another shape is the registry's problem, said as such.
+    missing = [k for k in POOLED_FIELDS if not isinstance(result, dict) or k not in result]
+    if missing:
+        raise RegistryError(_("Registret svarade utan %(fields)s.") % {"fields": ", ".join(missing)})
     return result
+
+
+POOLED_FIELDS = (
+    "k",
+    "pooled",
+    "standard_error",
+    "tau2",
+    "i2",
+    "ci_low",
+    "ci_high",
+    "prediction_low",
+    "prediction_high",
+)

@@ -50,6 +50,22 @@ def do_publish_to_registry(*, application: Application, data: PublicationIn, act
     return submission
 
 
+def source_ref_for(application: Application, outcome: str) -> str:
+    """The registry's reference of a new publication of ``outcome``: the application's reference and
+    the outcome, numbered on (``… (2)``) past one withdrawn earlier, which the registry keeps (a
+    withdrawal is final there, so publishing the outcome again is a new publication)."""
+    base = f"{application.reference}:{outcome}"
+    # Only withdrawn ones are passed over: publishing what is published is a retry (or, changed,
+    # refused by the registry in favour of a correction), never a second study.
+    withdrawn = Submission.objects.filter(application=application, withdrawn_at__isnull=False)
+    taken = {str(s.payload.get("source_ref")) for s in withdrawn}
+    ref, n = base, 1
+    while ref in taken:
+        n += 1
+        ref = f"{base} ({n})"
+    return ref
+
+
 def do_correct_registry_publication(
     *, submission: Submission, data: PublicationIn, reason: str, acting_user: Any
 ) -> Submission:
@@ -61,6 +77,8 @@ def do_correct_registry_publication(
     answer = client.correct(submission.registry_id, {**payload, "reason": reason})  # a remote call
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if answer["version"] <= locked.version:  # a later correction was recorded first: keep it
+            return locked
         locked.payload, locked.outcome, locked.version = payload, data.outcome, answer["version"]
         locked.save(update_fields=["payload", "outcome", "version"])
         record_event(

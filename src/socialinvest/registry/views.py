@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -74,6 +75,8 @@ def _study_rows(pooled: selectors.Pooled) -> str:
     lang = formatting.language()
     designs = {value: escape(str(label)) for value, label in Design.choices}
     num = '<td class="num">'
+    # The history page's address, reversed once (a page may list hundreds): ".../publications/"
+    history = reverse("registry:publication", args=[0]).removesuffix("0/")
     rows = []
     for s, w in zip(pooled.studies, pooled.reml.weights, strict=True):
         n = f"{s.n_intervention}/{s.n_comparison}" if s.n_comparison else f"{s.n_intervention}"
@@ -84,7 +87,7 @@ def _study_rows(pooled: selectors.Pooled) -> str:
             f"{num}{formatting.number(s.standard_error, 3, lang=lang)}</td>{num}{n}</td>"
             f"{num}{formatting.kronor(s.cost_per_participant, lang=lang)}</td>"
             f"{num}{formatting.percent(w, 0, lang=lang)}</td>"
-            f'{num}<a href="/registry/publications/{s.publication_id}/">{s.number}</a></td></tr>'
+            f'{num}<a href="{history}{s.publication_id}/">{s.number}</a></td></tr>'
         )
     return mark_safe("\n".join(rows))  # every text above is escaped
 
@@ -196,7 +199,8 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             data = PublicationIn(
-                source_ref=f"{application.reference}:{form.cleaned_data['outcome']}", **form.cleaned_data
+                source_ref=fund_actions.source_ref_for(application, form.cleaned_data["outcome"]),
+                **form.cleaned_data,
             )
             fund_actions.do_publish_to_registry(application=application, data=data, acting_user=request.user)
         except PydanticError as exc:
