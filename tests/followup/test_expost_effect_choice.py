@@ -78,3 +78,14 @@ def test_expost_uses_the_chosen_estimate_of_that_evaluation(world: Any, measured
 
     shown = {item["outcome"]: item["effect"] for item in expost_effects(third)}
     assert "krympt mot registrets skattning" in shown[WELFARE] and "egen skattning" in shown[WELFARE]
+    # The warnings follow the effect used: the local welfare estimate's interval includes zero, the
+    # shrunken one's (mean ± 1.96 sd, here well away from zero) need not.
+    assert rows[WELFARE]["local_includes_zero"] is True
+    shrunken_zero = (
+        chosen.shrunken_effect - 1.959963984540054 * chosen.shrunken_se
+        <= 0
+        <= chosen.shrunken_effect + 1.959963984540054 * chosen.shrunken_se
+    )
+    assert not shrunken_zero  # 0.212 ± 1.96 · 0.040
+    assert rows[WELFARE]["includes_zero"] is shrunken_zero
+    assert (WELFARE in third.inputs["effects_including_zero"]) is shrunken_zero

@@ -26,7 +26,7 @@ from socialinvest.applications.models import Application
 from socialinvest.core.formatting import kronor
 from socialinvest.engine import ScenarioError, parse_scenario, run
 from socialinvest.engine.scenario import DEFAULT_DRAWS
-from socialinvest.evaluation.did import EvaluationError
+from socialinvest.evaluation.did import Z95, EvaluationError
 from socialinvest.evaluation.expost import explain_difference, expost_scenario
 
 from .. import hooks, selectors
@@ -75,7 +75,13 @@ def _effects(application: Application) -> tuple[dict[str, tuple[float, float]], 
                 effect_sd=e.effect[1],
                 ci_low=e.estimate.ci_low,
                 ci_high=e.estimate.ci_high,
-                includes_zero=e.estimate.includes_zero,
+                # Whether the effect *used* is told apart from zero: the local estimate's 95 %
+                # interval, or, when the fund chose the registry's pooled or the shrunken estimate,
+                # that estimate's (mean ± 1.96 sd): every warning of the ex-post result follows this.
+                includes_zero=e.estimate.includes_zero
+                if chosen is None
+                else chosen[1] - Z95 * chosen[2] <= 0.0 <= chosen[1] + Z95 * chosen[2],
+                local_includes_zero=e.estimate.includes_zero,
             )
         used.append(row)
     return effects, used
