@@ -126,6 +126,7 @@ def test_planning_disbursements_replaces_the_planned_rows_under_a_key(world: Any
         ),
         ([{"year": 2025, "amount": "99999999"}], ["body", "rows"]),  # more than granted
         ([{"year": "soon", "amount": "1"}], ["body", "rows", 0, "year"]),  # the schema's check
+        ([{"year": 2025, "quater": 2, "amount": "1"}], ["body", "rows", 0, "quater"]),  # misspelt: refused
     ],
 )
 def test_a_bad_plan_names_the_row_and_field_and_writes_nothing(

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Schema
+from pydantic import ConfigDict
 
 
 class ErrorItem(Schema):
@@ -213,6 +214,8 @@ class ApproveIn(Schema):
 
 
 class PlannedRowIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # a misspelt field on a money write is refused, not dropped
+
     year: int
     quarter: int | None = None
     amount: Decimal
@@ -222,6 +225,8 @@ class PlannedRowIn(Schema):
 class DisbursementPlanIn(Schema):
     """The investment's planned disbursements, all of them: they replace the planned ones
     (approved, paid and cancelled rows stay)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     rows: list[PlannedRowIn]
 

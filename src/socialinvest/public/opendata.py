@@ -29,10 +29,11 @@ CSV_COLUMNS = (
     *(f"benefits_{level}" for level in LEVELS),
     "evaluated_npv",
     "measured_through",
-    # The outcomes whose measured effect's 95 % interval includes zero (";"-separated).
-    "evaluated_effects_including_zero",
     "evidence_grade",
     "licence",
+    # Last, so that a reader of the earlier columns by position is not thrown: the outcomes whose
+    # measured effect's 95 % interval includes zero (";"-separated).
+    "evaluated_effects_including_zero",
 )
 
 
@@ -58,9 +59,9 @@ def csv_rows(data: dict[str, Any]) -> list[list[Any]]:
                 *(inv["benefits_by_level"].get(level, 0.0) for level in LEVELS),
                 evaluation.get("npv"),
                 evaluation.get("measured_through"),
-                "; ".join(evaluation.get("effects_including_zero") or []),
                 inv["evidence_grade"],
                 data["licence"],
+                "; ".join(evaluation.get("effects_including_zero") or []),
             ]
         )
     return rows
