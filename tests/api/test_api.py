@@ -290,3 +290,18 @@ def test_the_users_own_page_for_tokens_is_linked_from_every_page(world: Any, cli
     assert token.revoked_at is not None
     assert client.get("/api/tokens/999999/revoke/").status_code == 405  # a page: not rewritten
     assert not client.get("/api/tokens/999999/revoke/")["Content-Type"].startswith("application/json")
+
+
+def test_a_nul_character_is_refused_naming_the_field_and_writes_nothing(world: Any, settings: Any) -> None:
+    """PostgreSQL cannot store U+0000 in text (it answered 500): the API refuses it up front."""
+    settings.SOCIALINVEST_REGISTRY = True
+    client = ApiClient(token_for(world.fund_admin, "write"))
+    query = client.get("/api/registry/intervention-types/school-attendance/pooled", outcome="betyg\x00")
+    assert query.status_code == 422
+    assert query.json()["errors"][0]["loc"] == ["query", "outcome"]
+    before = AuditEvent.objects.count()
+    body = client.post(f"/api/funds/{world.fund.pk}/applications", {"title": "Idé\x00", "co_unit_ids": []})
+    assert body.status_code == 422
+    assert body.json()["errors"] == [{"loc": ["body", "title"], "msg": body.json()["errors"][0]["msg"]}]
+    assert "NUL" in body.json()["errors"][0]["msg"]
+    assert AuditEvent.objects.count() == before
