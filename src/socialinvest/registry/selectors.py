@@ -30,6 +30,7 @@ def _active(intervention_type: str) -> QuerySet[PublicationVersion]:
 # What the pooled page and the pooled estimate read of each study (a type may have hundreds).
 STUDY_FIELDS = (
     "publication_id",
+    "number",  # the version, linked to its history on the page
     "outcome",
     "effect",
     "standard_error",
