@@ -89,3 +89,46 @@ def test_expost_uses_the_chosen_estimate_of_that_evaluation(world: Any, measured
     assert not shrunken_zero  # 0.212 ± 1.96 · 0.040
     assert rows[WELFARE]["includes_zero"] is shrunken_zero
     assert (WELFARE in third.inputs["effects_including_zero"]) is shrunken_zero
+
+
+def test_the_evaluation_page_shows_the_local_pooled_and_shrunken_estimates_side_by_side(
+    world: Any,
+    measured: Any,  # noqa: F811
+    client: Any,
+) -> None:
+    from socialinvest.core.formatting import percent
+
+    local = next(e for e in selectors.evaluations(measured) if e.indicator.outcome_name == WELFARE)
+    assert local.effect is not None
+    page = f"/followup/{measured.pk}/evaluation/"
+    client.force_login(world.fund_admin)
+    assert f'id="comparison-{local.indicator.pk}"' not in client.get(page).content.decode()  # none yet
+    chosen = do_choose_effect(
+        application=measured,
+        outcome="Försörjningsstöd",
+        choice="shrunken",
+        local_effect=local.effect[0],
+        local_se=local.effect[1],
+        pooled=pooled(),
+        acting_user=world.fund_admin,
+    )
+    html = client.get(page).content.decode()
+    table = html.split(f'id="comparison-{local.indicator.pk}"')[1].split("</table>")[0]
+    rows = table.split("<tr")[2:]
+    assert [r.split('<th scope="row">')[1].split("<")[0] for r in rows] == [
+        "Egen skattning",
+        f"Registrets poolade skattning ({chosen.studies} studier, τ² {chosen.tau2:.4f})".replace(".", ","),
+        "Krympt mot registret (empirisk Bayes)",
+    ]
+    for row, (mean, se) in zip(
+        rows,
+        [
+            (chosen.local_effect, chosen.local_se),
+            (chosen.pooled_effect, chosen.pooled_se),
+            (chosen.shrunken_effect, chosen.shrunken_se),
+        ],
+        strict=True,
+    ):
+        assert percent(mean) in row and percent(se) in row
+    assert ['class="used"' in r for r in rows] == [False, False, True]
+    assert "intervallet innehåller noll" in rows[0]  # the local estimate's (the welfare DiD's)

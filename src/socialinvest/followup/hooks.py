@@ -22,3 +22,16 @@ def _no_choice(*, application: Any, outcome: str, local: tuple[float, float]) ->
 chosen_effect: Provider[..., tuple[str, float, float] | None] = Provider(
     "followup.chosen_effect", default=_no_choice
 )
+
+
+def _no_comparison(*, application: Any, local: tuple[float, float]) -> None:
+    return None
+
+
+#: ``effect_comparison(*, application, local) -> dict or None``: the latest choice made on this
+#: local estimate ``(mean, sd)`` with all three estimates as recorded — ``local``, ``pooled``
+#: (with ``studies`` and ``tau2``) and ``shrunken``, each ``(mean, se)``, and ``choice`` — for the
+#: evaluation page to show side by side; ``None`` when none was made.
+effect_comparison: Provider[..., dict[str, Any] | None] = Provider(
+    "followup.effect_comparison", default=_no_comparison
+)

@@ -135,3 +135,21 @@ def chosen_effect(
             mean, sd = c.chosen
             return str(c.choice), mean, sd
     return None
+
+
+def effect_comparison(*, application: Any, local: tuple[float, float]) -> dict[str, Any] | None:
+    """The latest choice made on this local estimate, with all three estimates as recorded
+    (:data:`socialinvest.followup.hooks.effect_comparison`)."""
+    for c in EffectChoice.objects.filter(application=application).order_by("-chosen_at", "-id"):
+        if abs(c.local_effect - local[0]) <= 1e-12 and abs(c.local_se - local[1]) <= 1e-12:
+            return {
+                "choice": str(c.choice),
+                "local": (c.local_effect, c.local_se),
+                "pooled": (c.pooled_effect, c.pooled_se),
+                "shrunken": (c.shrunken_effect, c.shrunken_se),
+                "studies": c.studies,
+                "tau2": c.tau2,
+                "registry_outcome": c.outcome,
+                "chosen_at": c.chosen_at,
+            }
+    return None

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from socialinvest.core.charts import bundle_version, format_locale
 from socialinvest.core.middleware import allow_chart_scripts
 
-from .. import actions, charts
+from .. import actions, charts, hooks
 from ..permissions import can_adopt_expost, can_run_expost
 from ..selectors import (
     decided_calculation,
@@ -35,6 +35,13 @@ def evaluation(request: HttpRequest, pk: int, *, expost_error: str = "", status:
     rows = [presentation.evaluation_row(e) for e in evaluations(application)]
     for r in rows:
         est = r.evaluation.estimate
+        # The local estimate beside the registry's pooled and the shrunken one, when the fund compared.
+        effect = r.evaluation.effect
+        r.comparison = (
+            presentation.comparison(hooks.effect_comparison(application=application, local=effect))
+            if effect
+            else None
+        )
         r.chart = (
             charts.did_chart(str(r.indicator.pk), r.indicator.name, est, r.indicator.uses_proportions)
             if est is not None

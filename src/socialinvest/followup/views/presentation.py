@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from socialinvest.core import formatting
+from socialinvest.evaluation.did import Z95
 
 from .. import selectors
 from ..models import ExPostCalculation
@@ -91,6 +92,7 @@ class EvaluationRow:
     includes_zero: bool = False  # the 95 % interval includes zero: no finding
     cells: list[CellRow] = field(default_factory=list)
     chart: dict[str, Any] | None = None  # both groups before and after (followup.charts.did_chart)
+    comparison: dict[str, Any] | None = None  # local, pooled and shrunken, once the fund compared
 
     @property
     def indicator(self) -> Any:
@@ -165,6 +167,33 @@ CHOICE_LABELS = {
     "pooled": gettext_lazy("evidensregistrets poolade skattning"),
     "shrunken": gettext_lazy("krympt mot registrets skattning (empirisk Bayes)"),
 }
+
+
+def comparison(found: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The three estimates of a recorded choice as the evaluation page shows them: each row its
+    label, effect, standard error, whether its 95 % interval includes zero, and whether it is used."""
+    if found is None:
+        return None
+    labels = {
+        "local": _("Egen skattning"),
+        "pooled": _("Registrets poolade skattning (%(k)s studier, τ² %(tau2)s)")
+        % {"k": found["studies"], "tau2": formatting.number(found["tau2"], 4)},
+        "shrunken": _("Krympt mot registret (empirisk Bayes)"),
+    }
+    rows = []
+    for key, label in labels.items():
+        mean, se = found[key]
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "effect": formatting.percent(mean),
+                "se": formatting.percent(se),
+                "includes_zero": mean - Z95 * se <= 0.0 <= mean + Z95 * se,
+                "used": key == found["choice"],
+            }
+        )
+    return {"rows": rows, "registry_outcome": found["registry_outcome"], "chosen_at": found["chosen_at"]}
 
 
 def expost_effects(expost: ExPostCalculation) -> list[dict[str, Any]]:
