@@ -11,18 +11,9 @@ from api_helpers import ApiClient, token_for
 from browser_builders import application_in
 from django.db import connection
 from ledger_helpers import key
+from test_api_application_writes import GRANT
 
 from socialinvest.applications.models import Decision
-
-GRANT = {
-    "outcome": "granted",
-    "amount": "11600000",
-    "period_start": "2025-01-01",
-    "period_end": "2027-12-31",
-    "decision_body": "Kommunstyrelsens arbetsutskott",
-    "decided_on": "2024-11-20",
-    "reference_number": "KS 2024/0123",
-}
 
 
 @pytest.mark.postgres_only

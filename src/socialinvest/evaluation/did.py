@@ -111,6 +111,18 @@ class Estimate:
 # ---------------------------------------------------------------- formulas
 
 
+def interval_includes_zero(mean: float, se: float) -> bool:
+    """Whether the 95 % interval ``mean ± Z95 · se`` includes zero (an estimate given by its
+    mean and standard error, e.g. the registry's pooled or a shrunken one).
+
+    Examples
+    --------
+    >>> interval_includes_zero(0.1, 0.05), interval_includes_zero(0.1, 0.06)
+    (False, True)
+    """
+    return mean - Z95 * se <= 0.0 <= mean + Z95 * se
+
+
 def _interval(estimate: float, se: float) -> tuple[float, float, float | None]:
     p_value = float(2 * stats.norm.sf(abs(estimate) / se)) if se > 0 else None
     return estimate - Z95 * se, estimate + Z95 * se, p_value

@@ -26,7 +26,7 @@ from socialinvest.applications.models import Application
 from socialinvest.core.formatting import kronor
 from socialinvest.engine import ScenarioError, parse_scenario, run
 from socialinvest.engine.scenario import DEFAULT_DRAWS
-from socialinvest.evaluation.did import Z95, EvaluationError
+from socialinvest.evaluation.did import EvaluationError, interval_includes_zero
 from socialinvest.evaluation.expost import explain_difference, expost_scenario
 
 from .. import hooks, selectors
@@ -80,7 +80,7 @@ def _effects(application: Application) -> tuple[dict[str, tuple[float, float]], 
                 # that estimate's (mean ± 1.96 sd): every warning of the ex-post result follows this.
                 includes_zero=e.estimate.includes_zero
                 if chosen is None
-                else chosen[1] - Z95 * chosen[2] <= 0.0 <= chosen[1] + Z95 * chosen[2],
+                else interval_includes_zero(chosen[1], chosen[2]),
                 local_includes_zero=e.estimate.includes_zero,
             )
         used.append(row)

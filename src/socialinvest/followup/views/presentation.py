@@ -18,7 +18,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from socialinvest.core import formatting
-from socialinvest.evaluation.did import Z95
+from socialinvest.evaluation.did import interval_includes_zero
 
 from .. import selectors
 from ..models import ExPostCalculation
@@ -189,7 +189,7 @@ def comparison(found: dict[str, Any] | None) -> dict[str, Any] | None:
                 "label": label,
                 "effect": formatting.percent(mean),
                 "se": formatting.percent(se),
-                "includes_zero": mean - Z95 * se <= 0.0 <= mean + Z95 * se,
+                "includes_zero": interval_includes_zero(mean, se),
                 "used": key == found["choice"],
             }
         )
